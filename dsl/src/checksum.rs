@@ -1,0 +1,77 @@
+//! The canonical, backend-independent encoding of a migration's plan and its SHA-256 checksum.
+//!
+//! The encoding is versioned JSON of the operations (without source locations), so reformatting the
+//! code, moving it, or a new sea-query that renders SQL differently never changes a checksum;
+//! changing any operation does.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::migration::{Migration, TransactionMode};
+use crate::operation::Operation;
+use crate::plan::PlannedOp;
+
+/// The version of the canonical encoding; stored beside every checksum.
+pub const ENCODING_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Canonical<'a> {
+    encoding: u32,
+    version: i64,
+    transaction: TransactionMode,
+    up: Vec<&'a Operation>,
+    down: Option<Vec<&'a Operation>>,
+}
+
+/// The canonical encoding of a migration: what the checksum hashes.
+///
+/// ```
+/// use lockgate_dsl::checksum::canonical;
+/// # use lockgate_dsl::{Migration, MigrationMeta, TransactionMode, DownError};
+/// # use lockgate_dsl::plan::{Plan, PlannedOp};
+/// # struct M;
+/// # impl Migration for M {
+/// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 7, name: "m", type_name: "M",
+/// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration } }
+/// #     fn up(&self) -> Vec<PlannedOp> { let mut m = Plan::<()>::new(); m.create_extension("citext"); m.into_operations() }
+/// #     fn down(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up())?) }
+/// # }
+/// assert!(canonical(&M).starts_with(r#"{"encoding":1,"version":7"#));
+/// ```
+pub fn canonical(migration: &dyn Migration) -> String {
+    let meta = migration.meta();
+    let up = migration.up();
+    let down = migration.down().ok();
+    let encoded = Canonical {
+        encoding: ENCODING_VERSION,
+        version: meta.version,
+        transaction: meta.transaction,
+        up: ops(&up),
+        down: down.as_deref().map(ops),
+    };
+    serde_json::to_string(&encoded).expect("operations always serialize")
+}
+
+/// The SHA-256 of the canonical encoding, as lowercase hex.
+///
+/// ```
+/// use lockgate_dsl::checksum::checksum;
+/// # use lockgate_dsl::{Migration, MigrationMeta, TransactionMode, DownError};
+/// # use lockgate_dsl::plan::{Plan, PlannedOp};
+/// # struct M;
+/// # impl Migration for M {
+/// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 7, name: "m", type_name: "M",
+/// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration } }
+/// #     fn up(&self) -> Vec<PlannedOp> { Vec::new() }
+/// #     fn down(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(Vec::new()) }
+/// # }
+/// assert_eq!(checksum(&M).len(), 64);
+/// ```
+pub fn checksum(migration: &dyn Migration) -> String {
+    let digest = Sha256::digest(canonical(migration).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn ops(planned: &[PlannedOp]) -> Vec<&Operation> {
+    planned.iter().map(|p| &p.op).collect()
+}

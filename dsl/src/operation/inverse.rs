@@ -1,0 +1,91 @@
+//! Deriving the inverse of an operation from the operation alone.
+
+use super::Operation;
+
+/// What undoes an operation.
+///
+/// ```
+/// use lockgate_dsl::operation::{Inverse, Operation};
+/// let op = Operation::AddEnumValue { name: "status".into(), value: "archived".into(), before: None };
+/// assert!(matches!(op.inverse(), Inverse::Irreversible(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inverse {
+    /// This operation undoes it.
+    Op(Operation),
+    /// Nothing needs undoing (a validation or an assertion).
+    Nothing,
+    /// It cannot be undone; the reason says why.
+    Irreversible(&'static str),
+}
+
+impl Operation {
+    /// The operation that undoes this one.
+    ///
+    /// ```
+    /// use lockgate_dsl::operation::{Inverse, Operation};
+    /// use lockgate_dsl::schema::ColumnDef;
+    /// let add = Operation::AddColumn { table: "t".into(), column: ColumnDef::new::<Option<i32>>("n") };
+    /// let Inverse::Op(drop) = add.inverse() else { panic!() };
+    /// assert_eq!(drop.kind(), "drop_column");
+    /// ```
+    pub fn inverse(&self) -> Inverse {
+        use Operation as O;
+        let op = match self {
+            O::CreateTable(t) => O::DropTable(t.clone()),
+            O::DropTable(t) => O::CreateTable(t.clone()),
+            O::RenameTable { from, to } => O::RenameTable {
+                from: to.clone(),
+                to: from.clone(),
+            },
+            O::AddColumn { table, column } => O::DropColumn {
+                table: table.clone(),
+                column: column.clone(),
+            },
+            O::DropColumn { table, column } => O::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+            },
+            O::RenameColumn { table, from, to } => O::RenameColumn {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
+            O::AlterColumn { table, from, to } => O::AlterColumn {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
+            O::CreateIndex(i) => O::DropIndex(i.clone()),
+            O::DropIndex(i) => O::CreateIndex(i.clone()),
+            O::AddForeignKey(f) => O::DropForeignKey(f.clone()),
+            O::DropForeignKey(f) => O::AddForeignKey(f.clone()),
+            O::ValidateConstraint { .. } | O::Assert { .. } => return Inverse::Nothing,
+            O::AddCheck(c) => O::DropCheck(c.clone()),
+            O::DropCheck(c) => O::AddCheck(c.clone()),
+            O::AddUnique(u) => O::DropUnique(u.clone()),
+            O::DropUnique(u) => O::AddUnique(u.clone()),
+            O::CreateView(v) => O::DropView(v.clone()),
+            O::DropView(v) => O::CreateView(v.clone()),
+            O::ReplaceView { from, to } => O::ReplaceView {
+                from: to.clone(),
+                to: from.clone(),
+            },
+            O::CreateEnum(e) => O::DropEnum(e.clone()),
+            O::DropEnum(e) => O::CreateEnum(e.clone()),
+            O::AddEnumValue { .. } => {
+                return Inverse::Irreversible("PostgreSQL cannot remove a value from an enum type");
+            }
+            O::CreateExtension { name } => O::DropExtension { name: name.clone() },
+            O::DropExtension { name } => O::CreateExtension { name: name.clone() },
+            O::RawSql { up, down } => match down {
+                Some(down) => O::RawSql {
+                    up: down.clone(),
+                    down: Some(up.clone()),
+                },
+                None => return Inverse::Irreversible("raw SQL was given without the SQL that reverses it"),
+            },
+        };
+        Inverse::Op(op)
+    }
+}

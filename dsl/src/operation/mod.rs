@@ -1,0 +1,259 @@
+//! The operations a plan records, each carrying what its inverse needs.
+
+mod inverse;
+
+pub use inverse::Inverse;
+
+use serde::{Deserialize, Serialize};
+
+use crate::backend::Backend;
+use crate::schema::{CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef, ViewDef};
+
+/// One schema change. Every variant that removes something carries its full definition, so its
+/// inverse can be derived without looking at the database.
+///
+/// ```
+/// use lockgate_dsl::operation::{Inverse, Operation};
+/// let op = Operation::RenameTable { from: "a".into(), to: "b".into() };
+/// assert_eq!(op.inverse(), Inverse::Op(Operation::RenameTable { from: "b".into(), to: "a".into() }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "op")]
+pub enum Operation {
+    /// `CREATE TABLE` with its columns, keys, constraints and indexes.
+    CreateTable(TableDef),
+    /// `DROP TABLE`; carries the definition to recreate it.
+    DropTable(TableDef),
+    /// `ALTER TABLE .. RENAME TO`.
+    RenameTable {
+        /// Current name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// `ADD COLUMN`.
+    AddColumn {
+        /// Table.
+        table: String,
+        /// The new column.
+        column: ColumnDef,
+    },
+    /// `DROP COLUMN`; carries the definition to recreate it.
+    DropColumn {
+        /// Table.
+        table: String,
+        /// The dropped column.
+        column: ColumnDef,
+    },
+    /// `RENAME COLUMN`.
+    RenameColumn {
+        /// Table.
+        table: String,
+        /// Current name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Changes a column's type, nullability or default; `from` and `to` are full definitions of the same column.
+    AlterColumn {
+        /// Table.
+        table: String,
+        /// The column as it is.
+        from: ColumnDef,
+        /// The column as it becomes.
+        to: ColumnDef,
+    },
+    /// `CREATE INDEX`.
+    CreateIndex(IndexDef),
+    /// `DROP INDEX`; carries the definition to rebuild it.
+    DropIndex(IndexDef),
+    /// `ADD CONSTRAINT .. FOREIGN KEY`.
+    AddForeignKey(ForeignKeyDef),
+    /// `DROP CONSTRAINT` of a foreign key; carries its definition.
+    DropForeignKey(ForeignKeyDef),
+    /// `VALIDATE CONSTRAINT` of a constraint added `NOT VALID` (PostgreSQL; nothing elsewhere).
+    ValidateConstraint {
+        /// Table.
+        table: String,
+        /// Constraint name.
+        name: String,
+    },
+    /// `ADD CONSTRAINT .. CHECK`.
+    AddCheck(CheckDef),
+    /// `DROP CONSTRAINT` of a check; carries its expression.
+    DropCheck(CheckDef),
+    /// `ADD CONSTRAINT .. UNIQUE`.
+    AddUnique(UniqueDef),
+    /// `DROP CONSTRAINT` of a unique constraint; carries its definition.
+    DropUnique(UniqueDef),
+    /// `CREATE VIEW`.
+    CreateView(ViewDef),
+    /// Replaces a view's query; carries the previous definition.
+    ReplaceView {
+        /// The view as it is.
+        from: ViewDef,
+        /// The view as it becomes.
+        to: ViewDef,
+    },
+    /// `DROP VIEW`; carries the definition.
+    DropView(ViewDef),
+    /// `CREATE TYPE .. AS ENUM` (PostgreSQL).
+    CreateEnum(EnumDef),
+    /// `ALTER TYPE .. ADD VALUE` (PostgreSQL). Irreversible: PostgreSQL cannot remove an enum value.
+    AddEnumValue {
+        /// Type name.
+        name: String,
+        /// The new label.
+        value: String,
+        /// Place the label before this existing one (otherwise it is appended).
+        before: Option<String>,
+    },
+    /// `DROP TYPE` (PostgreSQL); carries the values.
+    DropEnum(EnumDef),
+    /// `CREATE EXTENSION IF NOT EXISTS` (PostgreSQL).
+    CreateExtension {
+        /// Extension name.
+        name: String,
+    },
+    /// `DROP EXTENSION IF EXISTS` (PostgreSQL).
+    DropExtension {
+        /// Extension name.
+        name: String,
+    },
+    /// Raw SQL, with the SQL that undoes it when known.
+    RawSql {
+        /// SQL run going up.
+        up: String,
+        /// SQL that undoes it; `None` makes the operation irreversible.
+        down: Option<String>,
+    },
+    /// A query that must return a true value; otherwise the migration fails with the message and is rolled back.
+    Assert {
+        /// A query returning one boolean (or 0/1) value.
+        query: String,
+        /// Why the migration stopped, shown to the operator.
+        message: String,
+    },
+}
+
+impl Operation {
+    /// The operation's name as the DSL method that plans it.
+    ///
+    /// ```
+    /// use lockgate_dsl::operation::Operation;
+    /// let op = Operation::CreateExtension { name: "pgcrypto".into() };
+    /// assert_eq!(op.kind(), "create_extension");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Operation::CreateTable(_) => "create_table",
+            Operation::DropTable(_) => "drop_table",
+            Operation::RenameTable { .. } => "rename_table",
+            Operation::AddColumn { .. } => "add_column",
+            Operation::DropColumn { .. } => "drop_column",
+            Operation::RenameColumn { .. } => "rename_column",
+            Operation::AlterColumn { .. } => "alter_column",
+            Operation::CreateIndex(_) => "create_index",
+            Operation::DropIndex(_) => "drop_index",
+            Operation::AddForeignKey(_) => "add_foreign_key",
+            Operation::DropForeignKey(_) => "drop_foreign_key",
+            Operation::ValidateConstraint { .. } => "validate_constraint",
+            Operation::AddCheck(_) => "add_check",
+            Operation::DropCheck(_) => "drop_check",
+            Operation::AddUnique(_) => "add_unique",
+            Operation::DropUnique(_) => "drop_unique",
+            Operation::CreateView(_) => "create_view",
+            Operation::ReplaceView { .. } => "replace_view",
+            Operation::DropView(_) => "drop_view",
+            Operation::CreateEnum(_) => "create_enum",
+            Operation::AddEnumValue { .. } => "add_enum_value",
+            Operation::DropEnum(_) => "drop_enum",
+            Operation::CreateExtension { .. } => "create_extension",
+            Operation::DropExtension { .. } => "drop_extension",
+            Operation::RawSql { .. } => "raw_sql",
+            Operation::Assert { .. } => "assert",
+        }
+    }
+
+    /// The table the operation changes, if it changes one.
+    ///
+    /// ```
+    /// use lockgate_dsl::operation::Operation;
+    /// let op = Operation::ValidateConstraint { table: "lines".into(), name: "fk".into() };
+    /// assert_eq!(op.table(), Some("lines"));
+    /// ```
+    pub fn table(&self) -> Option<&str> {
+        match self {
+            Operation::CreateTable(t) | Operation::DropTable(t) => Some(&t.name),
+            Operation::RenameTable { from, .. } => Some(from),
+            Operation::AddColumn { table, .. }
+            | Operation::DropColumn { table, .. }
+            | Operation::RenameColumn { table, .. }
+            | Operation::AlterColumn { table, .. }
+            | Operation::ValidateConstraint { table, .. } => Some(table),
+            Operation::CreateIndex(i) | Operation::DropIndex(i) => Some(&i.table),
+            Operation::AddForeignKey(f) | Operation::DropForeignKey(f) => Some(&f.table),
+            Operation::AddCheck(c) | Operation::DropCheck(c) => Some(&c.table),
+            Operation::AddUnique(u) | Operation::DropUnique(u) => Some(&u.table),
+            _ => None,
+        }
+    }
+
+    /// Whether the operation must run outside a transaction on this backend (`CONCURRENTLY` on PostgreSQL).
+    ///
+    /// ```
+    /// use lockgate_dsl::operation::Operation;
+    /// use lockgate_dsl::schema::IndexDef;
+    /// use lockgate_dsl::Backend;
+    /// let op = Operation::CreateIndex(IndexDef::new("t", ["a"]).concurrently());
+    /// assert!(op.outside_transaction(Backend::Postgres));
+    /// assert!(!op.outside_transaction(Backend::Sqlite));
+    /// ```
+    pub fn outside_transaction(&self, backend: Backend) -> bool {
+        match self {
+            Operation::CreateIndex(i) | Operation::DropIndex(i) => backend == Backend::Postgres && i.concurrently,
+            _ => false,
+        }
+    }
+
+    /// A short human description, e.g. ``drop_column `contracts`.`is_template` ``.
+    ///
+    /// ```
+    /// use lockgate_dsl::operation::Operation;
+    /// let op = Operation::RenameTable { from: "a".into(), to: "b".into() };
+    /// assert_eq!(op.describe(), "rename_table `a` to `b`");
+    /// ```
+    pub fn describe(&self) -> String {
+        match self {
+            Operation::CreateTable(t) | Operation::DropTable(t) => format!("{} `{}`", self.kind(), t.name),
+            Operation::RenameTable { from, to } => format!("rename_table `{from}` to `{to}`"),
+            Operation::AddColumn { table, column } | Operation::DropColumn { table, column } => {
+                format!("{} `{table}`.`{}`", self.kind(), column.name)
+            }
+            Operation::RenameColumn { table, from, to } => format!("rename_column `{table}`.`{from}` to `{to}`"),
+            Operation::AlterColumn { table, to, .. } => format!("alter_column `{table}`.`{}`", to.name),
+            Operation::CreateIndex(i) | Operation::DropIndex(i) => {
+                format!("{} `{}` on `{}`", self.kind(), i.name, i.table)
+            }
+            Operation::AddForeignKey(f) | Operation::DropForeignKey(f) => {
+                format!("{} `{}` on `{}`", self.kind(), f.name, f.table)
+            }
+            Operation::ValidateConstraint { table, name } => format!("validate_constraint `{name}` on `{table}`"),
+            Operation::AddCheck(c) | Operation::DropCheck(c) => {
+                format!("{} `{}` on `{}`", self.kind(), c.name, c.table)
+            }
+            Operation::AddUnique(u) | Operation::DropUnique(u) => {
+                format!("{} `{}` on `{}`", self.kind(), u.name, u.table)
+            }
+            Operation::CreateView(v) | Operation::DropView(v) => format!("{} `{}`", self.kind(), v.name),
+            Operation::ReplaceView { to, .. } => format!("replace_view `{}`", to.name),
+            Operation::CreateEnum(e) | Operation::DropEnum(e) => format!("{} `{}`", self.kind(), e.name),
+            Operation::AddEnumValue { name, value, .. } => format!("add_enum_value `{value}` to `{name}`"),
+            Operation::CreateExtension { name } | Operation::DropExtension { name } => {
+                format!("{} `{name}`", self.kind())
+            }
+            Operation::RawSql { .. } => "raw_sql".to_owned(),
+            Operation::Assert { message, .. } => format!("assert ({message})"),
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Compile-time rules: one trait per (operation, risk category), bounding the plan method.
+//!
+//! `#[derive(Migration)]` implements every gate of each category the migration allows, through
+//! [`allow_category!`](crate::allow_category). A plan method whose gate is not implemented fails to
+//! compile with the gate's `on_unimplemented` message, which names the operation, the risk and the fix.
+//! Hand-written `Down` plans ([`Backward`](crate::plan::Backward)) pass every gate: they undo what `Up` did.
+
+use crate::plan::{Backward, OneWay, Reversible};
+
+/// The direction of a plan whose gates the derive implements: `Change` and `Up` plans.
+///
+/// ```
+/// use lockgate_dsl::risk::gates::Forward;
+/// fn forward<D: Forward>() {}
+/// forward::<lockgate_dsl::plan::Reversible>();
+/// ```
+pub trait Forward {}
+impl Forward for Reversible {}
+impl Forward for OneWay {}
+
+macro_rules! gates {
+    ($(
+        $(#[$doc:meta])*
+        $category:ident $name:ident {
+            message: $message:literal,
+            label: $label:literal,
+            why: $why:literal,
+            fix: $fix:literal $(,)?
+        }
+    )*) => {
+        $(
+            $(#[$doc])*
+            #[diagnostic::on_unimplemented(
+                message = $message,
+                label = $label,
+                note = $why,
+                note = $fix,
+            )]
+            pub trait $name<D> {}
+            impl<M: ?Sized> $name<Backward> for M {}
+        )*
+
+        /// Every gate, with its category and messages, for documentation and tests.
+        pub const GATES: &[GateInfo] = &[
+            $(GateInfo {
+                name: stringify!($name),
+                category: stringify!($category),
+                message: $message,
+                why: $why,
+                fix: $fix,
+            },)*
+        ];
+    };
+}
+
+/// Implements every gate of one risk category for a migration type, for `Change` and `Up` plans.
+/// `#[derive(Migration)]` calls it once for each category in `allow(...)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! allow_category {
+    ($ty:ty, destructive) => {
+        $crate::__gate_impls!($ty; DropTable DropColumn DropEnum);
+    };
+    ($ty:ty, blocking) => {
+        $crate::__gate_impls!($ty; ChangeColumnTypeRewrites SetNotNullScans);
+    };
+    ($ty:ty, incompatible) => {
+        $crate::__gate_impls!($ty; RenameTable RenameColumn ChangeColumnTypeBreaksReaders DropNotNull
+            DropForeignKey DropCheck DropUnique DropView ReplaceView);
+    };
+    ($ty:ty, data_dependent) => {
+        $crate::__gate_impls!($ty; SetNotNullFails ChangeColumnTypeCasts);
+        impl $crate::risk::gates::AddRequiredColumn<$crate::types::Required, $crate::plan::Reversible> for $ty {}
+        impl $crate::risk::gates::AddRequiredColumn<$crate::types::Required, $crate::plan::OneWay> for $ty {}
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gate_impls {
+    ($ty:ty; $($gate:ident)*) => {$(
+        impl $crate::risk::gates::$gate<$crate::plan::Reversible> for $ty {}
+        impl $crate::risk::gates::$gate<$crate::plan::OneWay> for $ty {}
+    )*};
+}
+
+/// A compile-time rule, as listed in the documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct GateInfo {
+    /// The gate trait's name.
+    pub name: &'static str,
+    /// The risk category that allows it.
+    pub category: &'static str,
+    /// The error message.
+    pub message: &'static str,
+    /// Why the operation is risky.
+    pub why: &'static str,
+    /// The safe alternative or the attribute to add.
+    pub fix: &'static str,
+}
+
+gates! {
+    /// `drop_table` deletes every row.
+    destructive DropTable {
+        message: "`drop_table` deletes every row of the table, and migration `{Self}` does not allow destructive operations",
+        label: "drops a table and its data",
+        why: "why: the rows are gone for good, and running code that still uses the table starts failing",
+        fix: "fix: stop using the table in code and deploy first, then add `#[migration(allow(destructive = \"why losing this data is fine\"))]`",
+    }
+    /// `drop_column` deletes the column's data.
+    destructive DropColumn {
+        message: "`drop_column` deletes the column's data, and migration `{Self}` does not allow destructive operations",
+        label: "drops a column and its data",
+        why: "why: `down` can recreate the column from its definition, but not the values it held; code that still reads it breaks",
+        fix: "fix: stop reading and writing the column, deploy, then add `#[migration(allow(destructive = \"why losing this data is fine\"))]`",
+    }
+    /// `drop_enum` removes a type columns may depend on.
+    destructive DropEnum {
+        message: "`drop_enum` removes an enum type, and migration `{Self}` does not allow destructive operations",
+        label: "drops an enum type",
+        why: "why: every column of this type must be gone first, and its values are lost",
+        fix: "fix: add `#[migration(allow(destructive = \"why dropping this type is fine\"))]`",
+    }
+    /// Changing a column type rewrites the table.
+    blocking ChangeColumnTypeRewrites {
+        message: "`change_column_type` rewrites the table under an exclusive lock, and migration `{Self}` does not allow blocking operations",
+        label: "rewrites the whole table",
+        why: "why: PostgreSQL rewrites the table and its indexes under ACCESS EXCLUSIVE; MySQL copies it and blocks writes",
+        fix: "fix: add a new column, backfill it in batches, move reads, then drop the old column; or add `#[migration(allow(blocking = \"why the lock is fine\"))]`",
+    }
+    /// `SET NOT NULL` scans the table under lock.
+    blocking SetNotNullScans {
+        message: "`set_not_null` scans the whole table under an exclusive lock, and migration `{Self}` does not allow blocking operations",
+        label: "scans the table while blocking reads and writes",
+        why: "why: PostgreSQL holds ACCESS EXCLUSIVE while it checks every row; MySQL rebuilds the table; SQLite rebuilds it",
+        fix: "fix: add `CHECK (col IS NOT NULL) NOT VALID`, validate it in a later migration, then set NOT NULL; or add `#[migration(allow(blocking = \"why the lock is fine\"))]`",
+    }
+    /// Renaming a table breaks running code.
+    incompatible RenameTable {
+        message: "`rename_table` breaks code that still uses the old name, and migration `{Self}` does not allow incompatible operations",
+        label: "renames a table under running code",
+        why: "why: application instances deployed before this migration keep querying the old name",
+        fix: "fix: keep the SQL name and rename only the Rust type, or leave a view under the old name; or add `#[migration(allow(incompatible = \"why no running code uses the old name\"))]`",
+    }
+    /// Renaming a column breaks running code.
+    incompatible RenameColumn {
+        message: "`rename_column` breaks code that still uses the old name, and migration `{Self}` does not allow incompatible operations",
+        label: "renames a column under running code",
+        why: "why: application instances deployed before this migration keep reading and writing the old column name",
+        fix: "fix: add the new column, write both, backfill, move reads, then drop the old one; or add `#[migration(allow(incompatible = \"why no running code uses the old name\"))]`",
+    }
+    /// Changing a column type breaks readers and writers.
+    incompatible ChangeColumnTypeBreaksReaders {
+        message: "`change_column_type` changes what running code reads and writes, and migration `{Self}` does not allow incompatible operations",
+        label: "changes a column type under running code",
+        why: "why: code deployed before this migration still binds and decodes the old type",
+        fix: "fix: add a new column of the new type and move code over; or add `#[migration(allow(incompatible = \"why running code is unaffected\"))]`",
+    }
+    /// Dropping NOT NULL lets NULLs reach code that does not expect them.
+    incompatible DropNotNull {
+        message: "`drop_not_null` lets NULLs reach code that does not expect them, and migration `{Self}` does not allow incompatible operations",
+        label: "makes a column nullable",
+        why: "why: readers decode the column as non-null; and `down` (SET NOT NULL) fails once a NULL is written",
+        fix: "fix: keep the column NOT NULL with a marker value, or add `#[migration(allow(incompatible = \"why readers handle NULL\"))]`",
+    }
+    /// Dropping a foreign key removes an integrity guarantee.
+    incompatible DropForeignKey {
+        message: "`drop_foreign_key` removes an integrity guarantee, and migration `{Self}` does not allow incompatible operations",
+        label: "drops a foreign key",
+        why: "why: code may rely on the key; re-adding it later must scan and may fail on orphaned rows",
+        fix: "fix: add `#[migration(allow(incompatible = \"why nothing relies on this key\"))]`",
+    }
+    /// Dropping a check constraint removes an integrity guarantee.
+    incompatible DropCheck {
+        message: "`drop_check` removes an integrity guarantee, and migration `{Self}` does not allow incompatible operations",
+        label: "drops a check constraint",
+        why: "why: code may rely on the check; re-adding it later must scan and may fail on rows written meanwhile",
+        fix: "fix: add `#[migration(allow(incompatible = \"why nothing relies on this check\"))]`",
+    }
+    /// Dropping a unique constraint removes a guarantee.
+    incompatible DropUnique {
+        message: "`drop_unique` removes a uniqueness guarantee, and migration `{Self}` does not allow incompatible operations",
+        label: "drops a unique constraint",
+        why: "why: duplicates can be written afterwards, and `down` then fails to restore the constraint",
+        fix: "fix: add `#[migration(allow(incompatible = \"why duplicates are fine\"))]`",
+    }
+    /// Dropping a view breaks its readers.
+    incompatible DropView {
+        message: "`drop_view` breaks code that still queries the view, and migration `{Self}` does not allow incompatible operations",
+        label: "drops a view",
+        why: "why: application instances deployed before this migration may still read the view",
+        fix: "fix: add `#[migration(allow(incompatible = \"why no running code reads the view\"))]`",
+    }
+    /// Replacing a view changes what its readers see.
+    incompatible ReplaceView {
+        message: "`replace_view` changes what running code reads from the view, and migration `{Self}` does not allow incompatible operations",
+        label: "replaces a view's query",
+        why: "why: readers may depend on the columns or rows the old query returned",
+        fix: "fix: create a view under a new name and move readers; or add `#[migration(allow(incompatible = \"why readers are unaffected\"))]`",
+    }
+    /// `SET NOT NULL` fails if any NULL exists.
+    data_dependent SetNotNullFails {
+        message: "`set_not_null` fails if any row holds NULL, and migration `{Self}` does not allow data-dependent operations",
+        label: "fails on existing NULLs",
+        why: "why: it passes on an empty development database and fails on production rows",
+        fix: "fix: backfill the NULLs in an earlier migration (and assert none remain), then add `#[migration(allow(data_dependent = \"why no NULLs remain\"))]`",
+    }
+    /// A type change casts every value.
+    data_dependent ChangeColumnTypeCasts {
+        message: "`change_column_type` casts every existing value, and migration `{Self}` does not allow data-dependent operations",
+        label: "casts existing values",
+        why: "why: the cast can fail (or truncate) on values that exist only in production",
+        fix: "fix: check the values with an `assert` step first, then add `#[migration(allow(data_dependent = \"why every value converts\"))]`",
+    }
+}
+
+/// `add_column` of a NOT NULL column without a default: fails on PostgreSQL and SQLite, silently
+/// zero-fills on MySQL.
+#[diagnostic::on_unimplemented(
+    message = "`add_column` adds a NOT NULL column without a default, and migration `{Self}` does not allow data-dependent operations",
+    label = "NOT NULL column without a default",
+    note = "why: PostgreSQL fails on any populated table, MySQL silently fills existing rows with zero values, SQLite refuses",
+    note = "fix: add it as `Option<T>`, backfill, then `set_not_null`; or use `add_column_with_default`; or add `#[migration(allow(data_dependent = \"why the table is empty\"))]`"
+)]
+pub trait AddRequiredColumn<N, D> {}
+impl<M: ?Sized, D> AddRequiredColumn<crate::types::Nullable, D> for M {}
+impl<M: ?Sized> AddRequiredColumn<crate::types::Required, Backward> for M {}
+
+/// Operations without an inverse exist only in one-way plans (`Up`, `Down`), never in `Change`.
+#[diagnostic::on_unimplemented(
+    message = "this operation cannot be reversed, so it cannot be planned in `Change`",
+    label = "has no inverse",
+    note = "fix: declare `#[migration(irreversible = \"why this cannot be undone\")]` and implement `Up` instead of `Change`, or implement both `Up` and `Down` by hand"
+)]
+pub trait OneWayOnly {}
+impl OneWayOnly for OneWay {}
+impl OneWayOnly for Backward {}

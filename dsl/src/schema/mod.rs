@@ -1,0 +1,34 @@
+//! Definitions of schema objects: what an operation creates, and what its inverse needs to recreate it.
+
+mod column;
+mod constraint;
+mod index;
+mod table;
+mod view;
+
+pub use column::ColumnDef;
+pub use constraint::{CheckDef, ForeignKeyDef, ReferentialAction, UniqueDef};
+pub use index::IndexDef;
+pub use table::{ColumnBuilder, ForeignKeyBuilder, IndexBuilder, TableBuilder, TableDef};
+pub use view::{EnumDef, ViewDef};
+
+/// Joins names into the `a_b_c` form used for default constraint and index names.
+pub(crate) fn default_name(table: &str, columns: &[String], suffix: &str) -> String {
+    let mut name = String::from(table);
+    for column in columns {
+        name.push('_');
+        name.push_str(column);
+    }
+    name.push('_');
+    name.push_str(suffix);
+    name
+}
+
+/// Turns anything that lists column names into owned names.
+pub(crate) fn names<I, S>(columns: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    columns.into_iter().map(Into::into).collect()
+}
