@@ -8,6 +8,10 @@
 pub use lockgate_dsl as dsl;
 pub use lockgate_runtime as runtime;
 
+/// The embeddable command line: `lockgate::cli::run(migrator)`.
+#[cfg(feature = "cli")]
+pub use lockgate_runtime::cli;
+
 /// The names a migration file needs.
 pub mod prelude {
     pub use lockgate_dsl::plan::{Backward, OneWay, Plan};

@@ -1,1 +1,4 @@
-//! placeholder
+//! The lockgate migrator: apply, revert, track and verify migrations through sqlx.
+
+#[cfg(feature = "cli")]
+pub mod cli;
