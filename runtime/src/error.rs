@@ -1,0 +1,318 @@
+//! The migrator's error type: one readable message per failure, with the SQL and the source chain kept.
+
+use std::time::Duration;
+
+use lockgate_dsl::Backend;
+use lockgate_dsl::render::RenderError;
+
+/// Everything that can go wrong while migrating.
+///
+/// Each message says what failed, which migration and statement, and what to do; the failing SQL is
+/// available through [`Error::statement`] and the driver error through [`std::error::Error::source`].
+///
+/// ```
+/// use lockgate_runtime::Error;
+/// let e = Error::UnknownVersion { version: 42 };
+/// assert_eq!(e.to_string(), "no migration with version 42 is known to this binary");
+/// assert_eq!(e.statement(), None);
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database URL names no backend lockgate supports.
+    #[error("unsupported database url `{scheme}`: expected postgres://, mysql://, mariadb:// or sqlite:")]
+    UnsupportedUrl {
+        /// The scheme part of the URL (never the credentials).
+        scheme: String,
+    },
+    /// Connecting failed.
+    #[error("cannot connect to the {backend} database: {source}")]
+    Connect {
+        /// The backend.
+        backend: Backend,
+        /// The driver error.
+        source: sqlx::Error,
+    },
+    /// Two migrations share a version.
+    #[error("migrations `{first}` and `{second}` both have version {version}; give each migration its own version")]
+    DuplicateVersion {
+        /// The shared version.
+        version: i64,
+        /// The first migration's name.
+        first: String,
+        /// The second migration's name.
+        second: String,
+    },
+    /// The migrations are not listed in ascending version order.
+    #[error("migration {next} is listed after migration {previous}; list migrations in ascending version order")]
+    UnorderedVersions {
+        /// The version listed first.
+        previous: i64,
+        /// The smaller version listed after it.
+        next: i64,
+    },
+    /// An applied migration was edited after it ran.
+    #[error(
+        "migration {version} `{name}` was changed after it was applied (stored checksum {stored}, current {current}); \
+         restore its original plan and put the change in a new migration"
+    )]
+    ChecksumMismatch {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// The checksum recorded when it was applied.
+        stored: String,
+        /// The checksum of the migration in this binary.
+        current: String,
+    },
+    /// The migration lock was not obtained before the wait deadline.
+    #[error(
+        "another migrator held the migration lock for {waited:?}; wait for it to finish, or raise the wait deadline"
+    )]
+    LockTimeout {
+        /// How long we waited.
+        waited: Duration,
+    },
+    /// The database refused the migration lock.
+    #[error("the database could not grant the migration lock: {reason}")]
+    LockFailed {
+        /// What the database answered.
+        reason: String,
+    },
+    /// A migration has no way down.
+    #[error("migration {version} `{name}` cannot be reverted: {reason}")]
+    Irreversible {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// A statement of a migration failed; on PostgreSQL and SQLite the migration was rolled back.
+    #[error("migration {version} `{name}` failed and was rolled back: {source}\n  statement: {statement}")]
+    StatementFailed {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// The statement that failed.
+        statement: String,
+        /// The driver error.
+        source: sqlx::Error,
+    },
+    /// A step failed where the migration runs without a transaction (`transaction = none`); the steps before it
+    /// stay applied and the next `up` resumes at the failed step.
+    #[error(
+        "migration {version} `{name}` failed at step {} of {total}, outside a transaction; the {done} step(s) before \
+         it stay applied and the next `up` resumes there: {cause}\n  statement: {statement}",
+        done + 1
+    )]
+    StepFailed {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// The statement that failed.
+        statement: String,
+        /// Why it failed.
+        cause: Box<Error>,
+        /// Steps done before it.
+        done: usize,
+        /// Steps in all.
+        total: usize,
+    },
+    /// An assertion step of a migration returned false; the migration was rolled back.
+    #[error("migration {version} `{name}` stopped at a check and was rolled back: {message}\n  check: {query}")]
+    AssertionFailed {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// The assertion's message.
+        message: String,
+        /// The query that did not return true.
+        query: String,
+    },
+    /// A step failed where DDL is not transactional (MySQL/MariaDB) and the steps already run were undone.
+    #[error(
+        "migration {version} `{name}` failed at a step and the {} step(s) already run were undone; \
+         the schema is as it was before: {cause}\n  statement: {statement}",
+        undone.len()
+    )]
+    Compensated {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// The statement that failed.
+        statement: String,
+        /// Why it failed.
+        cause: Box<Error>,
+        /// The statements run to undo the executed steps, in order.
+        undone: Vec<String>,
+    },
+    /// A step failed on MySQL/MariaDB and undoing the steps already run failed too: the schema is half-migrated.
+    #[error(
+        "migration {version} `{name}` failed and could not be undone; the schema is half-migrated and needs a person: \
+         {cause}\n  statement: {statement}\n  undo failed at: {failed_undo}: {undo_error}\n  still applied: {}",
+        still_applied.join("; ")
+    )]
+    CompensationFailed {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// The statement that failed.
+        statement: String,
+        /// Why it failed.
+        cause: Box<Error>,
+        /// The undo statements that ran.
+        undone: Vec<String>,
+        /// The undo statement that failed.
+        failed_undo: String,
+        /// Why the undo failed.
+        undo_error: sqlx::Error,
+        /// The forward statements whose effect remains.
+        still_applied: Vec<String>,
+    },
+    /// A version was named that this binary does not know.
+    #[error("no migration with version {version} is known to this binary")]
+    UnknownVersion {
+        /// The version.
+        version: i64,
+    },
+    /// There is nothing to act on (`redo` with nothing applied).
+    #[error("no migration is applied; there is nothing to {action}")]
+    NothingApplied {
+        /// What was asked.
+        action: &'static str,
+    },
+    /// An operation of a migration cannot be rendered for this backend.
+    #[error("migration {version} `{name}` cannot run on this database: {source}")]
+    Render {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// The rendering error.
+        source: RenderError,
+    },
+    /// The migrations cannot run the way they were asked to.
+    #[error("migration {version} cannot run as asked: {reason}")]
+    Plan {
+        /// The version (0 when the problem is not one migration's).
+        version: i64,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+    /// sqlx recorded a failed migration, so its history cannot be adopted.
+    #[error(
+        "sqlx recorded migration {version} `{description}` as failed; fix it with sqlx first, then adopt the history"
+    )]
+    SqlxMigrationFailed {
+        /// The version.
+        version: i64,
+        /// sqlx's description.
+        description: String,
+    },
+    /// The tracking table holds something this binary cannot read.
+    #[error("the tracking row of migration {version} cannot be read: {reason}")]
+    CorruptTracking {
+        /// The version.
+        version: i64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Reading or writing the tracking tables failed.
+    #[error("cannot {action} the migration tracking table: {source}")]
+    Tracking {
+        /// What was being done.
+        action: &'static str,
+        /// The driver error.
+        source: sqlx::Error,
+    },
+    /// Any other database error.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl Error {
+    /// The SQL statement that failed, when a statement failed.
+    ///
+    /// ```
+    /// use lockgate_runtime::Error;
+    /// let e = Error::AssertionFailed { version: 3, name: "n".into(), message: "orphans".into(),
+    ///     query: "SELECT count(*) = 0 FROM t".into() };
+    /// assert_eq!(e.statement(), Some("SELECT count(*) = 0 FROM t"));
+    /// ```
+    pub fn statement(&self) -> Option<&str> {
+        match self {
+            Error::StatementFailed { statement, .. }
+            | Error::Compensated { statement, .. }
+            | Error::StepFailed { statement, .. }
+            | Error::CompensationFailed { statement, .. } => Some(statement),
+            Error::AssertionFailed { query, .. } => Some(query),
+            _ => None,
+        }
+    }
+
+    /// The version of the migration the error is about, when it is about one.
+    ///
+    /// ```
+    /// use lockgate_runtime::Error;
+    /// assert_eq!(Error::UnknownVersion { version: 9 }.version(), Some(9));
+    /// ```
+    pub fn version(&self) -> Option<i64> {
+        match self {
+            Error::DuplicateVersion { version, .. }
+            | Error::ChecksumMismatch { version, .. }
+            | Error::Irreversible { version, .. }
+            | Error::StatementFailed { version, .. }
+            | Error::AssertionFailed { version, .. }
+            | Error::Compensated { version, .. }
+            | Error::StepFailed { version, .. }
+            | Error::CompensationFailed { version, .. }
+            | Error::UnknownVersion { version }
+            | Error::Render { version, .. }
+            | Error::SqlxMigrationFailed { version, .. }
+            | Error::CorruptTracking { version, .. } => Some(*version),
+            Error::Plan { version, .. } if *version != 0 => Some(*version),
+            _ => None,
+        }
+    }
+
+    /// Whether the error is a lock timeout (PostgreSQL SQLSTATE 55P03, MySQL error 1205, SQLite busy), the only
+    /// kind the migrator retries.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockgate_runtime::Error;
+    /// assert!(Error::LockTimeout { waited: Duration::from_secs(1) }.is_lock_timeout());
+    /// ```
+    pub fn is_lock_timeout(&self) -> bool {
+        match self {
+            Error::LockTimeout { .. } => true,
+            Error::StatementFailed { source, .. } | Error::Database(source) => is_lock_timeout(source),
+            Error::Compensated { cause, .. } | Error::StepFailed { cause, .. } => cause.is_lock_timeout(),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a driver error is a lock timeout.
+pub(crate) fn is_lock_timeout(error: &sqlx::Error) -> bool {
+    let Some(db) = error.as_database_error() else {
+        return false;
+    };
+    if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return my.number() == 1205;
+    }
+    match db.code().as_deref() {
+        Some("55P03") => true,
+        // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
+        Some(code) => matches!(code, "5" | "6" | "261" | "262" | "517" | "773"),
+        None => false,
+    }
+}

@@ -1,0 +1,89 @@
+//! `baseline` and `adopt_sqlx_history`: record migrations as applied without running them.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use super::Migrator;
+use super::run::applied;
+use crate::database::Database;
+use crate::error::Error;
+use crate::report::Report;
+use crate::session::Session;
+use crate::tracking;
+
+impl Migrator {
+    pub(crate) async fn run_baseline(&self, db: &Database, version: i64) -> Result<Report, Error> {
+        let versions: BTreeSet<i64> = self
+            .migrations
+            .iter()
+            .map(|m| m.meta().version)
+            .filter(|v| *v <= version)
+            .collect();
+        self.mark_applied(db, &versions, "baseline").await
+    }
+
+    pub(crate) async fn run_adopt_sqlx(&self, db: &Database) -> Result<Report, Error> {
+        let mut session = Session::open(self, db).await?;
+        let statement = session.tracking.select_sqlx_history();
+        let history = session.conn.fetch_sqlx_history(statement).await.map_err(|source| {
+            if tracking::is_missing_table(&source) {
+                Error::Plan {
+                    version: 0,
+                    reason: "there is no `_sqlx_migrations` table on this database; nothing to adopt".to_owned(),
+                }
+            } else {
+                Error::Database(source)
+            }
+        })?;
+        drop(session);
+        if let Some((version, description, _)) = history.iter().find(|(_, _, success)| !success) {
+            return Err(Error::SqlxMigrationFailed {
+                version: *version,
+                description: description.clone(),
+            });
+        }
+        let mut versions = BTreeSet::new();
+        for (version, description, _) in &history {
+            if self.find(*version).is_some() {
+                versions.insert(*version);
+            } else {
+                tracing::warn!(
+                    version,
+                    description,
+                    "sqlx applied a migration this binary does not know; skipped"
+                );
+            }
+        }
+        self.mark_applied(db, &versions, "adopted").await
+    }
+
+    /// Records `versions` (all known) as applied, without running them, under the lock.
+    async fn mark_applied(&self, db: &Database, versions: &BTreeSet<i64>, outcome: &str) -> Result<Report, Error> {
+        let mut session = Session::open(self, db).await?;
+        let existing = session.read_rows().await?;
+        session.lock().await?;
+        let result = async {
+            if existing.is_none() {
+                session.ensure_tables().await?;
+            }
+            let rows = session.read_rows().await?.unwrap_or_default();
+            self.verify_checksums(&rows)?;
+            let backend = session.backend();
+            let mut report = Report::default();
+            for (m, row) in self.pending(&rows, None) {
+                if !versions.contains(&m.meta().version) {
+                    continue;
+                }
+                let work = self.up_work(m, row, backend)?;
+                tracing::info!(version = work.version, name = %work.name, outcome, "recording as applied without running");
+                session.write_row(&work, tracking::APPLIED, work.steps.len(), Duration::ZERO).await?;
+                session.history(&work, outcome, None, Duration::ZERO).await?;
+                report.applied.push(applied(&work, Duration::ZERO));
+            }
+            Ok(report)
+        }
+        .await;
+        session.unlock().await;
+        result
+    }
+}

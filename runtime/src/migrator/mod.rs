@@ -1,0 +1,308 @@
+//! The migrator: a list of migrations and the settings to apply, revert and inspect them.
+
+mod adopt;
+mod inspect;
+mod run;
+mod work;
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use lockgate_dsl::Migration;
+
+use crate::database::Database;
+use crate::error::Error;
+use crate::report::{Direction, DownTarget, Event, MigrationStatus, PlannedMigration, Report};
+
+/// The default name of the tracking table; the history table adds `_history`.
+pub const DEFAULT_TABLE: &str = "lockgate_migrations";
+
+type Observer = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// Applies, reverts and inspects a fixed list of migrations on a [`Database`].
+///
+/// ```no_run
+/// # async fn run(migrations: Vec<Box<dyn lockgate_dsl::Migration>>) -> Result<(), lockgate_runtime::Error> {
+/// use std::time::Duration;
+/// use lockgate_runtime::{Database, Migrator};
+/// let db = Database::connect("postgres://postgres@127.0.0.1:5432/app").await?;
+/// let migrator = Migrator::new(migrations)?.with_lock_timeout(Duration::from_secs(2));
+/// let report = migrator.up(&db, None).await?;
+/// println!("{} migration(s) applied", report.applied.len());
+/// # Ok(()) }
+/// ```
+pub struct Migrator {
+    pub(crate) migrations: Vec<Box<dyn Migration>>,
+    pub(crate) table: String,
+    pub(crate) schema: Option<String>,
+    pub(crate) lock_timeout: Duration,
+    pub(crate) lock_retries: u32,
+    pub(crate) wait_deadline: Duration,
+    pub(crate) grouped: bool,
+    pub(crate) observer: Option<Observer>,
+    pub(crate) queries: Arc<AtomicU64>,
+}
+
+impl fmt::Debug for Migrator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let versions: Vec<i64> = self.migrations.iter().map(|m| m.meta().version).collect();
+        f.debug_struct("Migrator")
+            .field("versions", &versions)
+            .field("table", &self.table)
+            .field("schema", &self.schema)
+            .field("lock_timeout", &self.lock_timeout)
+            .field("lock_retries", &self.lock_retries)
+            .field("wait_deadline", &self.wait_deadline)
+            .field("grouped", &self.grouped)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Migrator {
+    /// A migrator over `migrations`, whose versions must be unique and ascending.
+    ///
+    /// ```
+    /// let migrator = lockgate_runtime::Migrator::new(Vec::new()).unwrap();
+    /// assert!(migrator.migrations().is_empty());
+    /// ```
+    pub fn new(migrations: Vec<Box<dyn Migration>>) -> Result<Migrator, Error> {
+        for pair in migrations.windows(2) {
+            let (a, b) = (pair[0].meta(), pair[1].meta());
+            if a.version == b.version {
+                return Err(Error::DuplicateVersion {
+                    version: a.version,
+                    first: a.name.to_owned(),
+                    second: b.name.to_owned(),
+                });
+            }
+            if a.version > b.version {
+                return Err(Error::UnorderedVersions {
+                    previous: a.version,
+                    next: b.version,
+                });
+            }
+        }
+        Ok(Migrator {
+            migrations,
+            table: DEFAULT_TABLE.to_owned(),
+            schema: None,
+            lock_timeout: Duration::from_secs(5),
+            lock_retries: 3,
+            wait_deadline: Duration::from_secs(60),
+            grouped: false,
+            observer: None,
+            queries: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// Names the tracking table (default `lockgate_migrations`); the history table is `<name>_history`.
+    ///
+    /// ```
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().with_table("schema_versions");
+    /// assert!(format!("{m:?}").contains("schema_versions"));
+    /// ```
+    pub fn with_table(mut self, name: &str) -> Self {
+        name.clone_into(&mut self.table);
+        self
+    }
+
+    /// Puts the tracking tables in this PostgreSQL schema or MySQL database (created when missing).
+    /// SQLite ignores it.
+    ///
+    /// ```
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().with_schema("ops");
+    /// assert!(format!("{m:?}").contains("ops"));
+    /// ```
+    pub fn with_schema(mut self, schema: &str) -> Self {
+        self.schema = Some(schema.to_owned());
+        self
+    }
+
+    /// How long one statement may wait for a table lock (PostgreSQL `lock_timeout`, MySQL `lock_wait_timeout`,
+    /// rounded up to whole seconds); default 5 s.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().with_lock_timeout(Duration::from_secs(1));
+    /// assert!(format!("{m:?}").contains("lock_timeout: 1s"));
+    /// ```
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// How many times a migration that hit a lock timeout is retried, with exponential backoff; default 3.
+    /// Other errors are never retried.
+    ///
+    /// ```
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().with_lock_retries(0);
+    /// assert!(format!("{m:?}").contains("lock_retries: 0"));
+    /// ```
+    pub fn with_lock_retries(mut self, retries: u32) -> Self {
+        self.lock_retries = retries;
+        self
+    }
+
+    /// How long to wait for another migrator to release the migration lock; default 60 s.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().with_wait_deadline(Duration::from_secs(5));
+    /// assert!(format!("{m:?}").contains("wait_deadline: 5s"));
+    /// ```
+    pub fn with_wait_deadline(mut self, deadline: Duration) -> Self {
+        self.wait_deadline = deadline;
+        self
+    }
+
+    /// Runs all pending migrations in one transaction (PostgreSQL, SQLite); MySQL refuses, as its DDL commits.
+    ///
+    /// ```
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().grouped(true);
+    /// assert!(format!("{m:?}").contains("grouped: true"));
+    /// ```
+    pub fn grouped(mut self, grouped: bool) -> Self {
+        self.grouped = grouped;
+        self
+    }
+
+    /// Calls `observer` with progress events (started, finished, waiting for the lock, retrying).
+    ///
+    /// ```
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().with_observer(|e| eprintln!("{e:?}"));
+    /// ```
+    pub fn with_observer(mut self, observer: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
+    /// The migrations, in version order.
+    ///
+    /// ```
+    /// assert_eq!(lockgate_runtime::Migrator::new(Vec::new()).unwrap().migrations().len(), 0);
+    /// ```
+    pub fn migrations(&self) -> &[Box<dyn Migration>] {
+        &self.migrations
+    }
+
+    /// How many SQL statements this migrator has sent to databases so far; for start-up cost measurements.
+    ///
+    /// ```
+    /// assert_eq!(lockgate_runtime::Migrator::new(Vec::new()).unwrap().queries_executed(), 0);
+    /// ```
+    pub fn queries_executed(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
+    /// Applies pending migrations up to and including `to` (all when `None`).
+    ///
+    /// Reads the tracking table first without any lock, so a start with nothing pending costs one query;
+    /// otherwise takes the migration lock, re-reads, and applies each pending migration in its own transaction
+    /// where the backend allows.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// let report = m.up(&db, Some(20250107162000)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn up(&self, db: &Database, to: Option<i64>) -> Result<Report, Error> {
+        self.run_up(db, to).await
+    }
+
+    /// Reverts applied migrations, newest first. Migrations this binary does not know are reverted from the
+    /// down SQL stored when they were applied.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// use lockgate_runtime::DownTarget;
+    /// m.down(&db, DownTarget::Steps(1)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn down(&self, db: &Database, target: DownTarget) -> Result<Report, Error> {
+        self.run_down(db, target).await
+    }
+
+    /// Reverts the last applied migration and applies it again.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// let report = m.redo(&db).await?;
+    /// assert_eq!(report.applied.len(), 2);
+    /// # Ok(()) }
+    /// ```
+    pub async fn redo(&self, db: &Database) -> Result<Report, Error> {
+        self.run_redo(db).await
+    }
+
+    /// Where every migration stands: known ones in version order, then applied ones this binary does not know.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// for s in m.status(&db).await? {
+    ///     println!("{} {} {}", s.version, s.state, s.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn status(&self, db: &Database) -> Result<Vec<MigrationStatus>, Error> {
+        self.run_status(db).await
+    }
+
+    /// The exact SQL `up` (to `target`) or `down` (to `target`, or one step when `None`) would run on this
+    /// database, without running it.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// use lockgate_runtime::Direction;
+    /// for p in m.plan(&db, Direction::Up, None).await? {
+    ///     println!("-- {} {}\n{}", p.version, p.name, p.statements.join(";\n"));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn plan(
+        &self,
+        db: &Database,
+        direction: Direction,
+        target: Option<i64>,
+    ) -> Result<Vec<PlannedMigration>, Error> {
+        self.run_plan(db, direction, target).await
+    }
+
+    /// Marks every migration up to and including `version` as applied without running it, to adopt a database
+    /// whose schema already matches.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// m.baseline(&db, 20250107162000).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn baseline(&self, db: &Database, version: i64) -> Result<Report, Error> {
+        self.run_baseline(db, version).await
+    }
+
+    /// Records as applied the migrations that sqlx's `_sqlx_migrations` table lists as applied and this migrator
+    /// knows; refuses when sqlx recorded a failed migration.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// let adopted = m.adopt_sqlx_history(&db).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn adopt_sqlx_history(&self, db: &Database) -> Result<Report, Error> {
+        self.run_adopt_sqlx(db).await
+    }
+
+    pub(crate) fn emit(&self, event: Event) {
+        if let Some(observer) = &self.observer {
+            observer(&event);
+        }
+    }
+
+    pub(crate) fn find(&self, version: i64) -> Option<&dyn Migration> {
+        self.migrations
+            .binary_search_by_key(&version, |m| m.meta().version)
+            .ok()
+            .map(|i| &*self.migrations[i])
+    }
+}

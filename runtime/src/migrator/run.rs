@@ -1,0 +1,161 @@
+//! `up`, `down` and `redo`: read without the lock, lock only when there is work, re-read, run.
+
+use std::time::Duration;
+
+use lockgate_dsl::Backend;
+
+use super::Migrator;
+use crate::conn::TrackedRow;
+use crate::database::Database;
+use crate::error::Error;
+use crate::exec::{self, Outcome};
+use crate::report::{AppliedMigration, DownTarget, Report};
+use crate::session::{Session, Work};
+
+impl Migrator {
+    pub(crate) async fn run_up(&self, db: &Database, to: Option<i64>) -> Result<Report, Error> {
+        if let Some(version) = to {
+            if self.find(version).is_none() {
+                return Err(Error::UnknownVersion { version });
+            }
+        }
+        if self.grouped && db.backend() == Backend::MySql {
+            return Err(Error::Plan {
+                version: 0,
+                reason: "grouped mode needs transactional DDL, which MySQL/MariaDB lack; run without it".to_owned(),
+            });
+        }
+        let mut session = Session::open(self, db).await?;
+        // The common start: everything applied. One query, no lock.
+        let rows = session.read_rows().await?;
+        if let Some(rows) = &rows {
+            self.verify_checksums(rows)?;
+            if self.pending(rows, to).is_empty() {
+                tracing::info!("the database is up to date");
+                return Ok(Report::default());
+            }
+        }
+        session.lock().await?;
+        let result = self.up_locked(&mut session, rows.is_none(), to).await;
+        session.unlock().await;
+        result
+    }
+
+    async fn up_locked(&self, session: &mut Session<'_>, create: bool, to: Option<i64>) -> Result<Report, Error> {
+        if create {
+            session.ensure_tables().await?;
+        }
+        let rows = session.read_rows().await?.unwrap_or_default();
+        self.verify_checksums(&rows)?;
+        let backend = session.backend();
+        let mut works = Vec::new();
+        for (m, row) in self.pending(&rows, to) {
+            works.push(self.up_work(m, row, backend)?);
+        }
+        tracing::info!(pending = works.len(), "applying migrations");
+        self.run_works(session, &works).await
+    }
+
+    pub(crate) async fn run_works(&self, session: &mut Session<'_>, works: &[Work]) -> Result<Report, Error> {
+        let mut report = Report::default();
+        if self.grouped && works.len() > 1 {
+            if let Some(w) = works.iter().find(|w| !w.transactional) {
+                return Err(Error::Plan {
+                    version: w.version,
+                    reason: "a migration without a transaction cannot run in grouped mode".to_owned(),
+                });
+            }
+            if let Outcome::Ran(duration) = exec::run_transactional(session, works).await? {
+                let each = duration / u32::try_from(works.len()).unwrap_or(u32::MAX).max(1);
+                for w in works {
+                    report.applied.push(applied(w, each));
+                }
+            }
+            return Ok(report);
+        }
+        for work in works {
+            if let Outcome::Ran(duration) = exec::run(session, work).await? {
+                report.applied.push(applied(work, duration));
+            }
+        }
+        Ok(report)
+    }
+
+    pub(crate) async fn run_down(&self, db: &Database, target: DownTarget) -> Result<Report, Error> {
+        let mut session = Session::open(self, db).await?;
+        let Some(rows) = session.read_rows().await? else {
+            tracing::info!("nothing is applied");
+            return Ok(Report::default());
+        };
+        self.verify_checksums(&rows)?;
+        if self.to_revert(&rows, target).is_empty() {
+            tracing::info!("nothing to revert");
+            return Ok(Report::default());
+        }
+        session.lock().await?;
+        let result = self.down_locked(&mut session, target).await;
+        session.unlock().await;
+        result
+    }
+
+    async fn down_locked(&self, session: &mut Session<'_>, target: DownTarget) -> Result<Report, Error> {
+        let rows = session.read_rows().await?.unwrap_or_default();
+        self.verify_checksums(&rows)?;
+        let backend = session.backend();
+        let mut works = Vec::new();
+        // Build every work first: an irreversible migration stops the run before anything is reverted.
+        for row in self.to_revert(&rows, target) {
+            works.push(self.down_work(row, backend)?);
+        }
+        tracing::info!(count = works.len(), "reverting migrations");
+        let mut report = Report::default();
+        for work in &works {
+            if let Outcome::Ran(duration) = exec::run(session, work).await? {
+                report.applied.push(applied(work, duration));
+            }
+        }
+        Ok(report)
+    }
+
+    pub(crate) async fn run_redo(&self, db: &Database) -> Result<Report, Error> {
+        let mut session = Session::open(self, db).await?;
+        if session.read_rows().await?.is_none() {
+            return Err(Error::NothingApplied { action: "redo" });
+        }
+        session.lock().await?;
+        let result = self.redo_locked(&mut session).await;
+        session.unlock().await;
+        result
+    }
+
+    async fn redo_locked(&self, session: &mut Session<'_>) -> Result<Report, Error> {
+        let rows = session.read_rows().await?.unwrap_or_default();
+        self.verify_checksums(&rows)?;
+        let last: Option<&TrackedRow> = self.to_revert(&rows, DownTarget::Steps(1)).into_iter().next();
+        let Some(last) = last else {
+            return Err(Error::NothingApplied { action: "redo" });
+        };
+        let Some(m) = self.find(last.version) else {
+            return Err(Error::UnknownVersion { version: last.version });
+        };
+        let backend = session.backend();
+        let down = self.down_work(last, backend)?;
+        let up = self.up_work(m, None, backend)?;
+        let mut report = Report::default();
+        for work in [&down, &up] {
+            if let Outcome::Ran(duration) = exec::run(session, work).await? {
+                report.applied.push(applied(work, duration));
+            }
+        }
+        Ok(report)
+    }
+}
+
+pub(crate) fn applied(work: &Work, duration: Duration) -> AppliedMigration {
+    AppliedMigration {
+        version: work.version,
+        name: work.name.clone(),
+        direction: work.direction,
+        duration,
+    }
+}

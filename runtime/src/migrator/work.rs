@@ -1,0 +1,179 @@
+//! From migrations and tracking rows to the work to run: what is pending, what to revert, checksum checks.
+
+use std::collections::BTreeMap;
+
+use lockgate_dsl::checksum::checksum;
+use lockgate_dsl::{Backend, Migration, TransactionMode};
+
+use super::Migrator;
+use crate::conn::TrackedRow;
+use crate::error::Error;
+use crate::report::{Direction, DownTarget};
+use crate::session::Work;
+use crate::steps::{self, ExecStep};
+use crate::tracking;
+
+impl Migrator {
+    /// Refuses when an applied (or partly applied) migration was edited since.
+    pub(crate) fn verify_checksums(&self, rows: &[TrackedRow]) -> Result<(), Error> {
+        for row in rows {
+            let Some(m) = self.find(row.version) else { continue };
+            let partly = row.status != tracking::APPLIED && row.progress > 0;
+            if row.status == tracking::APPLIED || partly {
+                let current = checksum(m);
+                if current != row.checksum {
+                    return Err(Error::ChecksumMismatch {
+                        version: row.version,
+                        name: m.meta().name.to_owned(),
+                        stored: row.checksum.clone(),
+                        current,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The migrations `up` would run, with their tracking rows (failed or interrupted attempts).
+    pub(crate) fn pending<'r>(
+        &self,
+        rows: &'r [TrackedRow],
+        to: Option<i64>,
+    ) -> Vec<(&dyn Migration, Option<&'r TrackedRow>)> {
+        let by_version: BTreeMap<i64, &TrackedRow> = rows.iter().map(|r| (r.version, r)).collect();
+        self.migrations
+            .iter()
+            .map(|m| &**m)
+            .filter(|m| to.is_none_or(|to| m.meta().version <= to))
+            .filter_map(|m| {
+                let row = by_version.get(&m.meta().version).copied();
+                match row {
+                    Some(r) if r.status == tracking::APPLIED => None,
+                    _ => Some((m, row)),
+                }
+            })
+            .collect()
+    }
+
+    /// The applied rows `down` would revert, newest first.
+    pub(crate) fn to_revert<'r>(&self, rows: &'r [TrackedRow], target: DownTarget) -> Vec<&'r TrackedRow> {
+        let mut applied: Vec<&TrackedRow> = rows.iter().filter(|r| r.status == tracking::APPLIED).collect();
+        applied.sort_by_key(|r| std::cmp::Reverse(r.version));
+        match target {
+            DownTarget::Steps(n) => applied
+                .into_iter()
+                .take(usize::try_from(n).unwrap_or(usize::MAX))
+                .collect(),
+            DownTarget::To(version) => applied.into_iter().take_while(|r| r.version > version).collect(),
+        }
+    }
+
+    /// The work of applying `m`.
+    pub(crate) fn up_work(&self, m: &dyn Migration, row: Option<&TrackedRow>, backend: Backend) -> Result<Work, Error> {
+        let meta = m.meta();
+        let ops = m.up();
+        let steps = steps::render_ops(&ops, backend).map_err(|source| Error::Render {
+            version: meta.version,
+            name: meta.name.to_owned(),
+            source,
+        })?;
+        let down_sql = match m.down() {
+            Ok(down) => match steps::render_ops(&down, backend) {
+                Ok(down) => Some(steps::encode(&down)),
+                Err(e) => {
+                    tracing::warn!(version = meta.version, error = %e, "the down of this migration cannot be rendered; none is stored");
+                    None
+                }
+            },
+            Err(_) => None,
+        };
+        let transactional = meta.transaction == TransactionMode::PerMigration;
+        check_transaction(meta.version, transactional, &steps, backend)?;
+        let stepwise = backend == Backend::MySql || !transactional;
+        let resume_from = match row {
+            Some(r) if stepwise && r.status != tracking::APPLIED => usize::try_from(r.progress).unwrap_or(0),
+            _ => 0,
+        };
+        Ok(Work {
+            version: meta.version,
+            name: meta.name.to_owned(),
+            direction: Direction::Up,
+            checksum: checksum(m),
+            steps,
+            ops,
+            down_sql,
+            transactional,
+            resume_from,
+        })
+    }
+
+    /// The work of reverting the migration of `row`: from the binary when it knows it, else from the stored SQL.
+    pub(crate) fn down_work(&self, row: &TrackedRow, backend: Backend) -> Result<Work, Error> {
+        if let Some(m) = self.find(row.version) {
+            let meta = m.meta();
+            let ops = m.down().map_err(|e| Error::Irreversible {
+                version: meta.version,
+                name: meta.name.to_owned(),
+                reason: e.to_string(),
+            })?;
+            let steps = steps::render_ops(&ops, backend).map_err(|source| Error::Render {
+                version: meta.version,
+                name: meta.name.to_owned(),
+                source,
+            })?;
+            let transactional = meta.transaction == TransactionMode::PerMigration;
+            check_transaction(meta.version, transactional, &steps, backend)?;
+            return Ok(Work {
+                version: meta.version,
+                name: meta.name.to_owned(),
+                direction: Direction::Down,
+                checksum: row.checksum.clone(),
+                steps,
+                ops,
+                down_sql: None,
+                transactional,
+                resume_from: 0,
+            });
+        }
+        let irreversible = |reason: String| Error::Irreversible {
+            version: row.version,
+            name: row.name.clone(),
+            reason,
+        };
+        let Some(json) = &row.down_sql else {
+            return Err(irreversible(
+                "this binary does not know it and no down SQL was stored when it was applied".to_owned(),
+            ));
+        };
+        let stored = steps::decode(json).map_err(|e| Error::CorruptTracking {
+            version: row.version,
+            reason: format!("its down SQL is not valid JSON: {e}"),
+        })?;
+        let steps = steps::from_stored(stored).map_err(irreversible)?;
+        let transactional = !steps.iter().any(|s| s.step_outside_transaction());
+        Ok(Work {
+            version: row.version,
+            name: row.name.clone(),
+            direction: Direction::Down,
+            checksum: row.checksum.clone(),
+            steps,
+            ops: Vec::new(),
+            down_sql: None,
+            transactional,
+            resume_from: 0,
+        })
+    }
+}
+
+/// A step that must run outside a transaction cannot be part of a transactional migration.
+fn check_transaction(version: i64, transactional: bool, steps: &[ExecStep], backend: Backend) -> Result<(), Error> {
+    if transactional && backend == Backend::Postgres && steps.iter().any(ExecStep::step_outside_transaction) {
+        return Err(Error::Plan {
+            version,
+            reason: "a step must run outside a transaction (CONCURRENTLY); declare the migration with \
+                     `transaction = none`"
+                .to_owned(),
+        });
+    }
+    Ok(())
+}
