@@ -1,32 +1,60 @@
 //! Rendering operations to SQL, per backend, through sea-query. The only module that writes SQL.
+//!
+//! sea-query builds the statements it can express (tables, columns, indexes, foreign keys);
+//! small fragments here fill its gaps (`NOT VALID`, `VALIDATE CONSTRAINT`, `UNIQUE USING INDEX`,
+//! `ADD CHECK`, enum types, views, extensions), always with the backend's identifier quoting and
+//! literal escaping. What a backend cannot express is a [`RenderError`], never a panic: sea-query's
+//! SQLite paths that panic are never called, and SQLite changes its `ALTER TABLE` cannot make
+//! become a [`Step::Rebuild`].
+//!
+//! Per-backend decisions, beyond the type table in [`column_type_sql`]:
+//!
+//! - `alter_column` on PostgreSQL is one statement per changed aspect (type with `USING`, then
+//!   default, then nullability), never one `ALTER` holding the strictest lock for all; on MySQL one
+//!   `MODIFY COLUMN` restating the full new definition; on SQLite a rebuild.
+//! - `NOT VALID` foreign keys and checks render as plain ones on MySQL (it has no `NOT VALID`; the
+//!   plan rules flag the risk), and `validate_constraint` renders nothing on MySQL and SQLite: their
+//!   constraints are validated when they are added.
+//! - `CONCURRENTLY` is PostgreSQL-only and its steps run outside a transaction; elsewhere the
+//!   index is built the backend's ordinary way (InnoDB builds secondary indexes online).
+//! - A partial index (`WHERE`) is an error on MySQL, which has none.
+//! - Enum types and extensions exist only on PostgreSQL; elsewhere they are errors (an extension
+//!   is not silently skipped on SQLite: code that needs it would fail later, further from the cause).
+//! - `replace_view` is `DROP VIEW` + `CREATE VIEW` on every backend: PostgreSQL's
+//!   `CREATE OR REPLACE VIEW` refuses to drop, rename or retype columns, and MySQL and SQLite
+//!   do not share one syntax for it.
+//! - SQLite rebuilds: type, nullability and default changes, foreign keys, checks and unique
+//!   constraints, and `add_column` when SQLite's `ADD COLUMN` refuses the column (an expression
+//!   default, or NOT NULL without a default).
 
-use serde::Serialize;
+mod constraint;
+mod index;
+mod objects;
+mod quote;
+mod rebuild;
+mod step;
+mod table;
+mod types;
+
+pub use quote::{check_name, quote_ident, quote_literal};
+pub use rebuild::{LiveTable, RebuildChange, TableRebuild, split_items};
+pub use step::Step;
+pub use types::{column_sql, column_type_sql, default_sql};
 
 use crate::backend::Backend;
 use crate::operation::Operation;
 use crate::plan::PlannedOp;
 
-/// One step of a rendered migration.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "step")]
-pub enum Step {
-    /// One SQL statement.
-    Sql {
-        /// The statement.
-        sql: String,
-        /// Must run outside a transaction (`CONCURRENTLY`).
-        outside_transaction: bool,
-    },
-    /// A query that must return a true value.
-    Assert {
-        /// The query.
-        query: String,
-        /// The failure message.
-        message: String,
-    },
-}
-
-/// An operation a backend cannot express, or a name it cannot hold.
+/// An operation a backend cannot express, a name it cannot hold, or a live table a rebuild cannot read.
+///
+/// ```
+/// use lockgate_dsl::operation::Operation;
+/// use lockgate_dsl::render::{render, RenderError};
+/// use lockgate_dsl::Backend;
+/// let err = render(&Operation::CreateExtension { name: "pgcrypto".into() }, Backend::Sqlite).unwrap_err();
+/// assert!(matches!(err, RenderError::Unsupported { backend: Backend::Sqlite, .. }));
+/// assert!(err.to_string().starts_with("create_extension `pgcrypto` is not supported on sqlite"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RenderError {
     /// The backend has no way to run this operation.
@@ -39,22 +67,100 @@ pub enum RenderError {
         /// What to do instead.
         hint: &'static str,
     },
+    /// A name the backend cannot hold: empty, with a NUL, or longer than it allows.
+    #[error("invalid name `{name}` on {backend}: {reason}")]
+    InvalidName {
+        /// The name.
+        name: String,
+        /// Why it is refused.
+        reason: String,
+        /// The backend.
+        backend: Backend,
+    },
+    /// A SQLite rebuild could not apply its change to the live table definition.
+    #[error("cannot rebuild sqlite table `{table}`: {reason}")]
+    Rebuild {
+        /// The table.
+        table: String,
+        /// What did not match.
+        reason: String,
+    },
 }
 
-/// Renders one operation for a backend.
+/// Renders one operation, up, for a backend.
+///
+/// ```
+/// use lockgate_dsl::operation::Operation;
+/// use lockgate_dsl::render::render;
+/// use lockgate_dsl::schema::IndexDef;
+/// use lockgate_dsl::Backend;
+/// let op = Operation::CreateIndex(IndexDef::new("contracts", ["tenant"]).concurrently());
+/// let steps = render(&op, Backend::Postgres).unwrap();
+/// assert!(steps[0].outside_transaction());
+/// assert_eq!(
+///     steps[0].to_string(),
+///     "-- outside a transaction\nCREATE INDEX CONCURRENTLY \"contracts_tenant_idx\" ON \"contracts\" (\"tenant\");"
+/// );
+/// ```
 pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    Err(RenderError::Unsupported {
-        operation: op.describe(),
-        backend,
-        hint: "rendering is not built yet",
-    })
+    use Operation as O;
+    match op {
+        O::CreateTable(t) => table::create_table(t, backend),
+        O::DropTable(t) => table::drop_table(t, backend),
+        O::RenameTable { from, to } => table::rename_table(from, to, backend),
+        O::AddColumn { table, column } => table::add_column(table, column, backend),
+        O::DropColumn { table, column } => table::drop_column(table, column, backend),
+        O::RenameColumn { table, from, to } => table::rename_column(table, from, to, backend),
+        O::AlterColumn { table, from, to } => table::alter_column(table, from, to, backend),
+        O::CreateIndex(i) => index::create_index(i, backend),
+        O::DropIndex(i) => index::drop_index(i, backend),
+        O::AddForeignKey(fk) => constraint::add_foreign_key(fk, backend),
+        O::DropForeignKey(fk) => constraint::drop_foreign_key(fk, backend),
+        O::ValidateConstraint { table, name } => constraint::validate(table, name, backend),
+        O::AddCheck(c) => constraint::add_check(c, backend),
+        O::DropCheck(c) => constraint::drop_check(c, backend),
+        O::AddUnique(u) => constraint::add_unique(u, backend),
+        O::DropUnique(u) => constraint::drop_unique(u, backend),
+        O::CreateView(v) => objects::create_view(v, backend),
+        O::DropView(v) => objects::drop_view(v, backend),
+        O::ReplaceView { from, to } => objects::replace_view(from, to, backend),
+        O::CreateEnum(e) => objects::create_enum(op, e, backend),
+        O::AddEnumValue { name, value, before } => objects::add_enum_value(op, name, value, before.as_deref(), backend),
+        O::DropEnum(e) => objects::drop_enum(op, e, backend),
+        O::CreateExtension { name } => objects::create_extension(op, name, backend),
+        O::DropExtension { name } => objects::drop_extension(op, name, backend),
+        O::RawSql { up, .. } => Ok(vec![Step::sql(up.clone())]),
+        O::Assert { query, message } => Ok(vec![Step::Assert {
+            query: query.clone(),
+            message: message.clone(),
+        }]),
+    }
 }
 
-/// Renders planned operations in order.
+/// Renders planned operations in order; stops at the first operation the backend cannot express.
+///
+/// ```
+/// use lockgate_dsl::plan::Plan;
+/// use lockgate_dsl::render::render_all;
+/// use lockgate_dsl::Backend;
+/// let mut m = Plan::<()>::new();
+/// m.create_table("tenants", |t| { t.column::<i64>("id").primary_key(); });
+/// let steps = render_all(m.operations(), Backend::Sqlite).unwrap();
+/// assert_eq!(steps[0].to_string(), r#"CREATE TABLE "tenants" ( "id" bigint NOT NULL, PRIMARY KEY ("id") );"#);
+/// ```
 pub fn render_all(ops: &[PlannedOp], backend: Backend) -> Result<Vec<Step>, RenderError> {
     let mut steps = Vec::new();
     for planned in ops {
         steps.extend(render(&planned.op, backend)?);
     }
     Ok(steps)
+}
+
+/// The error for an operation the backend cannot express.
+fn unsupported(op: &Operation, backend: Backend, hint: &'static str) -> RenderError {
+    RenderError::Unsupported {
+        operation: op.describe(),
+        backend,
+        hint,
+    }
 }

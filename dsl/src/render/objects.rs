@@ -1,0 +1,104 @@
+//! Views, PostgreSQL enum types and extensions: statements sea-query has no builder for.
+
+use super::quote::{check_name, quote_ident, quote_literal};
+use super::{RenderError, Step, unsupported};
+use crate::backend::Backend;
+use crate::operation::Operation;
+use crate::schema::{EnumDef, ViewDef};
+
+pub(super) fn create_view(view: &ViewDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    check_name(backend, &view.name)?;
+    Ok(vec![Step::sql(format!(
+        "CREATE VIEW {} AS {}",
+        quote_ident(backend, &view.name),
+        view.sql
+    ))])
+}
+
+pub(super) fn drop_view(view: &ViewDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    check_name(backend, &view.name)?;
+    Ok(vec![Step::sql(format!(
+        "DROP VIEW {}",
+        quote_ident(backend, &view.name)
+    ))])
+}
+
+/// `DROP VIEW` then `CREATE VIEW`: PostgreSQL's `CREATE OR REPLACE VIEW` cannot drop, rename or
+/// retype columns, and the backends share no other replace syntax.
+pub(super) fn replace_view(from: &ViewDef, to: &ViewDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    let mut steps = drop_view(from, backend)?;
+    steps.extend(create_view(to, backend)?);
+    Ok(steps)
+}
+
+const ENUM_HINT: &str = "only PostgreSQL has named enum types; use a varchar column with a check constraint";
+
+pub(super) fn create_enum(op: &Operation, e: &EnumDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    if backend != Backend::Postgres {
+        return Err(unsupported(op, backend, ENUM_HINT));
+    }
+    check_name(backend, &e.name)?;
+    let values: Vec<String> = e.values.iter().map(|v| quote_literal(backend, v)).collect();
+    Ok(vec![Step::sql(format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        quote_ident(backend, &e.name),
+        values.join(", ")
+    ))])
+}
+
+/// `ALTER TYPE .. ADD VALUE`. PostgreSQL 12 and later run it inside a transaction, but the new
+/// label cannot be used before that transaction commits.
+pub(super) fn add_enum_value(
+    op: &Operation,
+    name: &str,
+    value: &str,
+    before: Option<&str>,
+    backend: Backend,
+) -> Result<Vec<Step>, RenderError> {
+    if backend != Backend::Postgres {
+        return Err(unsupported(op, backend, ENUM_HINT));
+    }
+    check_name(backend, name)?;
+    let mut sql = format!(
+        "ALTER TYPE {} ADD VALUE {}",
+        quote_ident(backend, name),
+        quote_literal(backend, value)
+    );
+    if let Some(before) = before {
+        sql.push_str(" BEFORE ");
+        sql.push_str(&quote_literal(backend, before));
+    }
+    Ok(vec![Step::sql(sql)])
+}
+
+pub(super) fn drop_enum(op: &Operation, e: &EnumDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    if backend != Backend::Postgres {
+        return Err(unsupported(op, backend, ENUM_HINT));
+    }
+    check_name(backend, &e.name)?;
+    Ok(vec![Step::sql(format!("DROP TYPE {}", quote_ident(backend, &e.name)))])
+}
+
+const EXTENSION_HINT: &str = "extensions exist only on PostgreSQL; plan this operation for PostgreSQL only";
+
+pub(super) fn create_extension(op: &Operation, name: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    if backend != Backend::Postgres {
+        return Err(unsupported(op, backend, EXTENSION_HINT));
+    }
+    check_name(backend, name)?;
+    Ok(vec![Step::sql(format!(
+        "CREATE EXTENSION IF NOT EXISTS {}",
+        quote_ident(backend, name)
+    ))])
+}
+
+pub(super) fn drop_extension(op: &Operation, name: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    if backend != Backend::Postgres {
+        return Err(unsupported(op, backend, EXTENSION_HINT));
+    }
+    check_name(backend, name)?;
+    Ok(vec![Step::sql(format!(
+        "DROP EXTENSION IF EXISTS {}",
+        quote_ident(backend, name)
+    ))])
+}

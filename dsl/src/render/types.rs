@@ -1,0 +1,224 @@
+//! Column types, defaults and column definitions per backend.
+//!
+//! | type | PostgreSQL | MySQL/MariaDB | SQLite |
+//! | --- | --- | --- | --- |
+//! | `Bool` | `boolean` | `bool` (tinyint(1)) | `boolean` |
+//! | `SmallInt` / `Int` / `BigInt` | `smallint` / `integer` / `bigint` | `smallint` / `int` / `bigint` | `smallint` / `integer` / `bigint` |
+//! | `Real` / `Double` | `real` / `double precision` | `float` / `double` | `real` / `double` |
+//! | `Text` / `Varchar(n)` | `text` / `varchar(n)` | `text` / `varchar(n)` | `text` / `varchar(n)` |
+//! | `Bytes` | `bytea` | `longblob` | `blob` |
+//! | `Uuid` | `uuid` | `char(36)` | `text` |
+//! | `Json` | `jsonb` | `json` | `text` |
+//! | `Decimal(p, s)` | `numeric(p,s)` | `decimal(p,s)` | `numeric(p,s)` |
+//! | `Date` / `Time` | `date` / `time` | `date` / `time(6)` | `text` / `text` |
+//! | `Timestamp` / `Timestamptz` | `timestamp` / `timestamptz` | `datetime(6)` / `datetime(6)` | `text` / `text` |
+//! | `Enum(name)` | the type `"name"` | error | error |
+//!
+//! MySQL's `timestamp` type stops in 2038 and, on older servers, grows an implicit default and
+//! `ON UPDATE`; `datetime(6)` has neither, so both timestamp types map to it and hold UTC by
+//! convention. SQLite keeps dates and times as ISO-8601 text, the form sqlx reads and writes.
+//! MySQL and SQLite have no named enum types: a column of one is a typed error that suggests a
+//! `varchar` column with a check constraint.
+
+use sea_query::{Alias, ColumnDef as SeaColumn, DynIden, Expr, Keyword};
+
+use super::RenderError;
+use super::quote::{quote_ident, quote_literal};
+use crate::backend::Backend;
+use crate::schema::ColumnDef;
+use crate::types::ColumnType;
+use crate::value::{DefaultValue, SqlExpr};
+
+/// The backend's SQL for a column type.
+///
+/// ```
+/// use lockgate_dsl::Backend;
+/// use lockgate_dsl::render::column_type_sql;
+/// use lockgate_dsl::types::ColumnType;
+/// assert_eq!(column_type_sql(&ColumnType::Uuid, Backend::MySql, "id").unwrap(), "char(36)");
+/// assert_eq!(column_type_sql(&ColumnType::Json, Backend::Postgres, "doc").unwrap(), "jsonb");
+/// ```
+pub fn column_type_sql(ty: &ColumnType, backend: Backend, column: &str) -> Result<String, RenderError> {
+    use Backend::{MySql, Postgres, Sqlite};
+    use ColumnType as T;
+    let sql = match (ty, backend) {
+        (T::Bool, MySql) => "bool",
+        (T::Bool, _) => "boolean",
+        (T::SmallInt, _) => "smallint",
+        (T::Int, MySql) => "int",
+        (T::Int, _) => "integer",
+        (T::BigInt, _) => "bigint",
+        (T::Real, MySql) => "float",
+        (T::Real, _) => "real",
+        (T::Double, Postgres) => "double precision",
+        (T::Double, _) => "double",
+        (T::Text, _) => "text",
+        (T::Varchar(n), _) => return Ok(format!("varchar({n})")),
+        (T::Bytes, Postgres) => "bytea",
+        (T::Bytes, MySql) => "longblob",
+        (T::Bytes, Sqlite) => "blob",
+        (T::Uuid, Postgres) => "uuid",
+        (T::Uuid, MySql) => "char(36)",
+        (T::Json, Postgres) => "jsonb",
+        (T::Json, MySql) => "json",
+        (T::Decimal { precision, scale }, MySql) => return Ok(format!("decimal({precision},{scale})")),
+        (T::Decimal { precision, scale }, _) => return Ok(format!("numeric({precision},{scale})")),
+        (T::Date, Postgres | MySql) => "date",
+        (T::Time, Postgres) => "time",
+        (T::Time, MySql) => "time(6)",
+        (T::Timestamp, Postgres) => "timestamp",
+        (T::Timestamptz, Postgres) => "timestamptz",
+        (T::Timestamp | T::Timestamptz, MySql) => "datetime(6)",
+        (T::Uuid | T::Json | T::Date | T::Time | T::Timestamp | T::Timestamptz, Sqlite) => "text",
+        (T::Enum(name), Postgres) => return Ok(quote_ident(backend, name)),
+        (T::Enum(name), MySql | Sqlite) => {
+            return Err(RenderError::Unsupported {
+                operation: format!("column `{column}` of enum type `{name}`"),
+                backend,
+                hint: "only PostgreSQL has named enum types; use a varchar column with a check constraint",
+            });
+        }
+    };
+    Ok(sql.to_owned())
+}
+
+/// The backend's SQL for a column default, as it follows `DEFAULT`.
+///
+/// ```
+/// use lockgate_dsl::{Backend, DefaultValue, SqlExpr};
+/// use lockgate_dsl::render::default_sql;
+/// use lockgate_dsl::types::ColumnType;
+/// let now = DefaultValue::Expr(SqlExpr::Now);
+/// assert_eq!(default_sql(&now, &ColumnType::Timestamptz, Backend::Postgres), "now()");
+/// assert_eq!(default_sql(&now, &ColumnType::Timestamptz, Backend::MySql), "CURRENT_TIMESTAMP(6)");
+/// assert_eq!(default_sql(&"it's".into(), &ColumnType::Text, Backend::Sqlite), "'it''s'");
+/// ```
+pub fn default_sql(value: &DefaultValue, ty: &ColumnType, backend: Backend) -> String {
+    match value {
+        DefaultValue::Bool(b) => match backend {
+            // MySQL's bool is tinyint(1): a number reads back the same in information_schema.
+            Backend::MySql => if *b { "1" } else { "0" }.to_owned(),
+            Backend::Postgres | Backend::Sqlite => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        },
+        DefaultValue::Int(i) => i.to_string(),
+        DefaultValue::Float(f) => float_sql(*f),
+        DefaultValue::Text(s) => {
+            let literal = quote_literal(backend, s);
+            match (backend, ty) {
+                (Backend::Postgres, ColumnType::Enum(name)) => format!("{literal}::{}", quote_ident(backend, name)),
+                // MySQL accepts a literal default on text, blob and json columns only as an expression.
+                (Backend::MySql, ColumnType::Text | ColumnType::Bytes | ColumnType::Json) => format!("({literal})"),
+                _ => literal,
+            }
+        }
+        DefaultValue::Expr(expr) => expr_sql(expr, ty, backend),
+    }
+}
+
+fn float_sql(f: f64) -> String {
+    let s = f.to_string();
+    if s.contains(['.', 'e', 'E', 'N', 'n', 'i']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+fn expr_sql(expr: &SqlExpr, ty: &ColumnType, backend: Backend) -> String {
+    match (expr, backend) {
+        (SqlExpr::Now, Backend::Postgres) => "now()".to_owned(),
+        (SqlExpr::Now, Backend::MySql) => match ty {
+            ColumnType::Date => "(CURRENT_DATE)".to_owned(),
+            // MySQL wants the default's fractional precision to match the column's.
+            ColumnType::Timestamp | ColumnType::Timestamptz => "CURRENT_TIMESTAMP(6)".to_owned(),
+            _ => "CURRENT_TIMESTAMP".to_owned(),
+        },
+        (SqlExpr::Now, Backend::Sqlite) => match ty {
+            ColumnType::Date => "CURRENT_DATE".to_owned(),
+            ColumnType::Time => "CURRENT_TIME".to_owned(),
+            _ => "CURRENT_TIMESTAMP".to_owned(),
+        },
+        (SqlExpr::CurrentDate, Backend::MySql) => "(CURRENT_DATE)".to_owned(),
+        (SqlExpr::CurrentDate, _) => "CURRENT_DATE".to_owned(),
+        (SqlExpr::GenRandomUuid, Backend::Postgres) => "gen_random_uuid()".to_owned(),
+        (SqlExpr::GenRandomUuid, Backend::MySql) => "(uuid())".to_owned(),
+        // A version-4 UUID in its 36-character text form, from SQLite's own random bytes.
+        (SqlExpr::GenRandomUuid, Backend::Sqlite) => "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) \
+             || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) \
+             || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))"
+            .to_owned(),
+        (SqlExpr::Raw { sql, .. }, _) => format!("({sql})"),
+    }
+}
+
+/// Whether SQLite's `ADD COLUMN` accepts this default: it refuses expressions and the current time.
+pub(super) fn sqlite_constant_default(value: &DefaultValue) -> bool {
+    !matches!(value, DefaultValue::Expr(_))
+}
+
+/// A full column definition as SQL text: `"name" type [NOT NULL] [DEFAULT ..]`.
+///
+/// ```
+/// use lockgate_dsl::Backend;
+/// use lockgate_dsl::render::column_sql;
+/// use lockgate_dsl::schema::ColumnDef;
+/// let col = ColumnDef::new::<bool>("active").default(true);
+/// assert_eq!(column_sql(&col, Backend::MySql).unwrap(), "`active` bool NOT NULL DEFAULT 1");
+/// ```
+pub fn column_sql(column: &ColumnDef, backend: Backend) -> Result<String, RenderError> {
+    let mut sql = format!(
+        "{} {}",
+        quote_ident(backend, &column.name),
+        column_type_sql(&column.ty, backend, &column.name)?
+    );
+    sql.push_str(if column.nullable { " NULL" } else { " NOT NULL" });
+    if let Some(default) = &column.default {
+        sql.push_str(" DEFAULT ");
+        sql.push_str(&default_sql(default, &column.ty, backend));
+    }
+    Ok(sql)
+}
+
+/// The column as a sea-query column definition.
+pub(super) fn sea_column(column: &ColumnDef, backend: Backend) -> Result<SeaColumn, RenderError> {
+    let ty = column_type_sql(&column.ty, backend, &column.name)?;
+    let mut def = SeaColumn::new_with_type(Alias::new(column.name.as_str()), sea_query::ColumnType::custom(raw(ty)));
+    if column.nullable {
+        def.null();
+    } else {
+        def.not_null();
+    }
+    if let Some(default) = &column.default {
+        def.default(raw_expr(default_sql(default, &column.ty, backend)));
+    }
+    Ok(def)
+}
+
+/// SQL text that sea-query writes as it is: the text was built and escaped here.
+pub(super) fn raw(sql: String) -> DynIden {
+    DynIden::from(sql)
+}
+
+/// An expression sea-query writes as it is, without wrapping it in parentheses.
+pub(super) fn raw_expr(sql: String) -> Expr {
+    Expr::Keyword(Keyword::Custom(raw(sql)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_keep_a_decimal_point() {
+        assert_eq!(float_sql(1.0), "1.0");
+        assert_eq!(float_sql(2.5), "2.5");
+    }
+
+    #[test]
+    fn enums_are_refused_outside_postgres() {
+        let ty = ColumnType::Enum("status".into());
+        assert_eq!(column_type_sql(&ty, Backend::Postgres, "s").unwrap(), "\"status\"");
+        assert!(column_type_sql(&ty, Backend::MySql, "s").is_err());
+        assert!(column_type_sql(&ty, Backend::Sqlite, "s").is_err());
+    }
+}

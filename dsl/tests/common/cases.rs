@@ -1,0 +1,471 @@
+//! The operations every rendering test exercises, each with the schema it needs first.
+// Each test binary uses a different part of these fixtures.
+#![allow(dead_code)]
+
+use lockgate_dsl::operation::Operation;
+use lockgate_dsl::schema::{
+    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef, ViewDef,
+};
+use lockgate_dsl::types::{ColumnType, Date, Decimal, Json, Time, Timestamp, Timestamptz, Uuid, Varchar};
+use lockgate_dsl::{Backend, SqlExpr};
+
+/// One operation to render and run.
+pub struct Case {
+    /// Snapshot and report name.
+    pub name: &'static str,
+    /// Operations that build the schema the operation needs.
+    pub setup: Vec<Operation>,
+    /// Rows inserted after the setup (plain SQL every backend accepts).
+    pub seed: Vec<&'static str>,
+    /// The operation under test.
+    pub op: Operation,
+    /// Backends that must refuse the operation with a render error.
+    pub unsupported_on: &'static [Backend],
+}
+
+impl Case {
+    fn new(name: &'static str, setup: Vec<Operation>, op: Operation) -> Self {
+        Case {
+            name,
+            setup,
+            seed: Vec::new(),
+            op,
+            unsupported_on: &[],
+        }
+    }
+
+    fn seed(mut self, rows: &[&'static str]) -> Self {
+        self.seed = rows.to_vec();
+        self
+    }
+
+    fn unsupported_on(mut self, backends: &'static [Backend]) -> Self {
+        self.unsupported_on = backends;
+        self
+    }
+}
+
+/// `tenants (id, name)`.
+pub fn tenants() -> TableDef {
+    TableDef::build("tenants", |t| {
+        t.column::<i64>("id").primary_key();
+        t.column::<Varchar<100>>("name");
+    })
+}
+
+/// `contracts`, with an index and a check; foreign keys are added by the cases that want one.
+pub fn contracts() -> TableDef {
+    TableDef::build("contracts", |t| {
+        t.column::<i64>("id").primary_key();
+        t.column::<i64>("tenant_id");
+        t.column::<Varchar<200>>("title");
+        t.column::<Option<Decimal<12, 2>>>("amount");
+        t.column::<Varchar<20>>("state").default("draft");
+        t.column::<Option<String>>("note");
+        t.column::<Timestamptz>("created_at").default_now();
+        t.index(["tenant_id"]);
+        t.check("contracts_amount_positive", "amount >= 0");
+    })
+}
+
+fn base() -> Vec<Operation> {
+    vec![Operation::CreateTable(tenants()), Operation::CreateTable(contracts())]
+}
+
+/// Rows for `tenants` and `contracts`; every nullable column holds a value so NOT NULL changes apply.
+pub const ROWS: &[&str] = &[
+    "INSERT INTO tenants (id, name) VALUES (1, 'acme'), (2, 'globex')",
+    "INSERT INTO contracts (id, tenant_id, title, amount, state, note) VALUES (1, 1, 'first', 10.50, 'draft', 'it''s')",
+    "INSERT INTO contracts (id, tenant_id, title, amount, state, note) VALUES (2, 2, 'second', 0, 'active', 'plain')",
+];
+
+fn column<T: lockgate_dsl::types::SqlType>(name: &str) -> ColumnDef {
+    ColumnDef::new::<T>(name)
+}
+
+fn alter(from: ColumnDef, to: ColumnDef) -> Operation {
+    Operation::AlterColumn {
+        table: "contracts".into(),
+        from,
+        to,
+    }
+}
+
+fn tenant_fk() -> ForeignKeyDef {
+    ForeignKeyDef::new("contracts", ["tenant_id"], "tenants", ["id"])
+        .on_delete(ReferentialAction::Cascade)
+        .on_update(ReferentialAction::Restrict)
+}
+
+fn contracts_with_fk() -> TableDef {
+    let mut t = contracts();
+    t.foreign_keys.push(tenant_fk());
+    t
+}
+
+fn contracts_with_unique() -> TableDef {
+    let mut t = contracts();
+    t.uniques.push(UniqueDef::new("contracts", ["tenant_id", "title"]));
+    t
+}
+
+/// A table with every column type and every kind of default.
+pub fn every_type() -> TableDef {
+    TableDef::build("every_type", |t| {
+        t.column::<i64>("id").primary_key();
+        t.column::<bool>("flag").default(true);
+        t.column::<i16>("small").default(-1);
+        t.column::<Option<i32>>("int");
+        t.column::<i64>("big").default(9_000_000_000i64);
+        t.column::<Option<f32>>("real");
+        t.column::<f64>("double").default(1.5);
+        t.column::<String>("text")
+            .default(r#"it's a "quote" \ and a backslash"#);
+        t.column::<Varchar<40>>("varchar").default("");
+        t.column::<Option<Vec<u8>>>("bytes");
+        t.column::<Uuid>("uuid").default(SqlExpr::GenRandomUuid);
+        t.column::<Option<Json>>("json");
+        t.column::<Decimal<10, 2>>("decimal").default(0);
+        t.column::<Date>("date").default(SqlExpr::CurrentDate);
+        t.column::<Option<Time>>("time");
+        t.column::<Option<Timestamp>>("timestamp");
+        t.column::<Timestamptz>("timestamptz").default_now();
+        t.column::<i64>("tenant_id");
+        t.column::<Varchar<40>>("code").unique();
+        t.check("every_type_small_range", "small BETWEEN -100 AND 100");
+        t.foreign_key(["tenant_id"], "tenants", ["id"])
+            .on_delete(ReferentialAction::Cascade)
+            .on_update(ReferentialAction::NoAction);
+        t.index(["tenant_id", "big"]);
+    })
+}
+
+fn status() -> EnumDef {
+    EnumDef::new("contract_status", ["draft", "active", "it's done"])
+}
+
+fn active_view() -> ViewDef {
+    ViewDef::new(
+        "active_contracts",
+        "SELECT id, title FROM contracts WHERE state = 'active'",
+    )
+}
+
+/// Every case, in a stable order.
+pub fn all() -> Vec<Case> {
+    use Backend::{MySql, Sqlite};
+    let bad_table = r#"a"; DROP TABLE x; --"#;
+    vec![
+        Case::new(
+            "create_table_every_type",
+            vec![Operation::CreateTable(tenants())],
+            Operation::CreateTable(every_type()),
+        ),
+        Case::new(
+            "create_table_enum_column",
+            vec![Operation::CreateEnum(status())],
+            Operation::CreateTable(TableDef::build("labels", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column_def(
+                    ColumnDef::of_type("status", ColumnType::Enum("contract_status".into()), false).default("draft"),
+                );
+            })),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new("drop_table", base(), Operation::DropTable(contracts())),
+        Case::new(
+            "rename_table",
+            base(),
+            Operation::RenameTable {
+                from: "contracts".into(),
+                to: "agreements".into(),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "add_column_nullable",
+            base(),
+            Operation::AddColumn {
+                table: "contracts".into(),
+                column: column::<Option<Json>>("metadata"),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "add_column_with_default",
+            base(),
+            Operation::AddColumn {
+                table: "contracts".into(),
+                column: column::<i32>("priority").default(0),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "add_column_default_now",
+            base(),
+            Operation::AddColumn {
+                table: "contracts".into(),
+                column: column::<Timestamptz>("updated_at").default(SqlExpr::Now),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "drop_column",
+            base(),
+            Operation::DropColumn {
+                table: "contracts".into(),
+                column: column::<Option<String>>("note"),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "rename_column",
+            base(),
+            Operation::RenameColumn {
+                table: "contracts".into(),
+                from: "title".into(),
+                to: "headline".into(),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "alter_column_type",
+            base(),
+            alter(column::<Varchar<200>>("title"), column::<String>("title")),
+        )
+        .seed(ROWS),
+        Case::new(
+            "alter_column_type_keeps_default",
+            base(),
+            alter(
+                column::<Varchar<20>>("state").default("draft"),
+                column::<Varchar<40>>("state").default("draft"),
+            ),
+        )
+        .seed(ROWS),
+        Case::new(
+            "alter_column_set_not_null",
+            base(),
+            alter(column::<Option<String>>("note"), column::<String>("note")),
+        )
+        .seed(ROWS),
+        Case::new(
+            "alter_column_drop_not_null",
+            base(),
+            alter(column::<Varchar<200>>("title"), column::<Option<Varchar<200>>>("title")),
+        )
+        .seed(ROWS),
+        Case::new(
+            "alter_column_set_default",
+            base(),
+            alter(
+                column::<Option<String>>("note"),
+                column::<Option<String>>("note").default("n/a"),
+            ),
+        )
+        .seed(ROWS),
+        Case::new(
+            "alter_column_drop_default",
+            base(),
+            alter(
+                column::<Varchar<20>>("state").default("draft"),
+                column::<Varchar<20>>("state"),
+            ),
+        )
+        .seed(ROWS),
+        Case::new(
+            "alter_column_type_null_and_default",
+            base(),
+            alter(
+                column::<Option<Decimal<12, 2>>>("amount"),
+                column::<Decimal<14, 2>>("amount").default(0),
+            ),
+        )
+        .seed(ROWS),
+        Case::new(
+            "create_index",
+            base(),
+            Operation::CreateIndex(IndexDef::new("contracts", ["state"])),
+        )
+        .seed(ROWS),
+        Case::new(
+            "create_unique_index",
+            base(),
+            Operation::CreateIndex(IndexDef::new("contracts", ["tenant_id", "title"]).unique()),
+        )
+        .seed(ROWS),
+        Case::new(
+            "create_partial_index",
+            base(),
+            Operation::CreateIndex(
+                IndexDef::new("contracts", ["state"])
+                    .named("contracts_open_state_idx")
+                    .predicate("amount > 0"),
+            ),
+        )
+        .unsupported_on(&[MySql]),
+        Case::new(
+            "create_index_concurrently",
+            base(),
+            Operation::CreateIndex(IndexDef::new("contracts", ["created_at"]).concurrently()),
+        )
+        .seed(ROWS),
+        Case::new(
+            "drop_index",
+            base(),
+            Operation::DropIndex(IndexDef::new("contracts", ["tenant_id"])),
+        ),
+        Case::new("add_foreign_key", base(), Operation::AddForeignKey(tenant_fk())).seed(ROWS),
+        Case::new(
+            "add_foreign_key_not_valid",
+            base(),
+            Operation::AddForeignKey(tenant_fk().named("contracts_tenant_fk").not_valid()),
+        )
+        .seed(ROWS),
+        Case::new(
+            "drop_foreign_key",
+            vec![
+                Operation::CreateTable(tenants()),
+                Operation::CreateTable(contracts_with_fk()),
+            ],
+            Operation::DropForeignKey(tenant_fk()),
+        )
+        .seed(ROWS),
+        Case::new(
+            "validate_constraint",
+            {
+                let mut ops = base();
+                ops.push(Operation::AddForeignKey(tenant_fk().not_valid()));
+                ops
+            },
+            Operation::ValidateConstraint {
+                table: "contracts".into(),
+                name: "contracts_tenant_id_fkey".into(),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "add_check",
+            base(),
+            Operation::AddCheck(CheckDef::new("contracts", "contracts_title_present", "title <> ''")),
+        )
+        .seed(ROWS),
+        Case::new(
+            "add_check_not_valid",
+            base(),
+            Operation::AddCheck(
+                CheckDef::new("contracts", "contracts_state_known", "state IN ('draft', 'active')").not_valid(),
+            ),
+        )
+        .seed(ROWS),
+        Case::new(
+            "drop_check",
+            base(),
+            Operation::DropCheck(CheckDef::new("contracts", "contracts_amount_positive", "amount >= 0")),
+        )
+        .seed(ROWS),
+        Case::new(
+            "add_unique",
+            base(),
+            Operation::AddUnique(UniqueDef::new("contracts", ["tenant_id", "title"])),
+        )
+        .seed(ROWS),
+        Case::new(
+            "add_unique_using_index",
+            {
+                let mut ops = base();
+                ops.push(Operation::CreateIndex(
+                    IndexDef::new("contracts", ["title"])
+                        .unique()
+                        .named("contracts_title_idx"),
+                ));
+                ops
+            },
+            Operation::AddUnique(UniqueDef::new("contracts", ["title"]).using_index("contracts_title_idx")),
+        )
+        .seed(ROWS),
+        Case::new(
+            "drop_unique",
+            vec![
+                Operation::CreateTable(tenants()),
+                Operation::CreateTable(contracts_with_unique()),
+            ],
+            Operation::DropUnique(UniqueDef::new("contracts", ["tenant_id", "title"])),
+        )
+        .seed(ROWS),
+        Case::new("create_view", base(), Operation::CreateView(active_view())),
+        Case::new(
+            "replace_view",
+            {
+                let mut ops = base();
+                ops.push(Operation::CreateView(active_view()));
+                ops
+            },
+            Operation::ReplaceView {
+                from: active_view(),
+                to: ViewDef::new(
+                    "active_contracts",
+                    "SELECT id, title, state FROM contracts WHERE state <> 'draft'",
+                ),
+            },
+        ),
+        Case::new(
+            "drop_view",
+            {
+                let mut ops = base();
+                ops.push(Operation::CreateView(active_view()));
+                ops
+            },
+            Operation::DropView(active_view()),
+        ),
+        Case::new("create_enum", Vec::new(), Operation::CreateEnum(status())).unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "add_enum_value",
+            vec![Operation::CreateEnum(status())],
+            Operation::AddEnumValue {
+                name: "contract_status".into(),
+                value: "archived".into(),
+                before: Some("it's done".into()),
+            },
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "drop_enum",
+            vec![Operation::CreateEnum(status())],
+            Operation::DropEnum(status()),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "create_extension",
+            Vec::new(),
+            Operation::CreateExtension { name: "citext".into() },
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "raw_sql",
+            Vec::new(),
+            Operation::RawSql {
+                up: "CREATE TABLE raw_made (id integer)".into(),
+                down: Some("DROP TABLE raw_made".into()),
+            },
+        ),
+        Case::new(
+            "assert",
+            base(),
+            Operation::Assert {
+                query: "SELECT COUNT(*) = 2 FROM contracts".into(),
+                message: "both seeded contracts are there".into(),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "hostile_names",
+            Vec::new(),
+            Operation::CreateTable(TableDef::build(bad_table, |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<Varchar<40>>("we`ird\"col").unique();
+                t.index(["we`ird\"col", "id"]).named("hostile\"`idx");
+            })),
+        ),
+    ]
+}
