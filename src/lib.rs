@@ -4,16 +4,156 @@
 //! typed DSL that renders up **and** down SQL for PostgreSQL, MySQL/MariaDB and SQLite; the
 //! compiler refuses a migration that cannot be reversed, or that would drop data, hold a long lock
 //! or break running code, unless its author says why.
+//!
+//! # A migration
+//!
+//! ```
+//! use lockgate::prelude::*;
+//!
+//! /// Create the dedicated contract template tables.
+//! #[derive(Migration)]
+//! #[migration(version = 20250107162000)]
+//! pub struct CreateContractTemplates;
+//!
+//! impl Change for CreateContractTemplates {
+//!     fn change(&self, m: &mut Plan<Self>) {
+//!         m.create_table("contract_templates", |t| {
+//!             t.column::<Uuid>("template_id").primary_key();
+//!             t.column::<Uuid>("tenant"); // NOT NULL: not an Option
+//!             t.column::<String>("template_name");
+//!             t.column::<Option<Json>>("template_metadata"); // nullable
+//!             t.column::<Timestamptz>("created_at").default_now();
+//!             t.index(["tenant", "template_name"]).unique(); // safe: the table is new
+//!         });
+//!     }
+//! }
+//!
+//! let migration = CreateContractTemplates;
+//! assert_eq!(migration.meta().version, 20250107162000);
+//! assert_eq!(migration.meta().name, "Create the dedicated contract template tables.");
+//! // `down` is derived: the inverse of every operation, in reverse order.
+//! assert_eq!(migration.down().unwrap()[0].op.kind(), "drop_table");
+//!
+//! // The runtime takes the list; versions are checked unique and ascending at compile time.
+//! let all = lockgate::migrations![CreateContractTemplates];
+//! assert_eq!(all.len(), 1);
+//! ```
+//!
+//! # Three ways to plan
+//!
+//! - `impl Change`: one plan; `down` is its inverse. Only operations with a derivable inverse
+//!   exist in a `Change` plan: `drop_column` takes the full column definition, a type change takes
+//!   the old and new types, raw SQL takes its reverse SQL.
+//! - `impl Up` and `impl Down`: hand-written ways up and down, for changes the inverse cannot
+//!   express (data backfills, raw SQL without a plain reverse). Risk gates do not apply to `Down`.
+//! - `impl Up` alone, with `#[migration(irreversible = "why")]`: `down()` returns
+//!   [`DownError::Declared`](dsl::DownError::Declared).
+//!
+//! Any other combination (none of them, `Up` without `Down`, `Change` with `irreversible`, …) is a
+//! compile error on the type that says which trait to implement.
+//!
+//! # Attributes
+//!
+//! | attribute | meaning |
+//! |---|---|
+//! | `version = 20250107162000` | required; unique and ascending (usually the UTC time of writing) |
+//! | `name = "..."` | the human name; defaults to the doc comment's first line, then the type name |
+//! | `allow(destructive = "why")` | allows operations that drop data |
+//! | `allow(blocking = "why")` | allows long locks, rewrites and scans of live tables |
+//! | `allow(incompatible = "why")` | allows changes that break running code (renames, type changes) |
+//! | `allow(data_dependent = "why")` | allows operations that may fail on production data |
+//! | `irreversible = "why"` | the migration has no way down; implement `Up` alone |
+//! | `transaction = false` | runs without a transaction, for `CONCURRENTLY` index operations |
+//! | `crate = "path"` | where the `lockgate` crate is, when it is re-exported under another name |
+//!
+//! Every reason must be a non-empty string: it is the review note a colleague reads. Every
+//! attribute mistake of a derive is reported at once, on the offending token.
+//!
+//! # What the compiler refuses
+//!
+//! A risky DSL method only compiles in a migration that allows its category: without
+//! `allow(destructive = "...")`, `m.drop_table(..)` fails with a message that names the operation,
+//! the category, why it is risky and the safe alternative. A rule that needs the whole plan or a
+//! backend (an index without `CONCURRENTLY` on an existing table, `VALIDATE` in the migration that
+//! added the constraint `NOT VALID`, an enum type on MySQL, …) is a *plan-time* rule. The full
+//! catalogue of both kinds, with the safe alternative of each, is in [`dsl::risk`].
+//!
+//! # `cargo test` checks every migration
+//!
+//! For each derived type the derive also emits a `#[cfg(test)] #[test]` function named
+//! `lockgate_check_<type_in_snake_case>` beside the type. It calls
+//! [`dsl::risk::check_migration`], which builds `up` and `down` and, for every backend enabled
+//! by the `postgres`, `mysql` and `sqlite` features, runs every plan-time rule and renders both
+//! directions. So `cargo test` in the crate that defines the migrations fails on a migration that
+//! breaks a plan-time rule it does not allow, or that a backend cannot express, before any
+//! database sees it.
+//!
+//! # Features
+//!
+//! `derive` (the macros), `postgres`, `mysql`, `sqlite` (backends: rendering, runtime drivers, and
+//! the backends the generated tests check), `cli` (the embeddable command line). All are on by default.
 
+/// The typed DSL: operations, column types, plans, risk rules, rendering and checksums.
 pub use lockgate_dsl as dsl;
+/// The migrator: apply, revert, track and verify migrations.
 pub use lockgate_runtime as runtime;
 
 /// The embeddable command line: `lockgate::cli::run(migrator)`.
 #[cfg(feature = "cli")]
 pub use lockgate_runtime::cli;
 
+/// A migration the runtime can apply and revert; see the [crate docs](crate) for the derive.
+pub use lockgate_dsl::Migration;
+
+/// `#[derive(Migration)]`: implements [`Migration`] for a type that implements `Change`,
+/// `Up` + `Down`, or `Up` alone with `irreversible`; see the [crate docs](crate).
+#[cfg(feature = "derive")]
+pub use lockgate_macros::Migration;
+
+#[cfg(feature = "derive")]
+#[doc(hidden)]
+pub use lockgate_macros::__migration_list;
+
+/// The list of migrations for the runtime, as `Vec<Box<dyn lockgate::Migration>>`.
+///
+/// Each entry is a `#[derive(Migration)]` type (a type with fields must implement `Default`). Versions
+/// must be unique and ascending; the compiler checks it and names the two types out of order.
+///
+/// ```
+/// use lockgate::prelude::*;
+///
+/// #[derive(Migration)]
+/// #[migration(version = 1)]
+/// struct CreateTenants;
+/// impl Change for CreateTenants {
+///     fn change(&self, m: &mut Plan<Self>) {
+///         m.create_table("tenants", |t| { t.column::<i64>("id").primary_key(); });
+///     }
+/// }
+///
+/// #[derive(Migration)]
+/// #[migration(version = 2)]
+/// struct AddTenantName;
+/// impl Change for AddTenantName {
+///     fn change(&self, m: &mut Plan<Self>) {
+///         m.add_column::<Option<String>>("tenants", "name");
+///     }
+/// }
+///
+/// let all: Vec<Box<dyn lockgate::Migration>> = lockgate::migrations![CreateTenants, AddTenantName];
+/// assert_eq!(all[1].meta().version, 2);
+/// ```
+#[cfg(feature = "derive")]
+#[macro_export]
+macro_rules! migrations {
+    ($($list:tt)*) => {
+        $crate::__migration_list!($crate; $($list)*)
+    };
+}
+
 /// The names a migration file needs.
 pub mod prelude {
+    pub use crate::Migration;
     pub use lockgate_dsl::plan::{Backward, OneWay, Plan};
     pub use lockgate_dsl::schema::{CheckDef, ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, UniqueDef};
     pub use lockgate_dsl::types::{Date, Decimal, Json, Time, Timestamp, Timestamptz, Uuid, Varchar};

@@ -32,6 +32,8 @@ pub mod types;
 mod value;
 
 pub use backend::Backend;
+#[doc(hidden)]
+pub use migration::__private;
 pub use migration::{Change, Down, DownError, Migration, MigrationMeta, TransactionMode, Up};
 pub use plan::Plan;
 pub use value::{DefaultValue, SqlExpr};

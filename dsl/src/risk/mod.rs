@@ -5,8 +5,11 @@
 //! ([`plan_rules`]) need the whole plan or a backend (an index on a table created in the same
 //! migration is safe; `CONCURRENTLY` cannot run in a transaction) and run when the plan is built.
 
+mod check;
 pub mod gates;
 pub mod plan_rules;
+
+pub use check::{PlanProblem, check_migration, enabled_backends};
 
 use std::fmt;
 

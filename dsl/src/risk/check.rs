@@ -1,0 +1,132 @@
+//! Checking a whole migration before any database sees it: both directions, every enabled backend,
+//! every plan-time rule, and rendering.
+
+use std::fmt;
+
+use crate::backend::Backend;
+use crate::migration::{DownError, Migration};
+use crate::plan::{IrreversibleOp, PlannedOp};
+use crate::render::{self, RenderError};
+use crate::risk::plan_rules::{self, Direction, Violation};
+
+/// One thing wrong with a migration, found by [`check_migration`].
+///
+/// ```
+/// use lockgate_dsl::risk::PlanProblem;
+/// use lockgate_dsl::plan::IrreversibleOp;
+/// let problem = PlanProblem::Irreversible(IrreversibleOp {
+///     operation: "raw_sql".into(), reason: "no reverse SQL", location: "m.rs:3:5".into() });
+/// assert_eq!(problem.to_string(), "down: raw_sql at m.rs:3:5 cannot be reversed: no reverse SQL");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanProblem {
+    /// A plan-time rule is broken and the migration does not allow its category.
+    Rule {
+        /// The direction of the plan.
+        direction: Direction,
+        /// What is broken.
+        violation: Violation,
+    },
+    /// The backend cannot express an operation.
+    Render {
+        /// The direction of the plan.
+        direction: Direction,
+        /// The backend.
+        backend: Backend,
+        /// The render error.
+        error: RenderError,
+    },
+    /// `down` cannot be derived, although the migration is not declared irreversible.
+    Irreversible(IrreversibleOp),
+}
+
+impl fmt::Display for PlanProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanProblem::Rule { direction, violation } => write!(f, "{direction}: {violation}"),
+            PlanProblem::Render {
+                direction,
+                backend,
+                error,
+            } => write!(f, "{direction}: cannot render for {backend}: {error}"),
+            PlanProblem::Irreversible(error) => write!(f, "down: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for PlanProblem {}
+
+/// The backends turned on by this crate's `postgres`, `mysql` and `sqlite` features.
+///
+/// ```
+/// use lockgate_dsl::risk::enabled_backends;
+/// # #[cfg(feature = "postgres")]
+/// assert!(enabled_backends().contains(&lockgate_dsl::Backend::Postgres));
+/// ```
+pub fn enabled_backends() -> Vec<Backend> {
+    Backend::ALL
+        .into_iter()
+        .filter(|backend| match backend {
+            Backend::Postgres => cfg!(feature = "postgres"),
+            Backend::MySql => cfg!(feature = "mysql"),
+            Backend::Sqlite => cfg!(feature = "sqlite"),
+        })
+        .collect()
+}
+
+/// Checks a migration as `cargo test` does for every `#[derive(Migration)]` type: builds `up` and
+/// `down`, and for every [enabled backend](enabled_backends) runs the [plan-time rules](plan_rules)
+/// and renders both directions. Returns every problem found, not just the first.
+///
+/// ```
+/// use lockgate_dsl::risk::{check_migration, PlanProblem};
+/// # use lockgate_dsl::{Migration, MigrationMeta, TransactionMode, DownError, risk::Allowances};
+/// # use lockgate_dsl::plan::{Plan, PlannedOp};
+/// # use lockgate_dsl::schema::IndexDef;
+/// struct IndexTenant;
+/// # impl Migration for IndexTenant {
+/// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 7, name: "m", type_name: "IndexTenant",
+/// #         allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration } }
+/// #     fn up(&self) -> Vec<PlannedOp> {
+/// #         let mut m = Plan::<()>::new(); m.create_index(IndexDef::new("contracts", ["tenant"])); m.into_operations() }
+/// #     fn down(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up())?) }
+/// # }
+/// // `create_index` on an existing table without CONCURRENTLY blocks writes on PostgreSQL.
+/// let problems = check_migration(&IndexTenant).unwrap_err();
+/// # #[cfg(feature = "postgres")]
+/// assert!(problems.iter().any(|p| matches!(p, PlanProblem::Rule { violation, .. }
+///     if violation.rule == "pg-create-index-not-concurrently")));
+/// ```
+pub fn check_migration(migration: &dyn Migration) -> Result<(), Vec<PlanProblem>> {
+    let meta = migration.meta();
+    let up = migration.up();
+    let mut problems = Vec::new();
+    let down = match migration.down() {
+        Ok(down) => Some(down),
+        Err(DownError::Declared { .. }) => None,
+        Err(DownError::Operation(error)) => {
+            problems.push(PlanProblem::Irreversible(error));
+            None
+        }
+    };
+    for backend in enabled_backends() {
+        let mut directions: Vec<(Direction, &[PlannedOp])> = vec![(Direction::Up, &up)];
+        if let Some(down) = &down {
+            directions.push((Direction::Down, down));
+        }
+        for (direction, ops) in directions {
+            for violation in plan_rules::check_direction(ops, backend, meta, direction) {
+                problems.push(PlanProblem::Rule { direction, violation });
+            }
+            // Rendering is the final word on what a backend can express: a render error is a problem too.
+            if let Err(error) = render::render_all(ops, backend) {
+                problems.push(PlanProblem::Render {
+                    direction,
+                    backend,
+                    error,
+                });
+            }
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}

@@ -1,0 +1,202 @@
+//! Walks a plan in order, tracking the tables it creates, drops and renames, and reports the rules each operation breaks.
+
+use std::collections::HashSet;
+
+use super::PlanRule;
+use super::catalogue::*;
+use crate::backend::Backend;
+use crate::migration::{MigrationMeta, TransactionMode};
+use crate::operation::Operation;
+use crate::plan::PlannedOp;
+
+/// What the operations before the current one did to tables.
+#[derive(Default)]
+struct Seen<'a> {
+    /// Tables created by this plan (and still there): new, empty, unseen by running code.
+    created: HashSet<&'a str>,
+    /// Tables dropped by this plan.
+    dropped: HashSet<&'a str>,
+    /// Old names of tables renamed by this plan.
+    renamed_away: HashSet<&'a str>,
+    /// Constraints added `NOT VALID`, as (table, name).
+    not_valid: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> Seen<'a> {
+    fn is_new(&self, table: &str) -> bool {
+        self.created.contains(table)
+    }
+
+    fn record(&mut self, op: &'a Operation) {
+        match op {
+            Operation::CreateTable(t) => {
+                self.created.insert(&t.name);
+                self.dropped.remove(t.name.as_str());
+                self.renamed_away.remove(t.name.as_str());
+            }
+            Operation::DropTable(t) => {
+                self.created.remove(t.name.as_str());
+                self.dropped.insert(&t.name);
+            }
+            Operation::RenameTable { from, to } => {
+                if self.created.remove(from.as_str()) {
+                    self.created.insert(to);
+                }
+                self.renamed_away.insert(from);
+                self.renamed_away.remove(to.as_str());
+                self.dropped.remove(to.as_str());
+            }
+            Operation::AddForeignKey(fk) if fk.not_valid => {
+                self.not_valid.insert((&fk.table, &fk.name));
+            }
+            Operation::AddCheck(check) if check.not_valid => {
+                self.not_valid.insert((&check.table, &check.name));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every (rule, operation) pair where the operation breaks the rule on `backend`, before filtering by
+/// the rule's backends, direction and the migration's allowances.
+pub(super) fn broken_rules<'a>(
+    ops: &'a [PlannedOp],
+    backend: Backend,
+    meta: &MigrationMeta,
+) -> Vec<(&'static PlanRule, &'a PlannedOp)> {
+    let has_concurrent = ops.iter().any(|p| p.op.outside_transaction(Backend::Postgres));
+    let mut seen = Seen::default();
+    let mut broken = Vec::new();
+    for planned in ops {
+        for rule in operation_rules(&planned.op, &seen, backend, meta, has_concurrent) {
+            broken.push((rule, planned));
+        }
+        seen.record(&planned.op);
+    }
+    broken
+}
+
+fn operation_rules(
+    op: &Operation,
+    seen: &Seen<'_>,
+    backend: Backend,
+    meta: &MigrationMeta,
+    has_concurrent: bool,
+) -> Vec<&'static PlanRule> {
+    let mut rules = Vec::new();
+    let existing = |table: &str| !seen.is_new(table);
+
+    for table in tables_used(op) {
+        if seen.dropped.contains(table) {
+            rules.push(&TABLE_DROPPED_EARLIER);
+        } else if seen.renamed_away.contains(table) {
+            rules.push(&TABLE_RENAMED_EARLIER);
+        }
+    }
+
+    let concurrent = op.outside_transaction(Backend::Postgres);
+    if concurrent && meta.transaction == TransactionMode::PerMigration {
+        rules.push(&PG_CONCURRENTLY_IN_TRANSACTION);
+    }
+    if !concurrent
+        && has_concurrent
+        && meta.transaction == TransactionMode::None
+        && !matches!(op, Operation::Assert { .. })
+    {
+        rules.push(&PG_CONCURRENTLY_MIXED);
+    }
+
+    match op {
+        Operation::CreateIndex(index) if existing(&index.table) => {
+            if !index.concurrently {
+                rules.push(&PG_CREATE_INDEX_NOT_CONCURRENT);
+            }
+            if index.unique {
+                rules.push(&UNIQUE_ON_EXISTING_DATA);
+            }
+        }
+        Operation::DropIndex(index) if existing(&index.table) && !index.concurrently => {
+            rules.push(&PG_DROP_INDEX_NOT_CONCURRENT);
+        }
+        Operation::AddForeignKey(fk) if existing(&fk.table) => {
+            if !fk.not_valid {
+                rules.push(&PG_ADD_FOREIGN_KEY_VALIDATED);
+            }
+            rules.push(&MYSQL_ADD_FOREIGN_KEY);
+        }
+        Operation::AddCheck(check) if existing(&check.table) => {
+            if !check.not_valid {
+                rules.push(&PG_ADD_CHECK_VALIDATED);
+            }
+            rules.push(&MYSQL_ADD_CHECK);
+        }
+        Operation::AddUnique(unique) if existing(&unique.table) && unique.using_index.is_none() => {
+            // With `USING INDEX`, the index was built (and the data checked) by an earlier migration.
+            rules.push(&PG_ADD_UNIQUE_LOCKS);
+            rules.push(&UNIQUE_ON_EXISTING_DATA);
+        }
+        Operation::ValidateConstraint { table, name } if seen.not_valid.contains(&(table.as_str(), name.as_str())) => {
+            rules.push(&PG_VALIDATE_SAME_MIGRATION);
+        }
+        Operation::AddColumn { table, column } if existing(table) => match &column.default {
+            Some(default) => {
+                if default.is_volatile() {
+                    rules.push(&PG_VOLATILE_DEFAULT);
+                }
+                if matches!(default, crate::value::DefaultValue::Expr(_)) {
+                    rules.push(&MYSQL_EXPRESSION_DEFAULT);
+                }
+            }
+            None if !column.nullable => {
+                rules.extend([
+                    &PG_ADD_REQUIRED_COLUMN,
+                    &MYSQL_ADD_REQUIRED_COLUMN,
+                    &SQLITE_ADD_REQUIRED_COLUMN,
+                ]);
+            }
+            None => {}
+        },
+        Operation::CreateEnum(_) | Operation::DropEnum(_) | Operation::AddEnumValue { .. } => {
+            rules.push(&ENUM_POSTGRES_ONLY);
+        }
+        _ => {}
+    }
+
+    if let Some(limit) = backend.max_identifier_len()
+        && new_names(op).iter().any(|name| name.len() > limit)
+    {
+        rules.push(&IDENTIFIER_TOO_LONG);
+    }
+    rules
+}
+
+/// The tables an operation needs to exist (not the one it creates).
+fn tables_used(op: &Operation) -> Vec<&str> {
+    match op {
+        Operation::CreateTable(_) | Operation::CreateView(_) | Operation::ReplaceView { .. } => Vec::new(),
+        Operation::AddForeignKey(fk) => vec![fk.table.as_str(), fk.ref_table.as_str()],
+        other => other.table().into_iter().collect(),
+    }
+}
+
+/// The names an operation gives to new objects.
+fn new_names(op: &Operation) -> Vec<&str> {
+    match op {
+        Operation::CreateTable(t) => std::iter::once(t.name.as_str())
+            .chain(t.columns.iter().map(|c| c.name.as_str()))
+            .chain(t.indexes.iter().map(|i| i.name.as_str()))
+            .chain(t.uniques.iter().map(|u| u.name.as_str()))
+            .chain(t.checks.iter().map(|c| c.name.as_str()))
+            .chain(t.foreign_keys.iter().map(|f| f.name.as_str()))
+            .collect(),
+        Operation::RenameTable { to, .. } | Operation::RenameColumn { to, .. } => vec![to.as_str()],
+        Operation::AddColumn { column, .. } => vec![column.name.as_str()],
+        Operation::CreateIndex(i) => vec![i.name.as_str()],
+        Operation::AddForeignKey(f) => vec![f.name.as_str()],
+        Operation::AddCheck(c) => vec![c.name.as_str()],
+        Operation::AddUnique(u) => vec![u.name.as_str()],
+        Operation::CreateView(v) => vec![v.name.as_str()],
+        Operation::CreateEnum(e) => vec![e.name.as_str()],
+        _ => Vec::new(),
+    }
+}

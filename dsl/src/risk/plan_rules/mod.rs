@@ -1,0 +1,220 @@
+//! Plan-time rules: checks that need the whole plan, the migration's attributes, or a backend.
+//!
+//! Each rule is a [`PlanRule`] in [`PLAN_RULES`]. A rule that is *allowable* is skipped when the
+//! migration allows its category (`#[migration(allow(blocking = "..."))]`); the others are plan
+//! errors that no attribute silences. An operation on a table created earlier in the same plan is
+//! never blocking nor data-dependent: the table is new and empty.
+
+mod catalogue;
+mod evaluate;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use serde::Serialize;
+
+pub use catalogue::*;
+
+use super::RiskCategory;
+use crate::backend::Backend;
+use crate::migration::MigrationMeta;
+use crate::plan::PlannedOp;
+
+/// A plan-time rule, as listed in the documentation.
+///
+/// ```
+/// use lockgate_dsl::risk::plan_rules::PLAN_RULES;
+/// assert!(PLAN_RULES.iter().all(|rule| !rule.why.is_empty() && !rule.fix.is_empty()));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PlanRule {
+    /// A stable identifier, kebab-case.
+    pub id: &'static str,
+    /// The risk category; for an allowable rule, the `allow(...)` key that skips it.
+    pub category: RiskCategory,
+    /// Whether `allow(<category> = "...")` skips the rule; otherwise it is a plan error.
+    pub allowable: bool,
+    /// The backends the rule applies to.
+    pub backends: &'static [Backend],
+    /// Whether the rule is also checked on the way down (plan errors that would break a rollback).
+    pub checks_down: bool,
+    /// What the rule catches.
+    pub summary: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// The safe alternative.
+    pub fix: &'static str,
+}
+
+impl PlanRule {
+    /// How to silence the rule, for messages and the documentation table.
+    ///
+    /// ```
+    /// use lockgate_dsl::risk::plan_rules::{PG_VOLATILE_DEFAULT, PG_VALIDATE_SAME_MIGRATION};
+    /// assert_eq!(PG_VOLATILE_DEFAULT.how_to_allow(), "`allow(blocking = \"...\")`");
+    /// assert_eq!(PG_VALIDATE_SAME_MIGRATION.how_to_allow(), "cannot be allowed");
+    /// ```
+    pub fn how_to_allow(&self) -> String {
+        if self.allowable {
+            format!("`allow({} = \"...\")`", self.category.attribute())
+        } else {
+            "cannot be allowed".to_owned()
+        }
+    }
+}
+
+/// Which way a plan goes.
+///
+/// ```
+/// use lockgate_dsl::risk::plan_rules::Direction;
+/// assert_eq!(Direction::Down.to_string(), "down");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// `up`: every rule applies.
+    Up,
+    /// `down`: only the plan errors that would break a rollback apply; risk was accepted going up.
+    Down,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        })
+    }
+}
+
+/// A plan-time rule broken by a planned operation.
+///
+/// ```
+/// use lockgate_dsl::risk::plan_rules::{check, Violation};
+/// use lockgate_dsl::plan::Plan;
+/// use lockgate_dsl::schema::IndexDef;
+/// use lockgate_dsl::{Backend, MigrationMeta, TransactionMode, risk::Allowances};
+///
+/// let mut m = Plan::<()>::new();
+/// m.create_index(IndexDef::new("contracts", ["tenant"]));
+/// let meta = MigrationMeta { version: 1, name: "index", type_name: "Index", allow: Allowances::NONE,
+///     irreversible: None, transaction: TransactionMode::PerMigration };
+/// let found: Vec<Violation> = check(m.operations(), Backend::Postgres, &meta);
+/// assert_eq!(found[0].rule, "pg-create-index-not-concurrently");
+/// assert!(found[0].to_string().starts_with("create_index `contracts_tenant_idx` on `contracts` is blocking on postgres"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// The rule's identifier.
+    pub rule: &'static str,
+    /// The rule's category.
+    pub category: RiskCategory,
+    /// Whether `allow(<category> = "...")` would have skipped it.
+    pub allowable: bool,
+    /// The backend the verdict is for.
+    pub backend: Backend,
+    /// The operation.
+    pub operation: String,
+    /// Where it was planned.
+    pub location: String,
+    /// Why it is risky or wrong.
+    pub why: String,
+    /// The safe alternative or the attribute to add.
+    pub fix: String,
+}
+
+impl Violation {
+    fn new(rule: &PlanRule, backend: Backend, planned: &PlannedOp) -> Self {
+        Violation {
+            rule: rule.id,
+            category: rule.category,
+            allowable: rule.allowable,
+            backend,
+            operation: planned.op.describe(),
+            location: planned.location.clone(),
+            why: rule.why.to_owned(),
+            fix: rule.fix.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.allowable {
+            write!(
+                f,
+                "{} is {} on {} [{}]",
+                self.operation, self.category, self.backend, self.rule
+            )?;
+        } else {
+            write!(f, "{} cannot run on {} [{}]", self.operation, self.backend, self.rule)?;
+        }
+        write!(
+            f,
+            "\n  --> {}\n  = why: {}\n  = fix: {}",
+            self.location, self.why, self.fix
+        )?;
+        if self.allowable {
+            write!(
+                f,
+                "\n  = or: add `#[migration(allow({} = \"why this is fine\"))]`",
+                self.category.attribute()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Violation {}
+
+/// Checks the way up of a migration's plan against every plan-time rule for one backend; allowed
+/// categories are skipped.
+///
+/// ```
+/// use lockgate_dsl::risk::plan_rules::check;
+/// use lockgate_dsl::plan::Plan;
+/// use lockgate_dsl::schema::IndexDef;
+/// use lockgate_dsl::{Backend, MigrationMeta, TransactionMode, risk::Allowances};
+///
+/// let mut m = Plan::<()>::new();
+/// m.create_table("contracts", |t| { t.column::<i64>("tenant"); });
+/// m.create_index(IndexDef::new("contracts", ["tenant"])); // the table is new: not blocking
+/// let meta = MigrationMeta { version: 1, name: "n", type_name: "N", allow: Allowances::NONE,
+///     irreversible: None, transaction: TransactionMode::PerMigration };
+/// assert!(check(m.operations(), Backend::Postgres, &meta).is_empty());
+/// ```
+pub fn check(ops: &[PlannedOp], backend: Backend, meta: &MigrationMeta) -> Vec<Violation> {
+    check_direction(ops, backend, meta, Direction::Up)
+}
+
+/// Checks one direction of a plan: [`Direction::Down`] checks only the rules with
+/// [`checks_down`](PlanRule::checks_down).
+///
+/// ```
+/// use lockgate_dsl::risk::plan_rules::{check_direction, Direction};
+/// use lockgate_dsl::plan::Plan;
+/// use lockgate_dsl::schema::IndexDef;
+/// use lockgate_dsl::{Backend, MigrationMeta, TransactionMode, risk::Allowances};
+///
+/// let mut m = Plan::<()>::new();
+/// m.drop_index(IndexDef::new("contracts", ["tenant"]).concurrently());
+/// let meta = MigrationMeta { version: 1, name: "n", type_name: "N", allow: Allowances::NONE,
+///     irreversible: None, transaction: TransactionMode::PerMigration };
+/// let found = check_direction(m.operations(), Backend::Postgres, &meta, Direction::Down);
+/// assert_eq!(found[0].rule, "pg-concurrently-in-transaction");
+/// ```
+pub fn check_direction(
+    ops: &[PlannedOp],
+    backend: Backend,
+    meta: &MigrationMeta,
+    direction: Direction,
+) -> Vec<Violation> {
+    evaluate::broken_rules(ops, backend, meta)
+        .into_iter()
+        .filter(|(rule, _)| rule.backends.contains(&backend))
+        .filter(|(rule, _)| direction == Direction::Up || rule.checks_down)
+        .filter(|(rule, _)| !(rule.allowable && meta.allow.allows(rule.category)))
+        .map(|(rule, planned)| Violation::new(rule, backend, planned))
+        .collect()
+}

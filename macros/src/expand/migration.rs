@@ -1,0 +1,160 @@
+//! The expansion of a valid `#[derive(Migration)]`: the `Migration` and `Listed` impls, the risk
+//! gates of the allowed categories, and a `#[test]` that checks the migration's plans.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+
+use crate::internals::ast::{Construct, Container, type_name};
+
+/// The paths of the dsl and of its private support module, through `crate = "..."` or `::lockgate`.
+pub(crate) fn paths(cont: &Container<'_>) -> (TokenStream, TokenStream) {
+    let krate = match &cont.attrs.krate {
+        Some(path) => quote!(#path),
+        None => quote!(::lockgate),
+    };
+    (quote!(#krate::dsl), quote!(#krate::dsl::__private))
+}
+
+pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
+    let ident = cont.ident;
+    let span = ident.span();
+    let (dsl, private) = paths(cont);
+    let attrs = &cont.attrs;
+    let version = attrs.version.as_ref().map_or_else(
+        || Literal::i64_unsuffixed(0),
+        |version| {
+            let mut literal = Literal::i64_unsuffixed(version.value);
+            literal.set_span(version.span);
+            literal
+        },
+    );
+    let name = &cont.name;
+    let type_name = type_name(ident);
+    let option = |value: &Option<String>| match value {
+        Some(text) => quote!(::core::option::Option::Some(#text)),
+        None => quote!(::core::option::Option::None),
+    };
+    let destructive = option(&attrs.allow.destructive);
+    let blocking = option(&attrs.allow.blocking);
+    let incompatible = option(&attrs.allow.incompatible);
+    let data_dependent = option(&attrs.allow.data_dependent);
+    let irreversible = option(&attrs.irreversible);
+    let transaction = if attrs.transaction {
+        quote!(#dsl::TransactionMode::PerMigration)
+    } else {
+        quote!(#dsl::TransactionMode::None)
+    };
+    let declared = match &attrs.irreversible {
+        Some(reason) => quote!(#private::DeclaredIrreversible(#reason)),
+        None => quote!(#private::DeclaredReversible),
+    };
+    let categories = attrs
+        .allow
+        .categories()
+        .into_iter()
+        .map(|category| syn::Ident::new(category, Span::call_site()));
+    let construct = match cont.construct {
+        Construct::Unit => quote!(#ident),
+        Construct::EmptyBraced => quote!(#ident {}),
+        Construct::EmptyTuple => quote!(#ident()),
+        Construct::Default => quote_spanned!(span=> <#ident as ::core::default::Default>::default()),
+    };
+    // Spanned on the type name: a wrong combination of `Change`, `Up` and `Down` is reported there.
+    let plans = quote_spanned! {span=>
+        #private::plans(migration, probe.change_impl(), probe.up_impl(), probe.down_impl(), #declared)
+    };
+    let test = format_ident!("lockgate_check_{}", snake_case(&type_name));
+
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+        const _: () = {
+            #[automatically_derived]
+            impl #dsl::Migration for #ident {
+                fn meta(&self) -> &'static #dsl::MigrationMeta {
+                    static META: #dsl::MigrationMeta = #dsl::MigrationMeta {
+                        version: #version,
+                        name: #name,
+                        type_name: #type_name,
+                        allow: #dsl::risk::Allowances {
+                            destructive: #destructive,
+                            blocking: #blocking,
+                            incompatible: #incompatible,
+                            data_dependent: #data_dependent,
+                        },
+                        irreversible: #irreversible,
+                        transaction: #transaction,
+                    };
+                    &META
+                }
+
+                fn up(&self) -> ::std::vec::Vec<#dsl::plan::PlannedOp> {
+                    plans(self).up()
+                }
+
+                fn down(&self) -> ::core::result::Result<::std::vec::Vec<#dsl::plan::PlannedOp>, #dsl::DownError> {
+                    plans(self).down()
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::Listed for #ident {
+                const VERSION: i64 = #version;
+                fn boxed() -> ::std::boxed::Box<dyn #dsl::Migration> {
+                    ::std::boxed::Box::new(#construct)
+                }
+            }
+
+            /// Which of `Change`, `Up` and `Down` the type implements decides how it plans.
+            fn plans(migration: &#ident) -> #private::Plans<'_, #ident> {
+                #[allow(unused_imports)]
+                use #private::{ProbeChange as _, ProbeDown as _, ProbeNoChange as _, ProbeNoDown as _, ProbeNoUp as _, ProbeUp as _};
+                let probe = &&#private::Probe::<#ident>::NEW;
+                #plans
+            }
+
+            #(#dsl::allow_category!(#ident, #categories);)*
+        };
+
+        /// Checks the migration's plans for every enabled backend (`lockgate::dsl::risk::check_migration`).
+        #[cfg(test)]
+        #[test]
+        #[allow(non_snake_case, unnameable_test_items)]
+        fn #test() {
+            #private::assert_migration_checks(&*<#ident as #private::Listed>::boxed());
+        }
+    }
+}
+
+/// `CreateContractTemplates` → `create_contract_templates`.
+fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut snake = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let after_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let acronym_end =
+                i > 0 && chars[i - 1].is_uppercase() && chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if after_lower || acronym_end {
+                snake.push('_');
+            }
+            snake.extend(c.to_lowercase());
+        } else {
+            snake.push(*c);
+        }
+    }
+    snake
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn snake_case_splits_words_and_acronyms() {
+        assert_eq!(snake_case("CreateContractTemplates"), "create_contract_templates");
+        assert_eq!(snake_case("AddURLColumn"), "add_url_column");
+        assert_eq!(snake_case("V2Backfill"), "v2_backfill");
+        assert_eq!(snake_case("already_snake"), "already_snake");
+    }
+}

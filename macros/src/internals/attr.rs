@@ -1,0 +1,305 @@
+//! Parses `#[migration(...)]` attributes into [`Container`].
+//!
+//! None of the parsing functions return a `Result`: an unknown, malformed or duplicated attribute
+//! is recorded in the [`Ctxt`] with a span on the offending token and otherwise skipped, so the
+//! user sees every mistake of the derive at once rather than just the first.
+
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::meta::ParseNestedMeta;
+use syn::{Expr, ExprLit, Lit, LitStr, Token};
+
+use super::ctxt::Ctxt;
+use super::suggest::closest;
+use super::symbol::{
+    ALLOW, BLOCKING, CATEGORIES, CRATE, DATA_DEPENDENT, DESTRUCTIVE, INCOMPATIBLE, IRREVERSIBLE, KEYS, MIGRATION, NAME,
+    Symbol, TRANSACTION, VERSION,
+};
+
+/// An attribute value that may be set once; a second setting is reported at its key.
+struct Attr<'c, T> {
+    cx: &'c Ctxt,
+    what: &'static str,
+    name: Symbol,
+    seen: bool,
+    value: Option<T>,
+}
+
+impl<'c, T> Attr<'c, T> {
+    fn none(cx: &'c Ctxt, what: &'static str, name: Symbol) -> Self {
+        Attr {
+            cx,
+            what,
+            name,
+            seen: false,
+            value: None,
+        }
+    }
+
+    fn set(&mut self, value: T) {
+        self.value = Some(value);
+    }
+
+    /// Reports a second occurrence of the key at `obj` and returns true, or returns false the first time.
+    fn duplicate<A: ToTokens>(&mut self, obj: A) -> bool {
+        if self.seen {
+            self.cx
+                .error_spanned_by(obj, format!("duplicate {} `{}`", self.what, self.name));
+            return true;
+        }
+        self.seen = true;
+        false
+    }
+
+    fn get(self) -> Option<T> {
+        self.value
+    }
+}
+
+/// A value and where it was written.
+#[derive(Clone)]
+pub(crate) struct Spanned<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+/// The risk categories allowed, with their reasons.
+#[derive(Default)]
+pub(crate) struct Allow {
+    pub(crate) destructive: Option<String>,
+    pub(crate) blocking: Option<String>,
+    pub(crate) incompatible: Option<String>,
+    pub(crate) data_dependent: Option<String>,
+}
+
+impl Allow {
+    /// The `allow_category!` keyword of every allowed category.
+    pub(crate) fn categories(&self) -> Vec<&'static str> {
+        [
+            (&self.destructive, DESTRUCTIVE),
+            (&self.blocking, BLOCKING),
+            (&self.incompatible, INCOMPATIBLE),
+            (&self.data_dependent, DATA_DEPENDENT),
+        ]
+        .into_iter()
+        .filter(|(reason, _)| reason.is_some())
+        .map(|(_, symbol)| symbol.0)
+        .collect()
+    }
+}
+
+/// Everything `#[migration(...)]` says about a migration type.
+pub(crate) struct Container {
+    pub(crate) version: Option<Spanned<i64>>,
+    /// Whether `version` was written at all (a bad value is reported where it is parsed).
+    pub(crate) version_written: bool,
+    pub(crate) name: Option<String>,
+    pub(crate) allow: Allow,
+    pub(crate) irreversible: Option<String>,
+    /// `transaction = false`: run without a transaction (`CONCURRENTLY`).
+    pub(crate) transaction: bool,
+    /// `crate = "..."`: the path of the `lockgate` facade.
+    pub(crate) krate: Option<syn::Path>,
+}
+
+impl Container {
+    /// Reads every `#[migration(...)]` attribute of the input.
+    pub(crate) fn from_ast(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        let mut version = Attr::none(cx, "migration attribute", VERSION);
+        let mut name = Attr::none(cx, "migration attribute", NAME);
+        let mut irreversible = Attr::none(cx, "migration attribute", IRREVERSIBLE);
+        let mut transaction = Attr::none(cx, "migration attribute", TRANSACTION);
+        let mut krate = Attr::none(cx, "migration attribute", CRATE);
+        let mut destructive = Attr::none(cx, "risk category", DESTRUCTIVE);
+        let mut blocking = Attr::none(cx, "risk category", BLOCKING);
+        let mut incompatible = Attr::none(cx, "risk category", INCOMPATIBLE);
+        let mut data_dependent = Attr::none(cx, "risk category", DATA_DEPENDENT);
+
+        for attr in attrs.iter().filter(|attr| attr.path() == MIGRATION) {
+            if let syn::Meta::Path(path) = &attr.meta {
+                cx.error_spanned_by(path, "expected `#[migration(version = ...)]`");
+                continue;
+            }
+            let parsed = attr.parse_nested_meta(|meta| {
+                let duplicate = (meta.path == VERSION && version.duplicate(&meta.path))
+                    || (meta.path == NAME && name.duplicate(&meta.path))
+                    || (meta.path == IRREVERSIBLE && irreversible.duplicate(&meta.path))
+                    || (meta.path == TRANSACTION && transaction.duplicate(&meta.path))
+                    || (meta.path == CRATE && krate.duplicate(&meta.path));
+                if duplicate {
+                    return skip_value(&meta);
+                }
+                if meta.path == VERSION {
+                    let expr: Expr = meta.value()?.parse()?;
+                    if let Some(value) = parse_version(cx, &expr) {
+                        version.set(Spanned { value, span: span_of(&expr) });
+                    }
+                } else if meta.path == NAME {
+                    let expr: Expr = meta.value()?.parse()?;
+                    if let Some(value) = parse_text(cx, &expr, "migration name must not be empty") {
+                        name.set(value);
+                    }
+                } else if meta.path == IRREVERSIBLE {
+                    if !meta.input.peek(Token![=]) {
+                        cx.error_spanned_by(
+                            &meta.path,
+                            "`irreversible` needs a reason: `irreversible = \"why this cannot be undone\"`",
+                        );
+                        return Ok(());
+                    }
+                    let expr: Expr = meta.value()?.parse()?;
+                    let empty = "empty reason for `irreversible`: say why this migration cannot be undone";
+                    if let Some(value) = parse_text(cx, &expr, empty) {
+                        irreversible.set(value);
+                    }
+                } else if meta.path == TRANSACTION {
+                    let expr: Expr = meta.value()?.parse()?;
+                    match &expr {
+                        Expr::Lit(ExprLit { lit: Lit::Bool(value), .. }) => transaction.set(value.value),
+                        other => cx.error_spanned_by(other, "expected `transaction = false` or `transaction = true`"),
+                    }
+                } else if meta.path == CRATE {
+                    let expr: Expr = meta.value()?.parse()?;
+                    match &expr {
+                        Expr::Lit(ExprLit { lit: Lit::Str(path), .. }) => match path.parse::<syn::Path>() {
+                            Ok(parsed) => krate.set(parsed),
+                            Err(_) => cx.error_spanned_by(path, "`crate` must be a path, like `crate = \"::lockgate\"`"),
+                        },
+                        other => cx.error_spanned_by(other, "`crate` must be a string, like `crate = \"::lockgate\"`"),
+                    }
+                } else if meta.path == ALLOW {
+                    if !meta.input.peek(syn::token::Paren) {
+                        cx.error_spanned_by(
+                            &meta.path,
+                            "expected `allow(<category> = \"reason\")`, with a category among \
+                             `destructive`, `blocking`, `incompatible` and `data_dependent`",
+                        );
+                        skip_value(&meta)?;
+                        return Ok(());
+                    }
+                    let mut empty = true;
+                    meta.parse_nested_meta(|inner| {
+                        empty = false;
+                        let slot = if inner.path == DESTRUCTIVE {
+                            &mut destructive
+                        } else if inner.path == BLOCKING {
+                            &mut blocking
+                        } else if inner.path == INCOMPATIBLE {
+                            &mut incompatible
+                        } else if inner.path == DATA_DEPENDENT {
+                            &mut data_dependent
+                        } else {
+                            unknown(cx, &inner.path, "risk category", CATEGORIES);
+                            return skip_value(&inner);
+                        };
+                        if slot.duplicate(&inner.path) {
+                            return skip_value(&inner);
+                        }
+                        let category = inner.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                        if !inner.input.peek(Token![=]) {
+                            cx.error_spanned_by(
+                                &inner.path,
+                                format!("`allow({category})` needs a reason: `allow({category} = \"why this is fine\")`"),
+                            );
+                            return Ok(());
+                        }
+                        let expr: Expr = inner.value()?.parse()?;
+                        let empty_reason =
+                            format!("empty reason for `allow({category})`: say why this {category} change is fine");
+                        if let Some(reason) = parse_text(cx, &expr, &empty_reason) {
+                            slot.set(reason);
+                        }
+                        Ok(())
+                    })?;
+                    if empty {
+                        cx.error_spanned_by(
+                            &meta.path,
+                            "empty `allow()`: name a risk category and why it is fine, like `allow(blocking = \"...\")`",
+                        );
+                    }
+                } else {
+                    unknown(cx, &meta.path, "migration attribute", KEYS);
+                    skip_value(&meta)?;
+                }
+                Ok(())
+            });
+            if let Err(error) = parsed {
+                cx.syn_error(error);
+            }
+        }
+
+        Container {
+            version_written: version.seen,
+            version: version.get(),
+            name: name.get(),
+            allow: Allow {
+                destructive: destructive.get(),
+                blocking: blocking.get(),
+                incompatible: incompatible.get(),
+                data_dependent: data_dependent.get(),
+            },
+            irreversible: irreversible.get(),
+            transaction: transaction.get().unwrap_or(true),
+            krate: krate.get(),
+        }
+    }
+}
+
+/// Reports an unknown key, with the closest known one when it looks like a typo.
+fn unknown(cx: &Ctxt, path: &syn::Path, what: &str, known: &[Symbol]) {
+    let word = path.to_token_stream().to_string().replace(' ', "");
+    let message = match closest(&word, known) {
+        Some(suggestion) => format!("unknown {what} `{word}`, did you mean `{suggestion}`?"),
+        None => {
+            let list: Vec<String> = known.iter().map(|symbol| format!("`{symbol}`")).collect();
+            format!("unknown {what} `{word}`, expected one of {}", list.join(", "))
+        }
+    };
+    cx.error_spanned_by(path, message);
+}
+
+/// Consumes the value of a key that will not be used (`= expr` or `(...)`), so parsing goes on.
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.input.parse::<TokenStream>().map(drop)?;
+    }
+    Ok(())
+}
+
+fn parse_version(cx: &Ctxt, expr: &Expr) -> Option<i64> {
+    let message = "migration version must be a positive integer literal, like `20250107162000`";
+    let Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) = expr else {
+        cx.error_spanned_by(expr, message);
+        return None;
+    };
+    match int.base10_parse::<i64>() {
+        Ok(value) if value > 0 => Some(value),
+        _ => {
+            cx.error_spanned_by(int, message);
+            None
+        }
+    }
+}
+
+/// A non-empty string literal; reports `empty` for a blank one.
+fn parse_text(cx: &Ctxt, expr: &Expr, empty: &str) -> Option<String> {
+    let Expr::Lit(ExprLit {
+        lit: Lit::Str(text), ..
+    }) = expr
+    else {
+        cx.error_spanned_by(expr, "expected a string literal");
+        return None;
+    };
+    let value = LitStr::value(text);
+    if value.trim().is_empty() {
+        cx.error_spanned_by(text, empty);
+        return None;
+    }
+    Some(value)
+}
+
+fn span_of(expr: &Expr) -> Span {
+    syn::spanned::Spanned::span(expr)
+}

@@ -1,0 +1,60 @@
+//! The keywords of `#[migration(...)]`, as constants compared with the user's paths.
+
+use std::fmt::{self, Display};
+
+use syn::{Ident, Path};
+
+/// One attribute keyword.
+#[derive(Copy, Clone)]
+pub(crate) struct Symbol(pub(crate) &'static str);
+
+pub(crate) const MIGRATION: Symbol = Symbol("migration");
+pub(crate) const DOC: Symbol = Symbol("doc");
+
+pub(crate) const VERSION: Symbol = Symbol("version");
+pub(crate) const NAME: Symbol = Symbol("name");
+pub(crate) const ALLOW: Symbol = Symbol("allow");
+pub(crate) const IRREVERSIBLE: Symbol = Symbol("irreversible");
+pub(crate) const TRANSACTION: Symbol = Symbol("transaction");
+pub(crate) const CRATE: Symbol = Symbol("crate");
+
+pub(crate) const DESTRUCTIVE: Symbol = Symbol("destructive");
+pub(crate) const BLOCKING: Symbol = Symbol("blocking");
+pub(crate) const INCOMPATIBLE: Symbol = Symbol("incompatible");
+pub(crate) const DATA_DEPENDENT: Symbol = Symbol("data_dependent");
+
+/// Every key of `#[migration(...)]`, for suggestions.
+pub(crate) const KEYS: &[Symbol] = &[VERSION, NAME, ALLOW, IRREVERSIBLE, TRANSACTION, CRATE];
+
+/// Every risk category of `allow(...)`, for suggestions.
+pub(crate) const CATEGORIES: &[Symbol] = &[DESTRUCTIVE, BLOCKING, INCOMPATIBLE, DATA_DEPENDENT];
+
+impl PartialEq<Symbol> for Ident {
+    fn eq(&self, word: &Symbol) -> bool {
+        self == word.0
+    }
+}
+
+impl PartialEq<Symbol> for &Ident {
+    fn eq(&self, word: &Symbol) -> bool {
+        *self == word.0
+    }
+}
+
+impl PartialEq<Symbol> for Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl PartialEq<Symbol> for &Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl Display for Symbol {
+    fn fmt(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str(self.0)
+    }
+}

@@ -1,0 +1,181 @@
+//! `#[derive(Migration)]` at run time: metadata from attributes and docs, the three ways to plan, and the list.
+
+use lockgate::dsl::risk::RiskCategory;
+use lockgate::dsl::{DownError, TransactionMode};
+use lockgate::prelude::*;
+
+/// Create the dedicated contract template tables.
+///
+/// More text that is not part of the name.
+#[derive(Migration)]
+#[migration(version = 20250107162000)]
+struct CreateContractTemplates;
+
+impl Change for CreateContractTemplates {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.create_table("contract_templates", |t| {
+            t.column::<Uuid>("template_id").primary_key();
+            t.column::<String>("template_name");
+        });
+        m.add_column::<Option<Json>>("contract_templates", "template_metadata");
+    }
+}
+
+#[derive(Migration)]
+#[migration(version = 20250108090000, name = "drop legacy flags")]
+#[migration(allow(
+    destructive = "the flags were copied in 20250107162000",
+    incompatible = "no reader left"
+))]
+struct DropLegacyFlags;
+
+impl Change for DropLegacyFlags {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.drop_column("contracts", ColumnDef::new::<Option<bool>>("is_template"));
+        m.rename_column("contracts", "title", "contract_title");
+    }
+}
+
+#[derive(Migration)]
+#[migration(version = 20250109090000, transaction = false)]
+struct IndexTenant;
+
+impl Up for IndexTenant {
+    fn up(&self, m: &mut Plan<Self, OneWay>) {
+        m.create_index(IndexDef::new("contracts", ["tenant"]).concurrently());
+    }
+}
+
+impl Down for IndexTenant {
+    fn down(&self, m: &mut Plan<Self, Backward>) {
+        m.drop_index(IndexDef::new("contracts", ["tenant"]).concurrently());
+    }
+}
+
+#[derive(Migration)]
+#[migration(version = 20250110090000, irreversible = "old precision cannot be recovered")]
+struct RoundPrices;
+
+impl Up for RoundPrices {
+    fn up(&self, m: &mut Plan<Self, OneWay>) {
+        m.sql_irreversible("UPDATE prices SET amount = round(amount, 2)");
+    }
+}
+
+#[derive(Migration, Default)]
+#[migration(version = 20250111090000)]
+struct WithFields {
+    table: &'static str,
+}
+
+impl Change for WithFields {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.create_table(if self.table.is_empty() { "fallback" } else { self.table }, |t| {
+            t.column::<i64>("id").primary_key();
+        });
+    }
+}
+
+#[test]
+fn name_is_the_first_doc_line_and_meta_has_the_attributes() {
+    let meta = CreateContractTemplates.meta();
+    assert_eq!(meta.version, 20250107162000);
+    assert_eq!(meta.name, "Create the dedicated contract template tables.");
+    assert_eq!(meta.type_name, "CreateContractTemplates");
+    assert_eq!(meta.transaction, TransactionMode::PerMigration);
+    assert!(meta.is_reversible());
+    assert!(RiskCategory::ALL.iter().all(|c| !meta.allow.allows(*c)));
+}
+
+#[test]
+fn name_attribute_and_allowances_from_several_attributes() {
+    let meta = DropLegacyFlags.meta();
+    assert_eq!(meta.name, "drop legacy flags");
+    assert_eq!(meta.allow.destructive, Some("the flags were copied in 20250107162000"));
+    assert_eq!(meta.allow.incompatible, Some("no reader left"));
+    assert_eq!(meta.allow.blocking, None);
+    assert_eq!(meta.allow.data_dependent, None);
+}
+
+#[test]
+fn name_defaults_to_the_type_name() {
+    assert_eq!(IndexTenant.meta().name, "IndexTenant");
+    assert_eq!(IndexTenant.meta().transaction, TransactionMode::None);
+}
+
+#[test]
+fn change_derives_down_as_the_inverse_in_reverse_order() {
+    let up: Vec<_> = CreateContractTemplates.up().into_iter().map(|p| p.op.kind()).collect();
+    assert_eq!(up, ["create_table", "add_column"]);
+    let down: Vec<_> = CreateContractTemplates
+        .down()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.op.describe())
+        .collect();
+    assert_eq!(
+        down,
+        [
+            "drop_column `contract_templates`.`template_metadata`",
+            "drop_table `contract_templates`"
+        ]
+    );
+}
+
+// A type that implements `Up` has two `up` methods in scope (`Up::up` plans, `Migration::up` returns
+// the plan), so these tests name the trait.
+#[test]
+fn up_and_down_are_hand_written() {
+    assert_eq!(Migration::up(&IndexTenant)[0].op.kind(), "create_index");
+    assert_eq!(Migration::down(&IndexTenant).unwrap()[0].op.kind(), "drop_index");
+}
+
+#[test]
+fn irreversible_down_is_declared() {
+    assert_eq!(Migration::up(&RoundPrices)[0].op.kind(), "raw_sql");
+    assert_eq!(
+        Migration::down(&RoundPrices),
+        Err(DownError::Declared {
+            reason: "old precision cannot be recovered"
+        })
+    );
+    assert_eq!(
+        RoundPrices.meta().irreversible,
+        Some("old precision cannot be recovered")
+    );
+}
+
+#[test]
+fn plan_locations_point_at_the_migration_source() {
+    let up = CreateContractTemplates.up();
+    assert!(
+        up[0].location.starts_with("tests/derive_migration.rs:"),
+        "{}",
+        up[0].location
+    );
+}
+
+#[test]
+fn the_list_is_boxed_in_order_and_builds_types_with_fields_by_default() {
+    let all = lockgate::migrations![
+        CreateContractTemplates,
+        DropLegacyFlags,
+        IndexTenant,
+        RoundPrices,
+        WithFields,
+    ];
+    let versions: Vec<i64> = all.iter().map(|m| m.meta().version).collect();
+    assert_eq!(
+        versions,
+        [
+            20250107162000,
+            20250108090000,
+            20250109090000,
+            20250110090000,
+            20250111090000
+        ]
+    );
+    assert_eq!(all[4].up()[0].op.describe(), "create_table `fallback`");
+    let empty = lockgate::migrations![];
+    assert!(empty.is_empty());
+}
