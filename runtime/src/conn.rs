@@ -164,6 +164,14 @@ impl Conn {
         })
     }
 
+    /// Runs a query and counts the rows it returns (`PRAGMA foreign_key_check`).
+    pub(crate) async fn count_rows(&mut self, sql: &str) -> Result<usize, sqlx::Error> {
+        self.count();
+        tracing::trace!(sql, "fetch");
+        let sql = AssertSqlSafe(sql.to_owned());
+        with_conn!(self, c => sqlx::raw_sql(sql).fetch_all(&mut **c).await.map(|rows| rows.len()))
+    }
+
     /// Reads the first column of the first row as an integer (lock functions), or `None` for no row or NULL.
     pub(crate) async fn fetch_i64(&mut self, (sql, values): Bound) -> Result<Option<i64>, sqlx::Error> {
         self.count();

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use lockgate_dsl::Backend;
 use lockgate_dsl::operation::Inverse;
-use lockgate_dsl::render::{self, Step};
+use lockgate_dsl::render::{self, LiveTable, Step};
 use sea_query::{Value, Values};
 use sea_query_sqlx::SqlxValues;
 
@@ -91,6 +91,24 @@ pub(crate) async fn run_transactional(session: &mut Session<'_>, works: &[Work])
             session.write_row(work, tracking::RUNNING, 0, Duration::ZERO).await?;
         }
     }
+    let foreign_keys = if sqlite && has_rebuild(works) {
+        session.foreign_keys_off().await?
+    } else {
+        false
+    };
+    let result = transaction_body(session, works, sqlite, started).await;
+    if foreign_keys {
+        session.foreign_keys_on().await;
+    }
+    result
+}
+
+async fn transaction_body(
+    session: &mut Session<'_>,
+    works: &[Work],
+    sqlite: bool,
+    started: Instant,
+) -> Result<Outcome, Error> {
     session.begin().await?;
     let mut ran = 0;
     for work in works {
@@ -114,6 +132,17 @@ pub(crate) async fn run_transactional(session: &mut Session<'_>, works: &[Work])
     if ran == 0 {
         session.rollback().await;
         return Ok(Outcome::AlreadyDone);
+    }
+    if sqlite && has_rebuild(works) {
+        if let Err(e) = session.check_foreign_keys(&works[0]).await {
+            session.rollback().await;
+            for work in works {
+                session
+                    .record_failure(work, "failed", &e, Some(0), started.elapsed())
+                    .await;
+            }
+            return Err(e);
+        }
     }
     if let Err(source) = session.commit().await {
         let e = Error::Database(source);
@@ -405,16 +434,72 @@ pub(crate) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &Exe
                 source,
             }),
         },
-        #[allow(unreachable_patterns)]
-        other => Err(Error::Plan {
-            version: work.version,
-            reason: format!("this runtime cannot run the step {other:?}"),
-        }),
+        Step::Rebuild(rebuild) => {
+            let live = live_table(session, &rebuild.table).await.map_err(|e| match e {
+                LiveError::Render(source) => Error::Render {
+                    version: work.version,
+                    name: work.name.clone(),
+                    source,
+                },
+                LiveError::Database(source) => Error::StatementFailed {
+                    version: work.version,
+                    name: work.name.clone(),
+                    statement: MASTER_QUERY.to_owned(),
+                    source,
+                },
+            })?;
+            let statements = rebuild.statements(&live).map_err(|source| Error::Render {
+                version: work.version,
+                name: work.name.clone(),
+                source,
+            })?;
+            for sql in statements {
+                session
+                    .conn
+                    .execute(&sql)
+                    .await
+                    .map_err(|source| Error::StatementFailed {
+                        version: work.version,
+                        name: work.name.clone(),
+                        statement: sql.clone(),
+                        source,
+                    })?;
+            }
+            Ok(())
+        }
     }
 }
 
+const MASTER_QUERY: &str = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ?";
+
+enum LiveError {
+    Render(lockgate_dsl::render::RenderError),
+    Database(sqlx::Error),
+}
+
+/// Reads a SQLite table's definition and its indexes and triggers from `sqlite_master`.
+async fn live_table(session: &mut Session<'_>, table: &str) -> Result<LiveTable, LiveError> {
+    let query = (MASTER_QUERY.to_owned(), SqlxValues(Values(vec![Value::from(table)])));
+    let rows = session.conn.fetch_text(query).await.map_err(LiveError::Database)?;
+    let rows = rows.into_iter().map(|mut cols| {
+        let sql = cols.pop().flatten();
+        let name = cols.pop().flatten().unwrap_or_default();
+        let kind = cols.pop().flatten().unwrap_or_default();
+        (kind, name, sql)
+    });
+    LiveTable::from_master_rows(table, rows).map_err(LiveError::Render)
+}
+
+/// Whether any step rebuilds a SQLite table (foreign keys must be off around the transaction).
+pub(crate) fn has_rebuild(works: &[Work]) -> bool {
+    works
+        .iter()
+        .flat_map(|w| &w.steps)
+        .any(|s| matches!(s.step, Step::Rebuild(_)))
+}
+
 /// The statements a step would run, as `plan` shows them; resolved against the live schema where they depend on it.
-pub(crate) async fn describe_live(_session: &mut Session<'_>, step: &ExecStep) -> Result<Vec<String>, Error> {
+pub(crate) async fn describe_live(session: &mut Session<'_>, step: &ExecStep) -> Result<Vec<String>, Error> {
     Ok(match &step.step {
         Step::Sql {
             sql,
@@ -422,7 +507,21 @@ pub(crate) async fn describe_live(_session: &mut Session<'_>, step: &ExecStep) -
         } => vec![format!("-- outside a transaction\n{sql}")],
         Step::Sql { sql, .. } => vec![sql.clone()],
         Step::Assert { query, message } => vec![format!("-- assert: {}\n{query}", message.replace('\n', " "))],
-        #[allow(unreachable_patterns)]
-        other => vec![format!("{other:?}")],
+        Step::Rebuild(rebuild) => match live_table(session, &rebuild.table).await {
+            // The table may not exist yet when an earlier pending migration creates it.
+            Ok(live) => match rebuild.statements(&live) {
+                Ok(statements) => {
+                    let mut out = vec![format!(
+                        "-- rebuild of {}, with PRAGMA foreign_keys=OFF around the transaction",
+                        rebuild.table
+                    )];
+                    out.extend(statements);
+                    out.push("PRAGMA foreign_key_check".to_owned());
+                    out
+                }
+                Err(_) => vec![rebuild.describe()],
+            },
+            Err(_) => vec![rebuild.describe()],
+        },
     })
 }

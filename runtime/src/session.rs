@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use lockgate_dsl::Backend;
 use lockgate_dsl::plan::PlannedOp;
+use sea_query::Values;
+use sea_query_sqlx::SqlxValues;
 
 use crate::conn::{Conn, TrackedRow};
 use crate::database::Database;
@@ -154,6 +156,48 @@ impl<'a> Session<'a> {
         if let Err(e) = self.conn.execute("ROLLBACK").await {
             tracing::warn!(error = %e, "rollback failed");
         }
+    }
+
+    /// Turns SQLite foreign keys off before a table rebuild (the pragma is a no-op inside a transaction);
+    /// returns whether they were on.
+    pub(crate) async fn foreign_keys_off(&mut self) -> Result<bool, Error> {
+        let query = ("PRAGMA foreign_keys".to_owned(), SqlxValues(Values(Vec::new())));
+        let on = self.conn.fetch_i64(query).await? == Some(1);
+        if on {
+            self.conn.execute("PRAGMA foreign_keys = OFF").await?;
+        }
+        Ok(on)
+    }
+
+    /// Turns SQLite foreign keys back on after a rebuild.
+    pub(crate) async fn foreign_keys_on(&mut self) {
+        if let Err(e) = self.conn.execute("PRAGMA foreign_keys = ON").await {
+            tracing::warn!(error = %e, "turning foreign keys back on failed");
+        }
+    }
+
+    /// Fails when a rebuild left rows that break a foreign key.
+    pub(crate) async fn check_foreign_keys(&mut self, work: &Work) -> Result<(), Error> {
+        let sql = "PRAGMA foreign_key_check";
+        let broken = self
+            .conn
+            .count_rows(sql)
+            .await
+            .map_err(|source| Error::StatementFailed {
+                version: work.version,
+                name: work.name.clone(),
+                statement: sql.to_owned(),
+                source,
+            })?;
+        if broken > 0 {
+            return Err(Error::AssertionFailed {
+                version: work.version,
+                name: work.name.clone(),
+                message: format!("the table rebuild left {broken} row(s) that break a foreign key"),
+                query: sql.to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// Sets how long statements wait for locks, for the migrations to come.

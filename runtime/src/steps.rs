@@ -31,8 +31,7 @@ impl ExecStep {
         match &self.step {
             Step::Sql { sql, .. } => sql.clone(),
             Step::Assert { query, .. } => query.clone(),
-            #[allow(unreachable_patterns)]
-            other => format!("{other:?}"),
+            Step::Rebuild(rebuild) => rebuild.describe(),
         }
     }
 }
@@ -60,15 +59,21 @@ pub(crate) enum StoredStep {
     },
     /// An assertion.
     Assert { assert: String, message: String },
-    /// A step that depends on the live schema (a SQLite table rebuild): only its description is stored.
-    Live { live: String },
+    /// A step that depends on the live schema (a SQLite table rebuild): its description for people, and the
+    /// operation it renders (with the step's position among that operation's steps) to render it again.
+    Live {
+        live: String,
+        op: Option<Operation>,
+        #[serde(default)]
+        nth: usize,
+    },
 }
 
 /// Encodes down steps for the tracking table.
-pub(crate) fn encode(steps: &[ExecStep]) -> String {
-    let stored: Vec<StoredStep> = steps
-        .iter()
-        .map(|s| match &s.step {
+pub(crate) fn encode(steps: &[ExecStep], ops: &[PlannedOp]) -> String {
+    let mut stored = Vec::with_capacity(steps.len());
+    for (i, s) in steps.iter().enumerate() {
+        stored.push(match &s.step {
             Step::Sql {
                 sql,
                 outside_transaction,
@@ -80,22 +85,26 @@ pub(crate) fn encode(steps: &[ExecStep]) -> String {
                 assert: query.clone(),
                 message: message.clone(),
             },
-            #[allow(unreachable_patterns)]
-            other => StoredStep::Live {
-                live: format!("{other:?}"),
+            Step::Rebuild(rebuild) => StoredStep::Live {
+                live: rebuild.describe(),
+                op: s.op.and_then(|o| ops.get(o)).map(|p| p.op.clone()),
+                nth: steps[..i]
+                    .iter()
+                    .filter(|earlier| earlier.op.is_some() && earlier.op == s.op)
+                    .count(),
             },
-        })
-        .collect();
+        });
+    }
     serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_owned())
 }
 
-/// Decodes stored down steps; a `Live` step cannot be run from storage and is reported by the caller.
+/// Decodes stored down steps.
 pub(crate) fn decode(json: &str) -> Result<Vec<StoredStep>, serde_json::Error> {
     serde_json::from_str(json)
 }
 
-/// Steps from storage, as executable steps without operations.
-pub(crate) fn from_stored(stored: Vec<StoredStep>) -> Result<Vec<ExecStep>, String> {
+/// Steps from storage, as executable steps; live steps are rendered again from their operation.
+pub(crate) fn from_stored(stored: Vec<StoredStep>, backend: Backend) -> Result<Vec<ExecStep>, String> {
     stored
         .into_iter()
         .map(|s| match s {
@@ -113,10 +122,21 @@ pub(crate) fn from_stored(stored: Vec<StoredStep>) -> Result<Vec<ExecStep>, Stri
                 op: None,
                 step: Step::Assert { query: assert, message },
             }),
-            StoredStep::Live { live } => Err(format!(
-                "its stored down SQL holds a step that depends on the live schema ({live}); revert it with a binary \
-                 that knows the migration"
-            )),
+            StoredStep::Live { live, op, nth } => {
+                let unusable = || {
+                    format!(
+                        "its stored down SQL holds a step that depends on the live schema and cannot be rendered \
+                         again by this binary ({live}); revert it with a binary that knows the migration"
+                    )
+                };
+                let op = op.ok_or_else(unusable)?;
+                let step = render::render(&op, backend)
+                    .ok()
+                    .and_then(|steps| steps.into_iter().nth(nth))
+                    .filter(|step| matches!(step, Step::Rebuild(_)))
+                    .ok_or_else(unusable)?;
+                Ok(ExecStep { op: None, step })
+            }
         })
         .collect()
 }

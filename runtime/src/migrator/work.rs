@@ -79,7 +79,7 @@ impl Migrator {
         })?;
         let down_sql = match m.down() {
             Ok(down) => match steps::render_ops(&down, backend) {
-                Ok(down) => Some(steps::encode(&down)),
+                Ok(steps) => Some(steps::encode(&steps, &down)),
                 Err(e) => {
                     tracing::warn!(version = meta.version, error = %e, "the down of this migration cannot be rendered; none is stored");
                     None
@@ -149,7 +149,7 @@ impl Migrator {
             version: row.version,
             reason: format!("its down SQL is not valid JSON: {e}"),
         })?;
-        let steps = steps::from_stored(stored).map_err(irreversible)?;
+        let steps = steps::from_stored(stored, backend).map_err(irreversible)?;
         let transactional = !steps.iter().any(|s| s.step_outside_transaction());
         Ok(Work {
             version: row.version,

@@ -1,0 +1,450 @@
+//! The migrator end to end against real PostgreSQL, MariaDB/MySQL and SQLite: one suite, three backends.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::{Fixture, TestDb, exec, scalar, schema};
+use lockgate_dsl::schema::{CheckDef, IndexDef};
+use lockgate_dsl::{Backend, Migration};
+use lockgate_runtime::{Direction, DownTarget, Error, Event, Migrator, State};
+
+fn create_accounts() -> Box<dyn Migration> {
+    Fixture::new(1, "create accounts", |m| {
+        m.create_table("accounts", |t| {
+            t.column::<i64>("id").primary_key();
+            t.column::<String>("email");
+        });
+    })
+}
+
+fn add_nickname() -> Box<dyn Migration> {
+    Fixture::new(2, "add nickname", |m| {
+        m.add_column::<Option<String>>("accounts", "nickname");
+        m.create_index(IndexDef::new("accounts", ["email"]));
+        m.add_check(CheckDef::new("accounts", "accounts_email_present", "length(email) > 0"));
+    })
+}
+
+fn seed_account() -> Box<dyn Migration> {
+    Fixture::new(3, "seed an account", |m| {
+        m.sql(
+            "INSERT INTO accounts (id, email) VALUES (1, 'ops@example.com')",
+            "DELETE FROM accounts WHERE id = 1",
+        );
+        m.assert("SELECT COUNT(*) = 1 FROM accounts", "the seed account exists");
+    })
+}
+
+fn all() -> Vec<Box<dyn Migration>> {
+    vec![create_accounts(), add_nickname(), seed_account()]
+}
+
+fn states(status: &[lockgate_runtime::MigrationStatus]) -> Vec<(i64, State)> {
+    status.iter().map(|s| (s.version, s.state)).collect()
+}
+
+async fn lifecycle(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "life").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let empty = schema(&db).await;
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&events);
+    let migrator = Migrator::new(all())
+        .unwrap()
+        .with_observer(move |e| seen.lock().unwrap().push(e.clone()));
+
+    // Nothing exists yet: everything is pending, and the plan shows the SQL without running it.
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(
+        states(&status),
+        [(1, State::Pending), (2, State::Pending), (3, State::Pending)]
+    );
+    let plan = migrator.plan(&db, Direction::Up, None).await.unwrap();
+    assert_eq!(plan.iter().map(|p| p.version).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(
+        plan[0].statements[0].contains("CREATE TABLE"),
+        "{:?}",
+        plan[0].statements
+    );
+    assert!(plan[2].statements[1].starts_with("-- assert: the seed account exists"));
+    assert_eq!(schema(&db).await, empty, "plan must not run anything");
+
+    // Up to a version, then the rest.
+    let report = migrator.up(&db, Some(2)).await.unwrap();
+    assert_eq!(report.applied.iter().map(|a| a.version).collect::<Vec<_>>(), [1, 2]);
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(
+        states(&status),
+        [(1, State::Applied), (2, State::Applied), (3, State::Pending)]
+    );
+    assert!(status[0].applied_by.as_deref().unwrap().contains("lockgate"));
+    assert!(status[0].applied_at.is_some());
+    let report = migrator.up(&db, None).await.unwrap();
+    assert_eq!(report.applied.len(), 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM accounts").await, 1);
+    assert!(schema(&db).await.iter().any(|c| c.starts_with("accounts.nickname")));
+    {
+        let events = events.lock().unwrap();
+        let finished = events.iter().filter(|e| matches!(e, Event::Finished { .. })).count();
+        assert_eq!(finished, 3);
+    }
+
+    // A start with nothing to do costs one query.
+    let before = migrator.queries_executed();
+    assert!(migrator.up(&db, None).await.unwrap().applied.is_empty());
+    assert_eq!(migrator.queries_executed() - before, 1);
+
+    // Down one step, redo, plan down.
+    let report = migrator.down(&db, DownTarget::Steps(1)).await.unwrap();
+    assert_eq!(report.applied[0].version, 3);
+    assert_eq!(report.applied[0].direction, Direction::Down);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM accounts").await, 0);
+    let with_nickname = schema(&db).await;
+    let report = migrator.redo(&db).await.unwrap();
+    let done: Vec<_> = report.applied.iter().map(|a| (a.version, a.direction)).collect();
+    assert_eq!(done, [(2, Direction::Down), (2, Direction::Up)]);
+    assert_eq!(schema(&db).await, with_nickname, "redo must land on the same schema");
+    let plan = migrator.plan(&db, Direction::Down, None).await.unwrap();
+    assert_eq!(plan.len(), 1);
+    assert_eq!(plan[0].version, 2);
+    assert!(!plan[0].statements.is_empty());
+
+    // Down to the start leaves the schema as it was.
+    let report = migrator.down(&db, DownTarget::To(0)).await.unwrap();
+    assert_eq!(report.applied.iter().map(|a| a.version).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!(schema(&db).await, empty);
+    let history = scalar(&db, "SELECT COUNT(*) FROM lockgate_migrations_history").await;
+    assert_eq!(history, 3 + 1 + 2 + 2, "one history row per up and down");
+    let status = migrator.status(&db).await.unwrap();
+    assert!(status.iter().all(|s| s.state == State::Pending));
+
+    db.close().await;
+    test.drop_db().await;
+}
+
+async fn unknown_reverted_from_stored_sql(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "unknown").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let newer = Migrator::new(vec![create_accounts(), add_nickname()]).unwrap();
+    newer.up(&db, None).await.unwrap();
+    let after_one = {
+        let older = Migrator::new(vec![create_accounts()]).unwrap();
+        let status = older.status(&db).await.unwrap();
+        assert_eq!(states(&status), [(1, State::Applied), (2, State::Unknown)]);
+        assert_eq!(status[1].name, "add nickname");
+        // An older binary rolls the newer deploy back from the SQL stored with it.
+        let report = older.down(&db, DownTarget::Steps(1)).await.unwrap();
+        assert_eq!(report.applied[0].version, 2);
+        assert_eq!(states(&older.status(&db).await.unwrap()), [(1, State::Applied)]);
+        schema(&db).await
+    };
+    assert!(!after_one.iter().any(|c| c.contains("nickname")), "{after_one:?}");
+    // And the newer binary applies it again.
+    assert_eq!(newer.up(&db, None).await.unwrap().applied.len(), 1);
+    db.close().await;
+    test.drop_db().await;
+}
+
+async fn tamper_is_refused(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "tamper").await else {
+        return;
+    };
+    let db = test.connect().await;
+    Migrator::new(vec![create_accounts(), add_nickname()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
+    let edited = Fixture::new(2, "add nickname", |m| {
+        m.add_column::<Option<String>>("accounts", "display_name");
+    });
+    let migrator = Migrator::new(vec![create_accounts(), edited, seed_account()]).unwrap();
+    let before = schema(&db).await;
+    let error = migrator.up(&db, None).await.unwrap_err();
+    match &error {
+        Error::ChecksumMismatch {
+            version,
+            name,
+            stored,
+            current,
+        } => {
+            assert_eq!(*version, 2);
+            assert_eq!(name, "add nickname");
+            assert_ne!(stored, current);
+        }
+        other => panic!("expected a checksum mismatch, got {other}"),
+    }
+    let message = error.to_string();
+    assert!(
+        message.contains("migration 2 `add nickname` was changed after it was applied"),
+        "{message}"
+    );
+    assert!(message.contains("put the change in a new migration"), "{message}");
+    assert_eq!(schema(&db).await, before, "nothing may run after a refusal");
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM accounts").await,
+        0,
+        "migration 3 must not run"
+    );
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(
+        states(&status),
+        [(1, State::Applied), (2, State::Changed), (3, State::Pending)]
+    );
+    assert!(matches!(
+        migrator.down(&db, DownTarget::Steps(1)).await,
+        Err(Error::ChecksumMismatch { .. })
+    ));
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// A failing step leaves the schema as it was: rolled back where DDL is transactional, compensated on MySQL.
+async fn failure_leaves_schema_as_before(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "fail").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let base = Migrator::new(vec![create_accounts()]).unwrap();
+    base.up(&db, None).await.unwrap();
+    let before = schema(&db).await;
+    let failing = Fixture::new(2, "half a change", |m| {
+        m.create_table("invoices", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.add_column::<Option<i64>>("accounts", "invoice_id");
+        m.create_index(IndexDef::new("accounts", ["invoice_id"]));
+        m.sql("INSERT INTO no_such_table (id) VALUES (1)", "DELETE FROM no_such_table");
+    });
+    let migrator = Migrator::new(vec![create_accounts(), failing]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    assert_eq!(error.statement(), Some("INSERT INTO no_such_table (id) VALUES (1)"));
+    assert_eq!(error.version(), Some(2));
+    match (backend, &error) {
+        (Backend::MySql, Error::Compensated { undone, .. }) => {
+            assert_eq!(undone.len(), 3, "{undone:?}");
+            assert!(
+                undone[0].contains("DROP INDEX") || undone[0].contains("DROP KEY"),
+                "{undone:?}"
+            );
+            assert!(undone[2].contains("DROP TABLE"), "{undone:?}");
+        }
+        (Backend::Postgres | Backend::Sqlite, Error::StatementFailed { .. }) => {}
+        (_, other) => panic!("unexpected error on {backend}: {other}"),
+    }
+    assert_eq!(
+        schema(&db).await,
+        before,
+        "the schema must be as before the failed migration"
+    );
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(states(&status), [(1, State::Applied), (2, State::Failed)]);
+    let failures = scalar(
+        &db,
+        "SELECT COUNT(*) FROM lockgate_migrations_history WHERE version = 2",
+    )
+    .await;
+    assert_eq!(failures, 1);
+    db.close().await;
+    test.drop_db().await;
+}
+
+async fn assertion_rolls_back(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "assert").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let before = schema(&db).await;
+    let checked = Fixture::new(1, "checked", |m| {
+        m.create_table("ledger", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.assert("SELECT COUNT(*) = 1 FROM ledger", "the ledger has its opening row");
+    });
+    let migrator = Migrator::new(vec![checked]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    let assertion = match &error {
+        Error::Compensated { cause, .. } => &**cause,
+        other => other,
+    };
+    assert!(
+        matches!(assertion, Error::AssertionFailed { message, .. } if message == "the ledger has its opening row"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("the ledger has its opening row"));
+    assert_eq!(schema(&db).await, before);
+    db.close().await;
+    test.drop_db().await;
+}
+
+async fn baseline_and_sqlx_adoption(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "adopt").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let migrator = Migrator::new(all()).unwrap();
+
+    // Baseline: recorded as applied, nothing run.
+    let report = migrator.baseline(&db, 1).await.unwrap();
+    assert_eq!(report.applied.len(), 1);
+    assert!(schema(&db).await.is_empty(), "baseline must not run migrations");
+    assert_eq!(states(&migrator.status(&db).await.unwrap())[0], (1, State::Applied));
+    // The schema the baseline stands for, then the rest applies normally.
+    exec(
+        &db,
+        "CREATE TABLE accounts (id BIGINT PRIMARY KEY, email VARCHAR(255) NOT NULL)",
+    )
+    .await;
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 2);
+    db.close().await;
+    test.drop_db().await;
+
+    // sqlx history: adopted for what this migrator knows.
+    let Some(test) = TestDb::create(backend, "sqlx").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let boolean = if backend == Backend::MySql {
+        "TINYINT(1)"
+    } else {
+        "BOOLEAN"
+    };
+    exec(
+        &db,
+        &format!(
+            "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, \
+             success {boolean} NOT NULL, execution_time BIGINT NOT NULL)"
+        ),
+    )
+    .await;
+    exec(
+        &db,
+        "INSERT INTO _sqlx_migrations (version, description, success, execution_time) VALUES \
+         (1, 'create accounts', TRUE, 5), (2, 'add nickname', TRUE, 5), (7, 'not ours', TRUE, 5)",
+    )
+    .await;
+    let report = migrator.adopt_sqlx_history(&db).await.unwrap();
+    assert_eq!(report.applied.iter().map(|a| a.version).collect::<Vec<_>>(), [1, 2]);
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(
+        states(&status),
+        [(1, State::Applied), (2, State::Applied), (3, State::Pending)]
+    );
+    exec(
+        &db,
+        "INSERT INTO _sqlx_migrations (version, description, success, execution_time) VALUES (3, 'broken', FALSE, 1)",
+    )
+    .await;
+    let error = Migrator::new(all()).unwrap().adopt_sqlx_history(&db).await.unwrap_err();
+    assert!(
+        matches!(error, Error::SqlxMigrationFailed { version: 3, .. }),
+        "{error}"
+    );
+    db.close().await;
+    test.drop_db().await;
+}
+
+async fn grouped(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "grouped").await else {
+        return;
+    };
+    let db = test.connect().await;
+    if backend == Backend::MySql {
+        let error = Migrator::new(all())
+            .unwrap()
+            .grouped(true)
+            .up(&db, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Plan { .. }), "{error}");
+        assert!(error.to_string().contains("grouped mode needs transactional DDL"));
+    } else {
+        let broken = Fixture::new(3, "broken", |m| {
+            m.sql("INSERT INTO no_such_table VALUES (1)", "SELECT 1");
+        });
+        let migrator = Migrator::new(vec![create_accounts(), add_nickname(), broken])
+            .unwrap()
+            .grouped(true);
+        assert!(migrator.up(&db, None).await.is_err());
+        assert!(schema(&db).await.is_empty(), "a grouped run is all or nothing");
+        let status = migrator.status(&db).await.unwrap();
+        assert_eq!(
+            states(&status),
+            [(1, State::Pending), (2, State::Pending), (3, State::Failed)]
+        );
+        let migrator = Migrator::new(all()).unwrap().grouped(true);
+        assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 3);
+    }
+    db.close().await;
+    test.drop_db().await;
+}
+
+async fn bad_input(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "input").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let migrator = Migrator::new(all()).unwrap();
+    assert!(matches!(
+        migrator.up(&db, Some(99)).await,
+        Err(Error::UnknownVersion { version: 99 })
+    ));
+    assert!(matches!(migrator.redo(&db).await, Err(Error::NothingApplied { .. })));
+    assert!(
+        migrator
+            .down(&db, DownTarget::Steps(3))
+            .await
+            .unwrap()
+            .applied
+            .is_empty()
+    );
+    db.close().await;
+    test.drop_db().await;
+}
+
+#[test]
+fn versions_must_be_unique_and_ascending() {
+    let twice = Migrator::new(vec![create_accounts(), create_accounts()]).unwrap_err();
+    assert!(matches!(twice, Error::DuplicateVersion { version: 1, .. }));
+    let unordered = Migrator::new(vec![add_nickname(), create_accounts()]).unwrap_err();
+    assert_eq!(
+        unordered.to_string(),
+        "migration 1 is listed after migration 2; list migrations in ascending version order"
+    );
+}
+
+macro_rules! suite {
+    ($($module:ident => $backend:expr),* $(,)?) => {$(
+        mod $module {
+            use super::*;
+
+            #[tokio::test]
+            async fn lifecycle() { super::lifecycle($backend).await }
+            #[tokio::test]
+            async fn unknown_reverted_from_stored_sql() { super::unknown_reverted_from_stored_sql($backend).await }
+            #[tokio::test]
+            async fn tamper_is_refused() { super::tamper_is_refused($backend).await }
+            #[tokio::test]
+            async fn failure_leaves_schema_as_before() { super::failure_leaves_schema_as_before($backend).await }
+            #[tokio::test]
+            async fn assertion_rolls_back() { super::assertion_rolls_back($backend).await }
+            #[tokio::test]
+            async fn baseline_and_sqlx_adoption() { super::baseline_and_sqlx_adoption($backend).await }
+            #[tokio::test]
+            async fn grouped() { super::grouped($backend).await }
+            #[tokio::test]
+            async fn bad_input() { super::bad_input($backend).await }
+        }
+    )*};
+}
+
+suite! {
+    postgres => Backend::Postgres,
+    mysql => Backend::MySql,
+    sqlite => Backend::Sqlite,
+}
