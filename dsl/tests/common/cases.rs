@@ -10,17 +10,17 @@ use lockgate_dsl::types::{ColumnType, Date, Decimal, Json, Time, Timestamp, Time
 use lockgate_dsl::{Backend, SqlExpr};
 
 /// One operation to render and run.
-pub struct Case {
+pub(crate) struct Case {
     /// Snapshot and report name.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// Operations that build the schema the operation needs.
-    pub setup: Vec<Operation>,
+    pub(crate) setup: Vec<Operation>,
     /// Rows inserted after the setup (plain SQL every backend accepts).
-    pub seed: Vec<&'static str>,
+    pub(crate) seed: Vec<&'static str>,
     /// The operation under test.
-    pub op: Operation,
+    pub(crate) op: Operation,
     /// Backends that must refuse the operation with a render error.
-    pub unsupported_on: &'static [Backend],
+    pub(crate) unsupported_on: &'static [Backend],
 }
 
 impl Case {
@@ -46,7 +46,7 @@ impl Case {
 }
 
 /// `tenants (id, name)`.
-pub fn tenants() -> TableDef {
+pub(crate) fn tenants() -> TableDef {
     TableDef::build("tenants", |t| {
         t.column::<i64>("id").primary_key();
         t.column::<Varchar<100>>("name");
@@ -54,7 +54,7 @@ pub fn tenants() -> TableDef {
 }
 
 /// `contracts`, with an index and a check; foreign keys are added by the cases that want one.
-pub fn contracts() -> TableDef {
+pub(crate) fn contracts() -> TableDef {
     TableDef::build("contracts", |t| {
         t.column::<i64>("id").primary_key();
         t.column::<i64>("tenant_id");
@@ -73,7 +73,7 @@ fn base() -> Vec<Operation> {
 }
 
 /// Rows for `tenants` and `contracts`; every nullable column holds a value so NOT NULL changes apply.
-pub const ROWS: &[&str] = &[
+pub(crate) const ROWS: &[&str] = &[
     "INSERT INTO tenants (id, name) VALUES (1, 'acme'), (2, 'globex')",
     "INSERT INTO contracts (id, tenant_id, title, amount, state, note) VALUES (1, 1, 'first', 10.50, 'draft', 'it''s')",
     "INSERT INTO contracts (id, tenant_id, title, amount, state, note) VALUES (2, 2, 'second', 0, 'active', 'plain')",
@@ -110,7 +110,7 @@ fn contracts_with_unique() -> TableDef {
 }
 
 /// A table with every column type and every kind of default.
-pub fn every_type() -> TableDef {
+pub(crate) fn every_type() -> TableDef {
     TableDef::build("every_type", |t| {
         t.column::<i64>("id").primary_key();
         t.column::<bool>("flag").default(true);
@@ -152,7 +152,7 @@ fn active_view() -> ViewDef {
 }
 
 /// Every case, in a stable order.
-pub fn all() -> Vec<Case> {
+pub(crate) fn all() -> Vec<Case> {
     use Backend::{MySql, Sqlite};
     let bad_table = r#"a"; DROP TABLE x; --"#;
     vec![

@@ -273,10 +273,13 @@ impl TableRebuild {
                 .iter()
                 .any(|k| first.is(k));
             let generated = item_tokens.iter().any(|t| t.is("GENERATED") || t.is("AS"));
+            // Comments before the first token or after the last are dropped: a trailing `--`
+            // comment would swallow the closing parenthesis.
+            let end = item_tokens.last().map_or(text.len(), |t| t.end);
             items.push(Item {
                 column: (!constraint).then(|| first.name()),
                 generated,
-                text,
+                text: text[first.start..end].to_owned(),
             });
         }
         Ok((items, suffix.to_owned()))

@@ -1,0 +1,4 @@
+//! Fixtures shared by the rendering tests.
+
+pub(crate) mod cases;
+pub(crate) mod db;
