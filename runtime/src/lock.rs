@@ -91,7 +91,7 @@ pub(crate) async fn acquire(
         }
         if conn.backend() == Backend::Postgres {
             tokio::time::sleep(delay.min(deadline.saturating_sub(waited))).await;
-            delay = (delay * 2).min(Duration::from_millis(500));
+            delay = (delay * 2).min(Duration::from_millis(250));
         }
     }
 }

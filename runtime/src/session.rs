@@ -103,6 +103,15 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Under the lock: every tracking row, creating the tracking tables first when they do not exist yet.
+    pub(crate) async fn read_rows_or_create(&mut self) -> Result<Vec<TrackedRow>, Error> {
+        if let Some(rows) = self.read_rows().await? {
+            return Ok(rows);
+        }
+        self.ensure_tables().await?;
+        Ok(self.read_rows().await?.unwrap_or_default())
+    }
+
     /// Creates the tracking tables (idempotent).
     pub(crate) async fn ensure_tables(&mut self) -> Result<(), Error> {
         tracing::info!(table = %self.tracking.qualified_table(), "creating the migration tracking tables");
@@ -112,6 +121,10 @@ impl<'a> Session<'a> {
         }
         for sql in self.tracking.create() {
             if let Err(source) = self.conn.execute(&sql).await {
+                if tracking::is_duplicate_index(&source) {
+                    // MySQL has no `CREATE INDEX IF NOT EXISTS`: the index is there already.
+                    continue;
+                }
                 if sqlite {
                     self.rollback().await;
                 }

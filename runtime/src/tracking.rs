@@ -334,3 +334,11 @@ pub(crate) fn is_missing_table(error: &sqlx::Error) -> bool {
         _ => db.message().contains("no such table"),
     }
 }
+
+/// Whether an error says an index of that name exists (MySQL ER_DUP_KEYNAME).
+pub(crate) fn is_duplicate_index(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|db| db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>())
+        .is_some_and(|my| my.number() == 1061)
+}

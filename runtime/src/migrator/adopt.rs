@@ -60,13 +60,9 @@ impl Migrator {
     /// Records `versions` (all known) as applied, without running them, under the lock.
     async fn mark_applied(&self, db: &Database, versions: &BTreeSet<i64>, outcome: &str) -> Result<Report, Error> {
         let mut session = Session::open(self, db).await?;
-        let existing = session.read_rows().await?;
         session.lock().await?;
         let result = async {
-            if existing.is_none() {
-                session.ensure_tables().await?;
-            }
-            let rows = session.read_rows().await?.unwrap_or_default();
+            let rows = session.read_rows_or_create().await?;
             self.verify_checksums(&rows)?;
             let backend = session.backend();
             let mut report = Report::default();

@@ -36,16 +36,13 @@ impl Migrator {
             }
         }
         session.lock().await?;
-        let result = self.up_locked(&mut session, rows.is_none(), to).await;
+        let result = self.up_locked(&mut session, to).await;
         session.unlock().await;
         result
     }
 
-    async fn up_locked(&self, session: &mut Session<'_>, create: bool, to: Option<i64>) -> Result<Report, Error> {
-        if create {
-            session.ensure_tables().await?;
-        }
-        let rows = session.read_rows().await?.unwrap_or_default();
+    async fn up_locked(&self, session: &mut Session<'_>, to: Option<i64>) -> Result<Report, Error> {
+        let rows = session.read_rows_or_create().await?;
         self.verify_checksums(&rows)?;
         let backend = session.backend();
         let mut works = Vec::new();
