@@ -1,1 +1,169 @@
-//! The embeddable command line.
+//! The embeddable command line: a user's binary hands its migrator to [`run`] and gets `status`, `up`,
+//! `down`, `redo`, `plan` and `baseline`.
+//!
+//! ```no_run
+//! use std::process::ExitCode;
+//! use lockgate_runtime::Migrator;
+//!
+//! fn main() -> ExitCode {
+//!     let migrations = Vec::new(); // usually `lockgate::migrations![...]`
+//!     lockgate_runtime::cli::run(Migrator::new(migrations))
+//! }
+//! ```
+//!
+//! The database comes from `--database-url` or `DATABASE_URL`, and defaults to an SQLite file named
+//! after the binary in the working directory (`sqlite:<binary>.db?mode=rwc`). Human output is aligned
+//! tables, coloured on a terminal unless `NO_COLOR` is set; `--format json` prints one JSON document
+//! per command. Exit codes: 0 success, 1 failure, 2 usage error, 3 pending migrations
+//! (`status --check`).
+
+mod args;
+mod commands;
+mod exit;
+mod failure;
+mod human;
+mod json;
+mod progress;
+mod style;
+mod table;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+pub use args::{
+    BaselineArgs, Cli, ColorChoice, Command, DownArgs, GlobalArgs, OutputFormat, PlanArgs, PlanDirection, StatusArgs,
+    UpArgs,
+};
+pub use exit::Exit;
+pub use style::Palette;
+pub use table::Table;
+
+use crate::{Error, Migrator};
+use commands::Context;
+use failure::Failure;
+
+/// What [`run`] accepts: a [`Migrator`], or the `Result` of [`Migrator::new`], whose error is then
+/// reported like any other failure.
+///
+/// ```
+/// use lockgate_runtime::Migrator;
+/// use lockgate_runtime::cli::IntoMigrator;
+/// assert!(Migrator::new(Vec::new()).into_migrator().is_ok());
+/// ```
+pub trait IntoMigrator {
+    /// The migrator, or why there is none.
+    // NOTE: the same large error type `Migrator::new` returns; boxing it here would only move the cost.
+    #[allow(clippy::result_large_err)]
+    fn into_migrator(self) -> Result<Migrator, Error>;
+}
+
+impl IntoMigrator for Migrator {
+    #[allow(clippy::result_large_err)]
+    fn into_migrator(self) -> Result<Migrator, Error> {
+        Ok(self)
+    }
+}
+
+impl IntoMigrator for Result<Migrator, Error> {
+    #[allow(clippy::result_large_err)]
+    fn into_migrator(self) -> Result<Migrator, Error> {
+        self
+    }
+}
+
+/// Runs the command line of the current process with `migrator`: parses `std::env::args`, starts a
+/// tokio runtime, runs the command and returns the exit code for `main` to return.
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     lockgate_runtime::cli::run(lockgate_runtime::Migrator::new(Vec::new()))
+/// }
+/// ```
+pub fn run(migrator: impl IntoMigrator) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(run_async(migrator, std::env::args_os())),
+        Err(error) => report(&Failure::Runtime(error), OutputFormat::Human, false),
+    }
+}
+
+/// Runs a command line given as `args` (program name first) inside an existing tokio runtime.
+///
+/// ```no_run
+/// # async fn f() {
+/// use lockgate_runtime::Migrator;
+/// let code = lockgate_runtime::cli::run_async(Migrator::new(Vec::new()), ["app", "status", "--check"]).await;
+/// # }
+/// ```
+pub async fn run_async<I, T>(migrator: impl IntoMigrator, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let program = program_name(args.first());
+    let default_url = format!("sqlite:{program}.db?mode=rwc");
+    let cli = match parse(&program, &default_url, &args) {
+        Ok(cli) => cli,
+        Err(exit) => return exit.into(),
+    };
+    let format = cli.global.format;
+    let verbose = cli.global.verbose > 0;
+    let migrator = match migrator.into_migrator() {
+        Ok(migrator) => migrator,
+        Err(error) => return report(&Failure::Migrations(Box::new(error)), format, verbose),
+    };
+    let cx = Context {
+        url: cli.global.database_url.clone().unwrap_or(default_url),
+        format,
+        palette: Palette::for_stdout(cli.global.color),
+        verbose,
+    };
+    match commands::execute(cli, migrator, &cx).await {
+        Ok(exit) => exit.into(),
+        Err(failure) => report(&failure, format, verbose),
+    }
+}
+
+/// Parses the arguments, printing help or usage errors; `Err` carries the exit code to return.
+fn parse(program: &str, default_url: &str, args: &[OsString]) -> Result<Cli, Exit> {
+    let command = Cli::command().bin_name(program).mut_arg("database_url", |arg| {
+        arg.help(format!(
+            "The database to migrate: postgres://…, mysql://… or sqlite:… [default: {default_url}]"
+        ))
+    });
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    parsed.map_err(|error| {
+        let _ = error.print();
+        if error.use_stderr() { Exit::Usage } else { Exit::Success }
+    })
+}
+
+/// The binary's file stem, used for the command name and the default SQLite file.
+fn program_name(arg0: Option<&OsString>) -> String {
+    arg0.and_then(|a| Path::new(a).file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "lockgate".to_owned())
+}
+
+/// Prints a failure (the paragraph on stderr; with `--format json` also the JSON document on stdout).
+fn report(failure: &Failure, format: OutputFormat, verbose: bool) -> ExitCode {
+    let exit = Exit::Failure;
+    if format == OutputFormat::Json {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", json::to_line(&failure.to_json(exit.code())));
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}", failure.paragraph(verbose));
+    exit.into()
+}

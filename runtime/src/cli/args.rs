@@ -1,0 +1,228 @@
+//! The command-line grammar, as clap derive types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit codes, as documented in `--help`.
+pub(crate) const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  the command failed (a migration, the connection, or the database)
+  2  usage error (unknown command, bad flag or value)
+  3  pending migrations exist (only from `status --check`, for CI gates)";
+
+/// The top-level command line of a migration binary.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["contracts", "down", "--steps", "2"]).unwrap();
+/// assert!(matches!(cli.command, Command::Down(ref down) if down.steps == Some(2)));
+/// ```
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "lockgate",
+    about = "Apply, revert and inspect this application's database migrations",
+    long_about = "Apply, revert and inspect this application's database migrations.\n\n\
+        The migrations are compiled into this binary; each one goes up and, unless it is declared \
+        irreversible, comes back down. The database is chosen by --database-url or DATABASE_URL \
+        (postgres://, mysql:// or sqlite:).",
+    after_help = EXIT_CODES_HELP,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options accepted by every subcommand.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, OutputFormat};
+/// let cli = Cli::try_parse_from(["contracts", "status", "--format", "json", "-vv"]).unwrap();
+/// assert_eq!(cli.global.format, OutputFormat::Json);
+/// assert_eq!(cli.global.verbose, 2);
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The database to migrate: postgres://…, mysql://… or sqlite:… (default: an SQLite file named
+    /// after this binary, in the working directory).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        global = true,
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Output for people (aligned tables) or for scripts (JSON with stable field names).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, global = true)]
+    pub format: OutputFormat,
+    /// When to colour human output; `auto` colours only a terminal and honours NO_COLOR.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Show the SQL of each migration as it runs, and the full cause chain of errors.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+/// How results are printed.
+///
+/// ```
+/// use lockgate_runtime::cli::OutputFormat;
+/// assert_eq!(OutputFormat::default(), OutputFormat::Human);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned tables and progress lines.
+    #[default]
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// When human output is coloured.
+///
+/// ```
+/// use lockgate_runtime::cli::ColorChoice;
+/// assert_eq!(ColorChoice::default(), ColorChoice::Auto);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset or empty.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The subcommands.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["contracts", "baseline", "20250101090000"]).unwrap();
+/// assert!(matches!(cli.command, Command::Baseline(ref b) if b.version == 20250101090000));
+/// ```
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Show every migration and whether it is applied.
+    ///
+    /// Lists the migrations this binary knows and those the database has recorded, with their
+    /// state (applied, pending, failed, running, changed, unknown), when and by whom they were
+    /// applied and how long they took.
+    Status(StatusArgs),
+    /// Apply pending migrations, all of them or up to a version.
+    ///
+    /// Each migration runs in its own transaction where the database supports transactional DDL,
+    /// under a lock so that concurrent runs apply each migration exactly once.
+    Up(UpArgs),
+    /// Revert applied migrations: the last one by default, N of them, or down to a version.
+    Down(DownArgs),
+    /// Revert the last applied migration and apply it again.
+    Redo,
+    /// Print the SQL that `up` or `down` would run on the connected database, without running it.
+    Plan(PlanArgs),
+    /// Record migrations up to a version as applied without running them (adopt an existing database).
+    Baseline(BaselineArgs),
+}
+
+/// `status` options.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["contracts", "status", "--check"]).unwrap();
+/// assert!(matches!(cli.command, Command::Status(ref s) if s.check));
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct StatusArgs {
+    /// Exit with code 3 when migrations are pending (and 1 when one failed or changed): a CI gate.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `up` options.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["contracts", "up", "--to", "20250101090000"]).unwrap();
+/// assert!(matches!(cli.command, Command::Up(ref up) if up.to == Some(20250101090000)));
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct UpArgs {
+    /// Stop after applying this version (default: apply everything pending).
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<i64>,
+}
+
+/// `down` options: `--steps` and `--to` exclude each other; neither means one step.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::Cli;
+/// assert!(Cli::try_parse_from(["contracts", "down", "--steps", "1", "--to", "5"]).is_err());
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct DownArgs {
+    /// Revert this many of the most recently applied migrations (default 1).
+    #[arg(long, value_name = "N", conflicts_with = "to", value_parser = clap::value_parser!(u32).range(1..))]
+    pub steps: Option<u32>,
+    /// Revert every migration applied after this version; `--to 0` reverts all of them.
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<i64>,
+}
+
+/// Which way `plan` looks.
+///
+/// ```
+/// use lockgate_runtime::cli::PlanDirection;
+/// assert_eq!(PlanDirection::default(), PlanDirection::Up);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum PlanDirection {
+    /// The pending migrations, in the order `up` would apply them.
+    #[default]
+    Up,
+    /// The applied migrations `down` would revert, most recent first.
+    Down,
+}
+
+/// `plan` options.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command, PlanDirection};
+/// let cli = Cli::try_parse_from(["contracts", "plan", "down", "--to", "0"]).unwrap();
+/// assert!(matches!(cli.command, Command::Plan(ref p) if p.direction == Some(PlanDirection::Down)));
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// `up` (default) or `down`.
+    #[arg(value_enum)]
+    pub direction: Option<PlanDirection>,
+    /// Up: stop after this version. Down: revert everything after this version (default: one step).
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<i64>,
+}
+
+/// `baseline` options.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::Cli;
+/// assert!(Cli::try_parse_from(["contracts", "baseline"]).is_err());
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct BaselineArgs {
+    /// The last version the database already has: it and every earlier migration are recorded as applied.
+    #[arg(value_name = "VERSION")]
+    pub version: i64,
+}

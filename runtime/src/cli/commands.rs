@@ -1,0 +1,170 @@
+//! Running one parsed command against the database and printing its result.
+
+use std::io::Write;
+
+use super::args::{Cli, Command, DownArgs, OutputFormat, PlanDirection};
+use super::exit::Exit;
+use super::failure::{Failure, redact};
+use super::human;
+use super::json::{self, PlanDoc, RunDoc, StatusDoc};
+use super::progress::Progress;
+use super::style::Palette;
+use crate::{Database, Direction, DownTarget, Error, Migrator, Report, State};
+
+/// The settings every command shares.
+pub(crate) struct Context {
+    pub(crate) url: String,
+    pub(crate) format: OutputFormat,
+    pub(crate) palette: Palette,
+    pub(crate) verbose: bool,
+}
+
+impl Context {
+    fn fail(&self, command: &'static str) -> impl Fn(Error) -> Failure + '_ {
+        move |source| Failure::Migrate {
+            command,
+            url: redact(&self.url),
+            source: Box::new(source),
+        }
+    }
+}
+
+/// Connects, runs the command and prints its result; the exit code on success.
+pub(crate) async fn execute(cli: Cli, migrator: Migrator, cx: &Context) -> Result<Exit, Failure> {
+    let command = name(&cli.command);
+    let db = Database::connect(&cx.url).await.map_err(cx.fail(command))?;
+    let result = dispatch(cli.command, migrator, &db, cx).await;
+    db.close().await;
+    result
+}
+
+async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Context) -> Result<Exit, Failure> {
+    let name = name(&command);
+    let fail = cx.fail(name);
+    match command {
+        Command::Status(args) => {
+            let rows = migrator.status(db).await.map_err(&fail)?;
+            match cx.format {
+                OutputFormat::Human => print(&human::status(&rows, cx.palette))?,
+                OutputFormat::Json => print(&json::to_line(&StatusDoc {
+                    backend: db.backend(),
+                    pending: json::pending(&rows),
+                    migrations: &rows,
+                }))?,
+            }
+            if !args.check {
+                return Ok(Exit::Success);
+            }
+            if rows.iter().any(|r| matches!(r.state, State::Failed | State::Changed)) {
+                Ok(Exit::Failure)
+            } else if json::pending(&rows) > 0 {
+                Ok(Exit::Pending)
+            } else {
+                Ok(Exit::Success)
+            }
+        }
+        Command::Plan(args) => {
+            let direction = match args.direction.unwrap_or_default() {
+                PlanDirection::Up => Direction::Up,
+                PlanDirection::Down => Direction::Down,
+            };
+            let planned = migrator.plan(db, direction, args.to).await.map_err(&fail)?;
+            match cx.format {
+                OutputFormat::Human => print(&human::plan(db.backend(), direction, &planned, cx.palette))?,
+                OutputFormat::Json => print(&json::to_line(&PlanDoc {
+                    backend: db.backend(),
+                    direction,
+                    migrations: &planned,
+                }))?,
+            }
+            Ok(Exit::Success)
+        }
+        Command::Up(args) => run(name, migrator, db, cx, async |m| m.up(db, args.to).await).await,
+        Command::Down(args) => {
+            let target = down_target(&args);
+            run(name, migrator, db, cx, async |m| m.down(db, target).await).await
+        }
+        Command::Redo => run(name, migrator, db, cx, async |m| m.redo(db).await).await,
+        Command::Baseline(args) => run(name, migrator, db, cx, async |m| m.baseline(db, args.version).await).await,
+    }
+}
+
+/// Runs a command that changes the database, with progress lines, then prints the status table.
+async fn run(
+    name: &'static str,
+    migrator: Migrator,
+    db: &Database,
+    cx: &Context,
+    action: impl AsyncFnOnce(&Migrator) -> Result<Report, Error>,
+) -> Result<Exit, Failure> {
+    let fail = cx.fail(name);
+    let human = cx.format == OutputFormat::Human;
+    let progress = Progress::new(&migrator, db.backend(), cx.palette, cx.verbose);
+    let migrator = if human {
+        let observer = progress.clone();
+        migrator.with_observer(move |event| observer.on_event(event))
+    } else {
+        migrator
+    };
+    let report = match action(&migrator).await {
+        Ok(report) => report,
+        Err(error) => {
+            progress.finish_failed();
+            return Err(fail(error));
+        }
+    };
+    let rows = migrator.status(db).await.map_err(&fail)?;
+    match cx.format {
+        OutputFormat::Human => {
+            let mut text = String::new();
+            if report.applied.is_empty() {
+                text.push_str(match name {
+                    "up" => "nothing to apply: the database is up to date\n",
+                    "baseline" => "nothing to record: those migrations are already applied\n",
+                    _ => "nothing to revert: no migration is applied\n",
+                });
+            }
+            text.push('\n');
+            text.push_str(&human::status(&rows, cx.palette));
+            print(&text)?;
+        }
+        OutputFormat::Json => print(&json::to_line(&RunDoc {
+            command: name,
+            backend: db.backend(),
+            applied: &report.applied,
+            migrations: &rows,
+        }))?,
+    }
+    Ok(Exit::Success)
+}
+
+fn down_target(args: &DownArgs) -> DownTarget {
+    match (args.steps, args.to) {
+        (_, Some(version)) => DownTarget::To(version),
+        (Some(steps), None) => DownTarget::Steps(steps),
+        (None, None) => DownTarget::Steps(1),
+    }
+}
+
+/// The subcommand's name, for messages.
+pub(crate) fn name(command: &Command) -> &'static str {
+    match command {
+        Command::Status(_) => "status",
+        Command::Up(_) => "up",
+        Command::Down(_) => "down",
+        Command::Redo => "redo",
+        Command::Plan(_) => "plan",
+        Command::Baseline(_) => "baseline",
+    }
+}
+
+/// Writes `text` to stdout, adding a final newline when it lacks one.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}

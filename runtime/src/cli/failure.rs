@@ -1,0 +1,245 @@
+//! Turning a failure into one readable paragraph: what failed, where, and what to do next.
+
+use std::error::Error as _;
+
+use serde::Serialize;
+
+use crate::Error;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Failure {
+    /// The migrator reported an error.
+    #[error("{command} failed: {source}")]
+    Migrate {
+        /// The subcommand.
+        command: &'static str,
+        /// The database URL, with any password hidden.
+        url: String,
+        /// What went wrong (boxed: the runtime's error is large, and this one travels in every `Result`).
+        source: Box<Error>,
+    },
+    /// The migration list itself is wrong (duplicate or unordered versions).
+    #[error("the migrations compiled into this binary cannot run: {0}")]
+    Migrations(#[source] Box<Error>),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// A failure as the JSON document `--format json` prints on stdout.
+#[derive(Debug, Serialize)]
+pub(crate) struct FailureJson {
+    pub(crate) error: FailureBody,
+}
+
+/// The fields of a JSON failure.
+#[derive(Debug, Serialize)]
+pub(crate) struct FailureBody {
+    /// The subcommand that failed.
+    pub(crate) command: Option<&'static str>,
+    /// The headline message.
+    pub(crate) message: String,
+    /// The migration the failure is about.
+    pub(crate) version: Option<i64>,
+    /// The failing SQL statement.
+    pub(crate) statement: Option<String>,
+    /// What to do next.
+    pub(crate) hint: Option<String>,
+    /// The error's sources, outermost first.
+    pub(crate) causes: Vec<String>,
+    /// The process exit code.
+    pub(crate) exit_code: u8,
+}
+
+impl Failure {
+    /// The paragraph printed on stderr: a headline, then indented detail lines. `verbose` adds the whole
+    /// statement and the cause chain.
+    pub(crate) fn paragraph(&self, verbose: bool) -> String {
+        let mut out = format!("error: {}", self.headline());
+        if let Failure::Migrate { url, source, .. } = self {
+            if let Some(statement) = source.statement() {
+                if verbose {
+                    out.push_str("\n  statement:");
+                    for line in statement.lines() {
+                        out.push_str("\n    ");
+                        out.push_str(line.trim_end());
+                    }
+                } else {
+                    out.push_str(&format!("\n  statement: {}", abbreviate(statement, 100)));
+                }
+            }
+            if matches!(**source, Error::Connect { .. } | Error::UnsupportedUrl { .. }) {
+                out.push_str(&format!("\n  database: {url}"));
+            }
+        }
+        if verbose {
+            let headline = self.headline();
+            for cause in self.causes() {
+                if !headline.contains(&cause) {
+                    out.push_str(&format!("\n  caused by: {cause}"));
+                }
+            }
+        }
+        if let Some(hint) = self.hint(verbose) {
+            out.push_str(&format!("\n  hint: {hint}"));
+        }
+        out
+    }
+
+    /// The JSON form.
+    pub(crate) fn to_json(&self, exit_code: u8) -> FailureJson {
+        let (command, version, statement) = match self {
+            Failure::Migrate { command, source, .. } => {
+                (Some(*command), source.version(), source.statement().map(str::to_owned))
+            }
+            _ => (None, None, None),
+        };
+        FailureJson {
+            error: FailureBody {
+                command,
+                message: self.headline(),
+                version,
+                statement,
+                hint: self.hint(true),
+                causes: self.causes(),
+                exit_code,
+            },
+        }
+    }
+
+    /// The first line of the message: the runtime puts the statement on later lines, which the paragraph
+    /// shows on its own terms.
+    fn headline(&self) -> String {
+        let message = self.to_string();
+        message.lines().next().unwrap_or_default().to_owned()
+    }
+
+    /// The sources below the top-level error, outermost first, one line each.
+    fn causes(&self) -> Vec<String> {
+        let mut causes = Vec::new();
+        let mut next = match self {
+            Failure::Migrate { source, .. } => source.source(),
+            other => other.source(),
+        };
+        while let Some(cause) = next {
+            causes.push(cause.to_string().lines().next().unwrap_or_default().to_owned());
+            next = cause.source();
+        }
+        causes
+    }
+
+    fn hint(&self, verbose: bool) -> Option<String> {
+        let more = if verbose {
+            ""
+        } else {
+            " (-v shows the whole statement and the driver's error chain)"
+        };
+        let hint = match self {
+            Failure::Runtime(_) => "the process may have run out of threads or file descriptors; try again".to_owned(),
+            Failure::Output(_) => "stdout was closed before the output was written".to_owned(),
+            Failure::Migrations(_) => "fix the list of migrations given to the migrator, then rebuild".to_owned(),
+            Failure::Migrate { source, .. } => match &**source {
+                Error::Connect { .. } => "check that the database server is running and reachable, and that \
+                                          --database-url (or DATABASE_URL) names the right database"
+                    .to_owned(),
+                Error::UnsupportedUrl { .. } => "pass --database-url (or set DATABASE_URL) to a postgres://, \
+                                                 mysql:// or sqlite: URL"
+                    .to_owned(),
+                Error::StatementFailed { .. } | Error::Compensated { .. } => {
+                    format!("fix the statement or the data it trips over, then run the command again{more}")
+                }
+                Error::AssertionFailed { .. } => {
+                    "nothing after this migration ran; fix the data the check is about, then run `up` again".to_owned()
+                }
+                Error::CompensationFailed { .. } => {
+                    "repair the schema by hand using the statements above, then record the outcome with \
+                     `baseline` or run `up` again"
+                        .to_owned()
+                }
+                Error::UnknownVersion { .. } => "run `status` to list the versions this binary knows".to_owned(),
+                Error::Tracking { .. } => {
+                    "check that the database user may create and write tables in this database".to_owned()
+                }
+                Error::Database(_) => format!("the database refused the request{more}"),
+                _ => return None,
+            },
+        };
+        Some(hint)
+    }
+}
+
+/// `statement` on one line, cut to about `max` characters.
+fn abbreviate(statement: &str, max: usize) -> String {
+    let flat = statement.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let cut: String = flat.chars().take(max).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// `url` with any password replaced by `***`, so it can be printed.
+pub(crate) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/app"),
+            "postgres://app:***@db:5432/app"
+        );
+        assert_eq!(
+            redact("mysql://root@127.0.0.1:3306/test"),
+            "mysql://root@127.0.0.1:3306/test"
+        );
+        assert_eq!(redact("sqlite:contracts.db?mode=rwc"), "sqlite:contracts.db?mode=rwc");
+    }
+
+    #[test]
+    fn long_statements_are_cut_on_one_line() {
+        assert_eq!(abbreviate("SELECT 1\n  FROM t", 100), "SELECT 1 FROM t");
+        assert_eq!(abbreviate("SELECT 1 FROM t", 8), "SELECT 1…");
+    }
+
+    #[test]
+    fn a_failed_check_names_migration_statement_and_next_step() {
+        let failure = Failure::Migrate {
+            command: "up",
+            url: "sqlite:x.db".into(),
+            source: Box::new(Error::AssertionFailed {
+                version: 7,
+                name: "check parity".into(),
+                message: "counts differ".into(),
+                query: "SELECT NOT EXISTS (SELECT 1 FROM template_parity)".into(),
+            }),
+        };
+        let text = failure.paragraph(false);
+        assert_eq!(
+            text,
+            "error: up failed: migration 7 `check parity` stopped at a check and was rolled back: counts differ\n  \
+             statement: SELECT NOT EXISTS (SELECT 1 FROM template_parity)\n  \
+             hint: nothing after this migration ran; fix the data the check is about, then run `up` again"
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! Progress lines printed from the migrator's events while `up`, `down` and `redo` run.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use lockgate_dsl::Backend;
+use lockgate_dsl::render::render_all;
+
+use super::human::{duration, terminated};
+use super::style::Palette;
+use crate::{Direction, Event, Migrator};
+
+/// Prints `applying 20250101090000 Create … ok (3 ms)` per migration; with `verbose`, each migration's SQL
+/// follows its line. Shared with the error path, which closes a line left open by a failure.
+#[derive(Debug, Clone)]
+pub(crate) struct Progress {
+    palette: Palette,
+    /// A `Started` line is printed and waits for its outcome.
+    open: Arc<AtomicBool>,
+    /// Rendered SQL per version and direction, for verbose output.
+    sql: Arc<HashMap<(i64, Direction), Vec<String>>>,
+}
+
+impl Progress {
+    /// A progress printer; `verbose` renders every known migration's SQL for `backend` up front.
+    pub(crate) fn new(migrator: &Migrator, backend: Backend, palette: Palette, verbose: bool) -> Self {
+        let mut sql = HashMap::new();
+        if verbose {
+            for migration in migrator.migrations() {
+                let version = migration.meta().version;
+                if let Ok(steps) = render_all(&migration.up(), backend) {
+                    sql.insert(
+                        (version, Direction::Up),
+                        steps.iter().map(ToString::to_string).collect(),
+                    );
+                }
+                if let Ok(Ok(steps)) = migration.down().map(|ops| render_all(&ops, backend)) {
+                    sql.insert(
+                        (version, Direction::Down),
+                        steps.iter().map(ToString::to_string).collect(),
+                    );
+                }
+            }
+        }
+        Progress {
+            palette,
+            open: Arc::new(AtomicBool::new(false)),
+            sql: Arc::new(sql),
+        }
+    }
+
+    /// Handles one event; output errors are ignored, since progress must never fail a migration.
+    pub(crate) fn on_event(&self, event: &Event) {
+        let mut out = std::io::stdout().lock();
+        let p = self.palette;
+        let _ = match event {
+            Event::Started {
+                version,
+                name,
+                direction,
+            } => {
+                let verb = match direction {
+                    Direction::Up => "applying ",
+                    Direction::Down => "reverting",
+                };
+                let statements = self.sql.get(&(*version, *direction)).filter(|s| !s.is_empty());
+                let result = if let Some(statements) = statements {
+                    let mut text = format!("{verb} {version} {name}\n");
+                    for statement in statements {
+                        for line in terminated(statement).lines() {
+                            text.push_str(&p.dim(&format!("    {line}")));
+                            text.push('\n');
+                        }
+                    }
+                    text.push_str(&format!("{verb} {version} …"));
+                    write!(out, "{text}")
+                } else {
+                    write!(out, "{verb} {version} {name} …")
+                };
+                self.open.store(true, Ordering::SeqCst);
+                result.and_then(|()| out.flush())
+            }
+            Event::Finished { duration: took, .. } => {
+                self.open.store(false, Ordering::SeqCst);
+                writeln!(out, " {} {}", p.ok("ok"), p.dim(&format!("({})", duration(*took))))
+            }
+            Event::Waiting { waited, deadline } => {
+                self.close_line(&mut out);
+                writeln!(
+                    out,
+                    "{}",
+                    p.warn(&format!(
+                        "waiting for the migration lock held by another migrator ({} of at most {})",
+                        duration(*waited),
+                        duration(*deadline)
+                    ))
+                )
+            }
+            Event::Retrying {
+                version,
+                attempt,
+                delay,
+                ..
+            } => {
+                self.close_line(&mut out);
+                writeln!(
+                    out,
+                    "{}",
+                    p.warn(&format!(
+                        "migration {version} hit a lock timeout; retry {attempt} in {}",
+                        duration(*delay)
+                    ))
+                )
+            }
+        };
+    }
+
+    /// Ends a progress line left open by a migration that failed.
+    pub(crate) fn finish_failed(&self) {
+        if self.open.swap(false, Ordering::SeqCst) {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, " {}", self.palette.error("failed"));
+        }
+    }
+
+    fn close_line(&self, out: &mut impl Write) {
+        if self.open.swap(false, Ordering::SeqCst) {
+            let _ = writeln!(out);
+        }
+    }
+}
