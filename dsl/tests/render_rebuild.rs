@@ -50,8 +50,10 @@ fn alter_column_keeps_other_column_constraints_and_items() {
         r#"INSERT INTO "_lockgate_rebuild_t" ("a,b", "b", "c", "e f") SELECT "a,b", "b", "c", "e f" FROM "t""#
     );
     assert_eq!(sql[2], r#"DROP TABLE "t""#);
-    assert_eq!(sql[3], r#"ALTER TABLE "_lockgate_rebuild_t" RENAME TO "t""#);
-    assert_eq!(sql[4..], live(HAND_WRITTEN).dependents);
+    assert_eq!(sql[3], "PRAGMA legacy_alter_table=ON");
+    assert_eq!(sql[4], r#"ALTER TABLE "_lockgate_rebuild_t" RENAME TO "t""#);
+    assert_eq!(sql[5], "PRAGMA legacy_alter_table=OFF");
+    assert_eq!(sql[6..], live(HAND_WRITTEN).dependents);
 }
 
 #[test]

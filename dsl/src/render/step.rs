@@ -55,8 +55,9 @@ pub enum Step {
     /// 3. run `PRAGMA foreign_key_check` before `COMMIT` and roll back if it returns any row;
     /// 4. after `COMMIT` (or rollback), run `PRAGMA foreign_keys=ON` if they were on.
     ///
-    /// Rows, indexes, triggers, other column constraints and check constraints of the table survive.
-    /// Views that read the table are not touched.
+    /// Rows, indexes, triggers, other column constraints and check constraints of the table survive;
+    /// views and other tables' triggers that read it keep working. The statements include
+    /// `PRAGMA legacy_alter_table` around the rename, which SQLite accepts inside a transaction.
     Rebuild(TableRebuild),
 }
 

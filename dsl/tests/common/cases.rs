@@ -283,6 +283,16 @@ pub(crate) fn all() -> Vec<Case> {
         )
         .seed(ROWS),
         Case::new(
+            "alter_column_under_a_view",
+            {
+                let mut ops = base();
+                ops.push(Operation::CreateView(active_view()));
+                ops
+            },
+            alter(column::<Option<String>>("note"), column::<String>("note")),
+        )
+        .seed(ROWS),
+        Case::new(
             "create_index",
             base(),
             Operation::CreateIndex(IndexDef::new("contracts", ["state"])),

@@ -151,7 +151,7 @@ impl LiveTable {
 /// let sql = rebuild.statements(&live).unwrap();
 /// assert_eq!(sql[0], r#"CREATE TABLE "_lockgate_rebuild_t" ("a" integer NOT NULL, CONSTRAINT "t_a_positive" CHECK (a > 0))"#);
 /// assert_eq!(sql[1], r#"INSERT INTO "_lockgate_rebuild_t" ("a") SELECT "a" FROM "t""#);
-/// assert_eq!(sql[3], r#"ALTER TABLE "_lockgate_rebuild_t" RENAME TO "t""#);
+/// assert_eq!(sql[4], r#"ALTER TABLE "_lockgate_rebuild_t" RENAME TO "t""#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TableRebuild {
@@ -184,7 +184,9 @@ impl TableRebuild {
     }
 
     /// The statements of steps 4 to 8, in order: create the new table, copy the rows, drop the old
-    /// table, rename the new one, create the indexes and triggers again. The runtime wraps them as
+    /// table, rename the new one (between `PRAGMA legacy_alter_table=ON` and `=OFF`, so views and
+    /// triggers of other tables that read this one do not fail the rename), create the indexes and
+    /// triggers again. The runtime wraps them as
     /// [`Step::Rebuild`](super::Step::Rebuild) documents (foreign keys off, a transaction, and
     /// `PRAGMA foreign_key_check`).
     ///
@@ -216,7 +218,11 @@ impl TableRebuild {
                 selects.join(", ")
             ),
             format!("DROP TABLE {table}"),
+            // Since 3.26 a rename re-checks every view and trigger, and one that reads the table
+            // dropped a statement ago fails it; the legacy rename checks nothing and keeps them.
+            "PRAGMA legacy_alter_table=ON".to_owned(),
             format!("ALTER TABLE {tmp} RENAME TO {table}"),
+            "PRAGMA legacy_alter_table=OFF".to_owned(),
         ];
         statements.extend(live.dependents.iter().cloned());
         Ok(statements)
@@ -240,7 +246,7 @@ impl TableRebuild {
              --   CREATE TABLE {tmp} (the live definition of {table}, changed);\n\
              --   INSERT INTO {tmp} SELECT the columns FROM {table};\n\
              --   DROP TABLE {table};\n\
-             --   ALTER TABLE {tmp} RENAME TO {table};\n\
+             --   PRAGMA legacy_alter_table=ON; ALTER TABLE {tmp} RENAME TO {table}; PRAGMA legacy_alter_table=OFF;\n\
              --   create the indexes and triggers of {table} again;\n\
              --   PRAGMA foreign_key_check; COMMIT; PRAGMA foreign_keys=ON;",
             change = self.change.describe()
