@@ -114,13 +114,24 @@ impl fmt::Display for Step {
                 if *outside_transaction {
                     writeln!(f, "-- outside a transaction")?;
                 }
-                write!(f, "{sql};")
+                write_statement(f, sql)
             }
             Step::Assert { query, message } => {
                 let message = message.replace('\n', " ");
-                write!(f, "-- assert: {message}\n{query};")
+                writeln!(f, "-- assert: {message}")?;
+                write_statement(f, query)
             }
             Step::Rebuild(rebuild) => f.write_str(&rebuild.describe()),
         }
+    }
+}
+
+/// Writes a statement ending in one semicolon, whether or not its author wrote one.
+fn write_statement(f: &mut fmt::Formatter<'_>, sql: &str) -> fmt::Result {
+    let sql = sql.trim_end();
+    if sql.ends_with(';') {
+        f.write_str(sql)
+    } else {
+        write!(f, "{sql};")
     }
 }

@@ -185,7 +185,7 @@ pub(super) fn alter_column(
     column_type_sql(&from.ty, backend, &from.name)?;
     let to_type = column_type_sql(&to.ty, backend, &to.name)?;
     match backend {
-        Backend::Postgres => Ok(alter_column_postgres(table, from, to, &to_type)),
+        Backend::Postgres => alter_column_postgres(table, from, to, &to_type),
         Backend::MySql => {
             // MODIFY COLUMN restates the whole column: whatever is left out is lost.
             let stmt = Table::alter()
@@ -205,7 +205,12 @@ pub(super) fn alter_column(
 }
 
 /// One statement per changed aspect, so each takes only the lock it needs.
-fn alter_column_postgres(table: &str, from: &ColumnDef, to: &ColumnDef, to_type: &str) -> Vec<Step> {
+fn alter_column_postgres(
+    table: &str,
+    from: &ColumnDef,
+    to: &ColumnDef,
+    to_type: &str,
+) -> Result<Vec<Step>, RenderError> {
     let backend = Backend::Postgres;
     let prefix = format!(
         "ALTER TABLE {} ALTER COLUMN {}",
@@ -240,7 +245,7 @@ fn alter_column_postgres(table: &str, from: &ColumnDef, to: &ColumnDef, to_type:
                     .table(Alias::new(table))
                     .modify_column(
                         sea_query::ColumnDef::new(Alias::new(to.name.as_str()))
-                            .default(raw_expr(default_sql(default, &to.ty, backend))),
+                            .default(raw_expr(default_sql(default, &to.ty, backend)?)),
                     )
                     .to_owned();
                 steps.push(Step::sql(build(&stmt, backend)));
@@ -259,7 +264,7 @@ fn alter_column_postgres(table: &str, from: &ColumnDef, to: &ColumnDef, to_type:
         let stmt = Table::alter().table(Alias::new(table)).modify_column(column).to_owned();
         steps.push(Step::sql(build(&stmt, backend)));
     }
-    steps
+    Ok(steps)
 }
 
 /// A SQLite rebuild of `table`.

@@ -23,7 +23,7 @@
 use sea_query::{Alias, ColumnDef as SeaColumn, DynIden, Expr, Keyword};
 
 use super::RenderError;
-use super::quote::{quote_ident, quote_literal};
+use super::quote::{check_name, quote_ident, quote_literal};
 use crate::backend::Backend;
 use crate::schema::ColumnDef;
 use crate::types::ColumnType;
@@ -70,7 +70,10 @@ pub fn column_type_sql(ty: &ColumnType, backend: Backend, column: &str) -> Resul
         (T::Timestamptz, Postgres) => "timestamptz",
         (T::Timestamp | T::Timestamptz, MySql) => "datetime(6)",
         (T::Uuid | T::Json | T::Date | T::Time | T::Timestamp | T::Timestamptz, Sqlite) => "text",
-        (T::Enum(name), Postgres) => return Ok(quote_ident(backend, name)),
+        (T::Enum(name), Postgres) => {
+            check_name(backend, name)?;
+            return Ok(quote_ident(backend, name));
+        }
         (T::Enum(name), MySql | Sqlite) => {
             return Err(RenderError::Unsupported {
                 operation: format!("column `{column}` of enum type `{name}`"),
@@ -89,18 +92,26 @@ pub fn column_type_sql(ty: &ColumnType, backend: Backend, column: &str) -> Resul
 /// use lockgate_dsl::render::default_sql;
 /// use lockgate_dsl::types::ColumnType;
 /// let now = DefaultValue::Expr(SqlExpr::Now);
-/// assert_eq!(default_sql(&now, &ColumnType::Timestamptz, Backend::Postgres), "now()");
-/// assert_eq!(default_sql(&now, &ColumnType::Timestamptz, Backend::MySql), "CURRENT_TIMESTAMP(6)");
-/// assert_eq!(default_sql(&"it's".into(), &ColumnType::Text, Backend::Sqlite), "'it''s'");
+/// assert_eq!(default_sql(&now, &ColumnType::Timestamptz, Backend::Postgres).unwrap(), "now()");
+/// assert_eq!(default_sql(&now, &ColumnType::Timestamptz, Backend::MySql).unwrap(), "CURRENT_TIMESTAMP(6)");
+/// assert_eq!(default_sql(&"it's".into(), &ColumnType::Text, Backend::Sqlite).unwrap(), "'it''s'");
+/// assert!(default_sql(&f64::NAN.into(), &ColumnType::Double, Backend::Sqlite).is_err());
 /// ```
-pub fn default_sql(value: &DefaultValue, ty: &ColumnType, backend: Backend) -> String {
-    match value {
+pub fn default_sql(value: &DefaultValue, ty: &ColumnType, backend: Backend) -> Result<String, RenderError> {
+    Ok(match value {
         DefaultValue::Bool(b) => match backend {
             // MySQL's bool is tinyint(1): a number reads back the same in information_schema.
             Backend::MySql => if *b { "1" } else { "0" }.to_owned(),
             Backend::Postgres | Backend::Sqlite => if *b { "TRUE" } else { "FALSE" }.to_owned(),
         },
         DefaultValue::Int(i) => i.to_string(),
+        DefaultValue::Float(f) if !f.is_finite() => {
+            return Err(RenderError::Unsupported {
+                operation: format!("the default `{f}`"),
+                backend,
+                hint: "SQL has no literal for a non-finite float; use SqlExpr::raw with the backend's own spelling",
+            });
+        }
         DefaultValue::Float(f) => float_sql(*f),
         DefaultValue::Text(s) => {
             let literal = quote_literal(backend, s);
@@ -112,7 +123,7 @@ pub fn default_sql(value: &DefaultValue, ty: &ColumnType, backend: Backend) -> S
             }
         }
         DefaultValue::Expr(expr) => expr_sql(expr, ty, backend),
-    }
+    })
 }
 
 fn float_sql(f: f64) -> String {
@@ -174,7 +185,7 @@ pub fn column_sql(column: &ColumnDef, backend: Backend) -> Result<String, Render
     sql.push_str(if column.nullable { " NULL" } else { " NOT NULL" });
     if let Some(default) = &column.default {
         sql.push_str(" DEFAULT ");
-        sql.push_str(&default_sql(default, &column.ty, backend));
+        sql.push_str(&default_sql(default, &column.ty, backend)?);
     }
     Ok(sql)
 }
@@ -189,7 +200,7 @@ pub(super) fn sea_column(column: &ColumnDef, backend: Backend) -> Result<SeaColu
         def.not_null();
     }
     if let Some(default) = &column.default {
-        def.default(raw_expr(default_sql(default, &column.ty, backend)));
+        def.default(raw_expr(default_sql(default, &column.ty, backend)?));
     }
     Ok(def)
 }

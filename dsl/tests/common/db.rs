@@ -393,7 +393,10 @@ impl TestDb {
             for item in split_items(body.unwrap_or("")).map_err(|e| e.to_string())? {
                 let head = item.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
                 if ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].contains(&head.as_str()) {
-                    facts.push(format!("table_constraint | {table} | {}", normalize(&item)));
+                    facts.push(format!(
+                        "table_constraint | {table} | {}",
+                        normalize(&strip_comments(&item))
+                    ));
                 }
             }
         }
@@ -421,4 +424,22 @@ impl TestDb {
 pub(crate) fn normalize(sql: &str) -> String {
     let collapsed = sql.split_whitespace().collect::<Vec<_>>().join(" ");
     collapsed.replace("( ", "(").replace(" )", ")")
+}
+
+/// SQL text without `--` and `/* */` comments (rebuilds drop comments around items).
+fn strip_comments(sql: &str) -> String {
+    let mut out = String::new();
+    let mut rest = sql;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after.find('\n').map_or("", |n| &after[n..]);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.find("*/").map_or("", |n| &after[n + 2..]);
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }

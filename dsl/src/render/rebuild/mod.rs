@@ -314,7 +314,7 @@ impl TableRebuild {
                     && let Some(default) = &to.default
                 {
                     // Rows holding NULL take the default instead of failing the copy.
-                    selects[i] = format!("COALESCE({}, {})", selects[i], default_sql(default, &to.ty, SQLITE));
+                    selects[i] = format!("COALESCE({}, {})", selects[i], default_sql(default, &to.ty, SQLITE)?);
                 }
             }
             RebuildChange::AddColumn(column) => {
@@ -479,7 +479,7 @@ impl TableRebuild {
         out.push_str(if to.nullable { " NULL" } else { " NOT NULL" });
         if let Some(default) = &to.default {
             out.push_str(" DEFAULT ");
-            out.push_str(&default_sql(default, &to.ty, SQLITE));
+            out.push_str(&default_sql(default, &to.ty, SQLITE)?);
         }
         for piece in kept {
             out.push(' ');
