@@ -133,8 +133,10 @@ fn check_unique_names(unique: &UniqueDef, backend: Backend) -> Result<(), Render
 }
 
 /// Adds a unique constraint. With `using_index`, PostgreSQL adopts the index (renaming it to the
-/// constraint's name) and MySQL, where a unique constraint *is* a unique index, renames the index;
-/// SQLite rebuilds the table either way.
+/// constraint's name, and refusing an index that is not unique). On MySQL, where a unique
+/// constraint *is* a unique index, one `ALTER` drops the index and adds the constraint: InnoDB
+/// builds a unique index online, and a rename would not check that the index is unique. SQLite
+/// rebuilds the table either way.
 pub(super) fn add_unique(unique: &UniqueDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
     check_unique_names(unique, backend)?;
     let table = alter_table(&unique.table, backend);
@@ -147,17 +149,19 @@ pub(super) fn add_unique(unique: &UniqueDef, backend: Backend) -> Result<Vec<Ste
                 quote_ident(backend, index)
             )
         }
-        (Backend::MySql, Some(index)) => {
-            format!("{table} RENAME INDEX {} TO {name}", quote_ident(backend, index))
-        }
+        (Backend::MySql, Some(index)) => format!(
+            "{table} DROP INDEX {}, ADD {}",
+            quote_ident(backend, index),
+            unique_clause(unique, backend)
+        ),
         (Backend::Postgres | Backend::MySql, None) => format!("{table} ADD {}", unique_clause(unique, backend)),
     };
     Ok(vec![Step::sql(sql)])
 }
 
 /// Drops a unique constraint. One added `using_index` gives its index back: PostgreSQL drops the
-/// constraint (and with it the adopted index) and builds the index again under its old name; MySQL
-/// renames the index back.
+/// constraint (and with it the adopted index) and builds the index again under its old name, under
+/// lock; MySQL swaps the constraint for a unique index of the old name in one `ALTER`.
 pub(super) fn drop_unique(unique: &UniqueDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
     check_unique_names(unique, backend)?;
     let table = alter_table(&unique.table, backend);
@@ -174,8 +178,9 @@ pub(super) fn drop_unique(unique: &UniqueDef, backend: Backend) -> Result<Vec<St
             )),
         ]),
         (Backend::MySql, Some(index)) => Ok(vec![Step::sql(format!(
-            "{table} RENAME INDEX {name} TO {}",
-            quote_ident(backend, index)
+            "{table} DROP INDEX {name}, ADD UNIQUE INDEX {} ({})",
+            quote_ident(backend, index),
+            ident_list(backend, &unique.columns)
         ))]),
         (Backend::Postgres, None) => Ok(vec![Step::sql(format!("{table} DROP CONSTRAINT {name}"))]),
         // A MySQL unique constraint is an index of the same name.

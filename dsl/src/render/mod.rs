@@ -25,7 +25,13 @@
 //!   do not share one syntax for it.
 //! - SQLite rebuilds: type, nullability and default changes, foreign keys, checks and unique
 //!   constraints, and `add_column` when SQLite's `ADD COLUMN` refuses the column (an expression
-//!   default, or NOT NULL without a default).
+//!   default, or NOT NULL without a default). `drop_column` stays SQLite's own `DROP COLUMN`
+//!   (3.35+), which refuses a column that is indexed, unique, a key or read by a view or trigger:
+//!   drop those first, as PostgreSQL and MySQL would do silently.
+//! - MySQL creates an index for a foreign key whose columns have none, and dropping the key keeps
+//!   that index; index the columns first (as the plan rules advise) so a key's down leaves nothing behind.
+//! - A name is checked against the backend's limit wherever it is rendered; sea-query writes index
+//!   and constraint names without escaping, so they are escaped here before sea-query sees them.
 
 mod constraint;
 mod index;
