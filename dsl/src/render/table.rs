@@ -219,9 +219,11 @@ fn alter_column_postgres(
     );
     let mut steps = Vec::new();
     let type_changes = from.ty != to.ty;
-    let default_changes = from.default != to.default;
-    // The old default may not cast to the new type, so it goes before the type changes.
-    if type_changes && default_changes && from.default.is_some() {
+    // A default is typed: the old one may not cast to the new type (text to an enum), so it goes
+    // before the type changes and the new one, even if it reads the same, comes after.
+    let default_dropped_first = type_changes && from.default.is_some();
+    let default_changes = from.default != to.default || default_dropped_first;
+    if default_dropped_first {
         steps.push(Step::sql(format!("{prefix} DROP DEFAULT")));
     }
     if type_changes {
@@ -250,7 +252,7 @@ fn alter_column_postgres(
                     .to_owned();
                 steps.push(Step::sql(build(&stmt, backend)));
             }
-            None if !type_changes => steps.push(Step::sql(format!("{prefix} DROP DEFAULT"))),
+            None if !default_dropped_first => steps.push(Step::sql(format!("{prefix} DROP DEFAULT"))),
             None => {}
         }
     }

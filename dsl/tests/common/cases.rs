@@ -244,6 +244,20 @@ pub(crate) fn all() -> Vec<Case> {
         )
         .seed(ROWS),
         Case::new(
+            "alter_column_text_to_enum",
+            vec![
+                Operation::CreateEnum(EnumDef::new("contract_state", ["draft", "active"])),
+                Operation::CreateTable(tenants()),
+                Operation::CreateTable(contracts()),
+            ],
+            alter(
+                column::<Varchar<20>>("state").default("draft"),
+                ColumnDef::of_type("state", ColumnType::Enum("contract_state".into()), false).default("draft"),
+            ),
+        )
+        .seed(ROWS)
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
             "alter_column_set_not_null",
             base(),
             alter(column::<Option<String>>("note"), column::<String>("note")),
