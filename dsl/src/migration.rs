@@ -249,13 +249,31 @@ pub mod __private {
         }
     }
 
-    /// A valid combination of implemented traits and declaration, and how it plans each direction.
-    pub trait Shape<M: ?Sized> {
+    /// Maps a combination of probed traits and declaration to a verdict type. Implemented for every
+    /// combination without conditions, so the compiler never guesses a combination from the impls:
+    /// it waits for the probed types, then checks [`Verdict`].
+    pub trait Shape {
+        /// The verdict: a way to plan, or a mistake.
+        type Verdict;
+    }
+
+    /// How a verdict plans each direction of migration `M`; a mistake's impl needs a never-implemented trait.
+    pub trait Verdict<M: ?Sized> {
         /// The operations going up.
         fn up(migration: &M) -> Vec<PlannedOp>;
         /// The operations going down.
         fn down(migration: &M, irreversible: Option<&'static str>) -> Result<Vec<PlannedOp>, DownError>;
     }
+
+    /// `impl Change`: down is the inverse.
+    #[derive(Debug)]
+    pub struct ViaChange;
+    /// `impl Up` and `impl Down`.
+    #[derive(Debug)]
+    pub struct ViaUpDown;
+    /// `impl Up` with `irreversible = "..."`.
+    #[derive(Debug)]
+    pub struct ViaUpIrreversible;
 
     fn plan_change<M: ?Sized + Change>(migration: &M) -> Vec<PlannedOp> {
         let mut plan = Plan::<M, Reversible>::new();
@@ -269,7 +287,7 @@ pub mod __private {
         plan.into_operations()
     }
 
-    impl<M: ?Sized + Change> Shape<M> for (Yes, No, No, DeclaredReversible) {
+    impl<M: ?Sized + Change> Verdict<M> for ViaChange {
         fn up(migration: &M) -> Vec<PlannedOp> {
             plan_change(migration)
         }
@@ -278,7 +296,7 @@ pub mod __private {
         }
     }
 
-    impl<M: ?Sized + Up + Down> Shape<M> for (No, Yes, Yes, DeclaredReversible) {
+    impl<M: ?Sized + Up + Down> Verdict<M> for ViaUpDown {
         fn up(migration: &M) -> Vec<PlannedOp> {
             plan_up(migration)
         }
@@ -289,7 +307,7 @@ pub mod __private {
         }
     }
 
-    impl<M: ?Sized + Up> Shape<M> for (No, Yes, No, DeclaredIrreversible) {
+    impl<M: ?Sized + Up> Verdict<M> for ViaUpIrreversible {
         fn up(migration: &M) -> Vec<PlannedOp> {
             plan_up(migration)
         }
@@ -300,13 +318,23 @@ pub mod __private {
         }
     }
 
-    /// An uninhabited type: the methods of impossible shapes match on it.
+    impl Shape for (Yes, No, No, DeclaredReversible) {
+        type Verdict = ViaChange;
+    }
+    impl Shape for (No, Yes, Yes, DeclaredReversible) {
+        type Verdict = ViaUpDown;
+    }
+    impl Shape for (No, Yes, No, DeclaredIrreversible) {
+        type Verdict = ViaUpIrreversible;
+    }
+
+    /// An uninhabited type: the methods of impossible verdicts match on it.
     #[derive(Debug, Clone, Copy)]
     pub enum Never {}
 
     macro_rules! mistakes {
         ($(
-            $trait:ident { message: $message:literal, label: $label:literal, fix: $fix:literal }
+            $trait:ident / $verdict:ident { message: $message:literal, label: $label:literal, fix: $fix:literal }
             for $(($c:ident, $u:ident, $d:ident, $i:ident))|*;
         )*) => {$(
             #[diagnostic::on_unimplemented(message = $message, label = $label, note = $fix)]
@@ -315,55 +343,85 @@ pub mod __private {
                 /// Cannot exist.
                 const NEVER: Never;
             }
+            /// The verdict for a mistake; planning with it needs the never-implemented trait.
+            #[derive(Debug)]
+            pub struct $verdict;
             $(
-                impl<M: ?Sized + $trait> Shape<M> for ($c, $u, $d, $i) {
-                    fn up(_: &M) -> Vec<PlannedOp> {
-                        match M::NEVER {}
-                    }
-                    fn down(_: &M, _: Option<&'static str>) -> Result<Vec<PlannedOp>, DownError> {
-                        match M::NEVER {}
-                    }
+                impl Shape for ($c, $u, $d, $i) {
+                    type Verdict = $verdict;
                 }
             )*
         )*};
     }
-
     mistakes! {
-        ImplementChangeOrUpAndDown {
+        ImplementChangeOrUpAndDown / NoPlan {
             message: "migration `{Self}` implements none of `Change`, `Up` and `Down`",
             label: "this migration has no plan",
             fix: "fix: implement `Change` (its `down` is derived), or `Up` and `Down` by hand, or `Up` alone with `#[migration(irreversible = \"why\")]`"
         } for (No, No, No, DeclaredReversible);
-        ImplementDown {
+        ImplementDown / UpWithoutDown {
             message: "migration `{Self}` implements `Up` but not `Down`, and it is not declared irreversible",
             label: "this migration has no way down",
             fix: "fix: implement `Down`, or declare `#[migration(irreversible = \"why it cannot be undone\")]`"
         } for (No, Yes, No, DeclaredReversible);
-        ImplementUp {
+        ImplementUp / DownWithoutUp {
             message: "migration `{Self}` implements `Down` but not `Up`",
             label: "this migration has no way up",
             fix: "fix: implement `Up` beside `Down`, or replace both with `Change` when `down` is the plain inverse"
         } for (No, No, Yes, DeclaredReversible);
-        ChooseChangeOrUpDown {
+        ChooseChangeOrUpDown / ChangeAndUpDown {
             message: "migration `{Self}` implements `Change` and also `Up` or `Down`",
             label: "two plans for one migration",
             fix: "fix: keep `Change` alone (its `down` is derived), or remove it and keep `Up` and `Down`"
         } for (Yes, Yes, No, DeclaredReversible) | (Yes, No, Yes, DeclaredReversible) | (Yes, Yes, Yes, DeclaredReversible);
-        IrreversibleNeedsUp {
+        IrreversibleNeedsUp / IrreversibleWithoutUp {
             message: "migration `{Self}` is declared irreversible but does not implement `Up`",
             label: "this migration has no way up",
             fix: "fix: implement `Up` (an irreversible migration plans only its way up)"
         } for (No, No, No, DeclaredIrreversible) | (No, No, Yes, DeclaredIrreversible);
-        IrreversibleNotChange {
+        IrreversibleNotChange / IrreversibleChange {
             message: "migration `{Self}` is declared irreversible but implements `Change`, whose `down` is derived",
             label: "declared irreversible",
             fix: "fix: implement `Up` instead of `Change`, or remove `irreversible = \"...\"` if the inverse is right"
         } for (Yes, No, No, DeclaredIrreversible) | (Yes, Yes, No, DeclaredIrreversible) | (Yes, No, Yes, DeclaredIrreversible) | (Yes, Yes, Yes, DeclaredIrreversible);
-        IrreversibleWithoutDown {
+        IrreversibleWithoutDown / IrreversibleDown {
             message: "migration `{Self}` is declared irreversible but implements `Down`",
             label: "declared irreversible",
             fix: "fix: remove the `Down` impl, or remove `irreversible = \"...\"` if `Down` really undoes `Up`"
         } for (No, Yes, Yes, DeclaredIrreversible);
+    }
+
+    // Written out rather than generated, so the compiler's note about them shows the one impl line.
+    macro_rules! never {
+        () => {
+            fn up(_: &M) -> Vec<PlannedOp> {
+                match M::NEVER {}
+            }
+            fn down(_: &M, _: Option<&'static str>) -> Result<Vec<PlannedOp>, DownError> {
+                match M::NEVER {}
+            }
+        };
+    }
+    impl<M: ?Sized + ImplementChangeOrUpAndDown> Verdict<M> for NoPlan {
+        never!();
+    }
+    impl<M: ?Sized + ImplementDown> Verdict<M> for UpWithoutDown {
+        never!();
+    }
+    impl<M: ?Sized + ImplementUp> Verdict<M> for DownWithoutUp {
+        never!();
+    }
+    impl<M: ?Sized + ChooseChangeOrUpDown> Verdict<M> for ChangeAndUpDown {
+        never!();
+    }
+    impl<M: ?Sized + IrreversibleNeedsUp> Verdict<M> for IrreversibleWithoutUp {
+        never!();
+    }
+    impl<M: ?Sized + IrreversibleNotChange> Verdict<M> for IrreversibleChange {
+        never!();
+    }
+    impl<M: ?Sized + IrreversibleWithoutDown> Verdict<M> for IrreversibleDown {
+        never!();
     }
 
     /// The planning functions chosen for one migration type.
@@ -389,13 +447,14 @@ pub mod __private {
     /// Picks the planning functions for the probed shape; fails to compile for an invalid shape.
     pub fn plans<M: ?Sized, C, U, D, I: Declaration>(migration: &M, _: C, _: U, _: D, declared: I) -> Plans<'_, M>
     where
-        (C, U, D, I): Shape<M>,
+        (C, U, D, I): Shape,
+        <(C, U, D, I) as Shape>::Verdict: Verdict<M>,
     {
         Plans {
             migration,
             irreversible: declared.reason(),
-            up: <(C, U, D, I) as Shape<M>>::up,
-            down: <(C, U, D, I) as Shape<M>>::down,
+            up: <<(C, U, D, I) as Shape>::Verdict as Verdict<M>>::up,
+            down: <<(C, U, D, I) as Shape>::Verdict as Verdict<M>>::down,
         }
     }
 

@@ -60,8 +60,10 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
         Construct::Default => quote_spanned!(span=> <#ident as ::core::default::Default>::default()),
     };
     // Spanned on the type name: a wrong combination of `Change`, `Up` and `Down` is reported there.
+    // The probes are bound first, so the call sees concrete types: a wrong combination then selects
+    // exactly one `Shape` impl, whose never-implemented bound carries the message.
     let plans = quote_spanned! {span=>
-        #private::plans(migration, probe.change_impl(), probe.up_impl(), probe.down_impl(), #declared)
+        #private::plans(migration, change, up, down, #declared)
     };
     let test = format_ident!("lockgate_check_{}", snake_case(&type_name));
 
@@ -110,6 +112,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
                 #[allow(unused_imports)]
                 use #private::{ProbeChange as _, ProbeDown as _, ProbeNoChange as _, ProbeNoDown as _, ProbeNoUp as _, ProbeUp as _};
                 let probe = &&#private::Probe::<#ident>::NEW;
+                let (change, up, down) = (probe.change_impl(), probe.up_impl(), probe.down_impl());
                 #plans
             }
 

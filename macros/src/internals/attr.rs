@@ -91,7 +91,8 @@ impl Allow {
 /// Everything `#[migration(...)]` says about a migration type.
 pub(crate) struct Container {
     pub(crate) version: Option<Spanned<i64>>,
-    /// Whether `version` was written at all (a bad value is reported where it is parsed).
+    /// Whether `version` was written at all, or an attribute was too malformed to tell (either way an
+    /// error was reported where it was written).
     pub(crate) version_written: bool,
     pub(crate) name: Option<String>,
     pub(crate) allow: Allow,
@@ -114,10 +115,12 @@ impl Container {
         let mut blocking = Attr::none(cx, "risk category", BLOCKING);
         let mut incompatible = Attr::none(cx, "risk category", INCOMPATIBLE);
         let mut data_dependent = Attr::none(cx, "risk category", DATA_DEPENDENT);
+        let mut malformed = false;
 
         for attr in attrs.iter().filter(|attr| attr.path() == MIGRATION) {
             if let syn::Meta::Path(path) = &attr.meta {
                 cx.error_spanned_by(path, "expected `#[migration(version = ...)]`");
+                malformed = true;
                 continue;
             }
             let parsed = attr.parse_nested_meta(|meta| {
@@ -136,7 +139,12 @@ impl Container {
                     }
                 } else if meta.path == NAME {
                     let expr: Expr = meta.value()?.parse()?;
-                    if let Some(value) = parse_text(cx, &expr, "migration name must not be empty") {
+                    if let Some(value) = parse_text(
+                        cx,
+                        &expr,
+                        "expected the name as a string literal, like `name = \"add contract templates\"`",
+                        "migration name must not be empty",
+                    ) {
                         name.set(value);
                     }
                 } else if meta.path == IRREVERSIBLE {
@@ -149,7 +157,12 @@ impl Container {
                     }
                     let expr: Expr = meta.value()?.parse()?;
                     let empty = "empty reason for `irreversible`: say why this migration cannot be undone";
-                    if let Some(value) = parse_text(cx, &expr, empty) {
+                    if let Some(value) = parse_text(
+                        cx,
+                        &expr,
+                        "expected the reason as a string literal, like `irreversible = \"why this cannot be undone\"`",
+                        empty,
+                    ) {
                         irreversible.set(value);
                     }
                 } else if meta.path == TRANSACTION {
@@ -177,9 +190,17 @@ impl Container {
                         skip_value(&meta)?;
                         return Ok(());
                     }
-                    let mut empty = true;
+                    let content;
+                    syn::parenthesized!(content in meta.input.fork());
+                    if content.is_empty() {
+                        meta.input.parse::<proc_macro2::Group>()?;
+                        cx.error_spanned_by(
+                            &meta.path,
+                            "empty `allow()`: name a risk category and why it is fine, like `allow(blocking = \"...\")`",
+                        );
+                        return Ok(());
+                    }
                     meta.parse_nested_meta(|inner| {
-                        empty = false;
                         let slot = if inner.path == DESTRUCTIVE {
                             &mut destructive
                         } else if inner.path == BLOCKING {
@@ -206,17 +227,16 @@ impl Container {
                         let expr: Expr = inner.value()?.parse()?;
                         let empty_reason =
                             format!("empty reason for `allow({category})`: say why this {category} change is fine");
-                        if let Some(reason) = parse_text(cx, &expr, &empty_reason) {
+                        if let Some(reason) = parse_text(
+                            cx,
+                            &expr,
+                            &format!("expected the reason as a string literal, like `{category} = \"why this is fine\"`"),
+                            &empty_reason,
+                        ) {
                             slot.set(reason);
                         }
                         Ok(())
                     })?;
-                    if empty {
-                        cx.error_spanned_by(
-                            &meta.path,
-                            "empty `allow()`: name a risk category and why it is fine, like `allow(blocking = \"...\")`",
-                        );
-                    }
                 } else {
                     unknown(cx, &meta.path, "migration attribute", KEYS);
                     skip_value(&meta)?;
@@ -225,11 +245,12 @@ impl Container {
             });
             if let Err(error) = parsed {
                 cx.syn_error(error);
+                malformed = true;
             }
         }
 
         Container {
-            version_written: version.seen,
+            version_written: version.seen || malformed,
             version: version.get(),
             name: name.get(),
             allow: Allow {
@@ -283,13 +304,13 @@ fn parse_version(cx: &Ctxt, expr: &Expr) -> Option<i64> {
     }
 }
 
-/// A non-empty string literal; reports `empty` for a blank one.
-fn parse_text(cx: &Ctxt, expr: &Expr, empty: &str) -> Option<String> {
+/// A non-empty string literal; reports `expected` for another expression and `empty` for a blank string.
+fn parse_text(cx: &Ctxt, expr: &Expr, expected: &str, empty: &str) -> Option<String> {
     let Expr::Lit(ExprLit {
         lit: Lit::Str(text), ..
     }) = expr
     else {
-        cx.error_spanned_by(expr, "expected a string literal");
+        cx.error_spanned_by(expr, expected);
         return None;
     };
     let value = LitStr::value(text);

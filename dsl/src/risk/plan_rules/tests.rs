@@ -1,1 +1,405 @@
 //! Unit tests of the plan-time rules: each rule fires where it should, and nowhere else.
+
+use super::{Direction, PLAN_RULES, check, check_direction};
+use crate::backend::Backend;
+use crate::migration::{MigrationMeta, TransactionMode};
+use crate::plan::{Plan, PlannedOp};
+use crate::risk::{Allowances, RiskCategory};
+use crate::schema::{CheckDef, IndexDef, UniqueDef};
+use crate::value::SqlExpr;
+
+/// Builds plans with every gate open: these tests are about plan-time rules only.
+struct Open;
+crate::allow_category!(Open, destructive);
+crate::allow_category!(Open, blocking);
+crate::allow_category!(Open, incompatible);
+crate::allow_category!(Open, data_dependent);
+
+const REASON: Option<&str> = Some("reviewed");
+
+fn meta(allow: Allowances, transaction: TransactionMode) -> MigrationMeta {
+    MigrationMeta {
+        version: 1,
+        name: "test",
+        type_name: "Test",
+        allow,
+        irreversible: None,
+        transaction,
+    }
+}
+
+fn plain() -> MigrationMeta {
+    meta(Allowances::NONE, TransactionMode::PerMigration)
+}
+
+fn allowing(category: RiskCategory) -> MigrationMeta {
+    let mut allow = Allowances::NONE;
+    match category {
+        RiskCategory::Destructive => allow.destructive = REASON,
+        RiskCategory::Blocking => allow.blocking = REASON,
+        RiskCategory::Incompatible => allow.incompatible = REASON,
+        RiskCategory::DataDependent => allow.data_dependent = REASON,
+    }
+    meta(allow, TransactionMode::PerMigration)
+}
+
+fn everything_allowed(transaction: TransactionMode) -> MigrationMeta {
+    let allow = Allowances {
+        destructive: REASON,
+        blocking: REASON,
+        incompatible: REASON,
+        data_dependent: REASON,
+    };
+    meta(allow, transaction)
+}
+
+fn plan(build: impl FnOnce(&mut Plan<Open>)) -> Vec<PlannedOp> {
+    let mut plan = Plan::<Open>::new();
+    build(&mut plan);
+    plan.into_operations()
+}
+
+fn rules(ops: &[PlannedOp], backend: Backend, meta: &MigrationMeta) -> Vec<&'static str> {
+    check(ops, backend, meta).into_iter().map(|v| v.rule).collect()
+}
+
+/// The rules broken on each backend, in `Backend::ALL` order.
+fn per_backend(ops: &[PlannedOp], meta: &MigrationMeta) -> [Vec<&'static str>; 3] {
+    Backend::ALL.map(|backend| rules(ops, backend, meta))
+}
+
+const NONE: [Vec<&str>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+
+fn create_contracts(m: &mut Plan<Open>) {
+    m.create_table("contracts", |t| {
+        t.column::<i64>("id").primary_key();
+        t.column::<i64>("tenant");
+    });
+}
+
+#[test]
+fn index_without_concurrently_blocks_on_postgres_only_for_existing_tables() {
+    let ops = plan(|m| m.create_index(IndexDef::new("contracts", ["tenant"])));
+    assert_eq!(
+        per_backend(&ops, &plain()),
+        [vec!["pg-create-index-not-concurrently"], vec![], vec![]]
+    );
+    assert!(rules(&ops, Backend::Postgres, &allowing(RiskCategory::Blocking)).is_empty());
+
+    let new_table = plan(|m| {
+        create_contracts(m);
+        m.create_index(IndexDef::new("contracts", ["tenant"]));
+    });
+    assert_eq!(per_backend(&new_table, &plain()), NONE);
+}
+
+#[test]
+fn a_table_created_then_renamed_is_still_new() {
+    let ops = plan(|m| {
+        create_contracts(m);
+        m.rename_table("contracts", "agreements");
+        m.create_index(IndexDef::new("agreements", ["tenant"]).unique());
+        m.add_check(CheckDef::new("agreements", "agreements_tenant_positive", "tenant > 0"));
+    });
+    assert_eq!(per_backend(&ops, &plain()), NONE);
+}
+
+#[test]
+fn concurrent_index_operations_need_a_migration_without_transaction() {
+    let ops = plan(|m| m.create_index(IndexDef::new("contracts", ["tenant"]).concurrently()));
+    assert_eq!(
+        rules(&ops, Backend::Postgres, &plain()),
+        ["pg-concurrently-in-transaction"]
+    );
+    // Not allowable: even a migration that allows everything gets it.
+    let all = everything_allowed(TransactionMode::PerMigration);
+    assert_eq!(rules(&ops, Backend::Postgres, &all), ["pg-concurrently-in-transaction"]);
+    assert!(rules(&ops, Backend::Postgres, &meta(Allowances::NONE, TransactionMode::None)).is_empty());
+    // Other backends have no CONCURRENTLY, and nothing to complain about.
+    assert!(rules(&ops, Backend::MySql, &plain()).is_empty());
+}
+
+#[test]
+fn a_transactionless_migration_holds_only_its_concurrent_operations() {
+    let ops = plan(|m| {
+        m.create_index(IndexDef::new("contracts", ["tenant"]).concurrently());
+        m.assert("SELECT true", "still fine");
+        m.add_column::<Option<String>>("contracts", "note");
+    });
+    let no_transaction = everything_allowed(TransactionMode::None);
+    assert_eq!(
+        rules(&ops, Backend::Postgres, &no_transaction),
+        ["pg-concurrently-mixed"]
+    );
+    assert_eq!(
+        check(&ops, Backend::Postgres, &no_transaction)[0].operation,
+        "add_column `contracts`.`note`"
+    );
+}
+
+#[test]
+fn drop_index_without_concurrently_blocks_on_postgres() {
+    let ops = plan(|m| m.drop_index(IndexDef::new("contracts", ["tenant"])));
+    assert_eq!(
+        per_backend(&ops, &plain()),
+        [vec!["pg-drop-index-not-concurrently"], vec![], vec![]]
+    );
+    let concurrent = plan(|m| m.drop_index(IndexDef::new("contracts", ["tenant"]).concurrently()));
+    assert!(
+        rules(
+            &concurrent,
+            Backend::Postgres,
+            &meta(Allowances::NONE, TransactionMode::None)
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn foreign_keys_need_not_valid_on_postgres_and_block_on_mysql() {
+    let validated = plan(|m| {
+        m.add_foreign_key("lines", ["contract_id"], "contracts", ["id"]);
+    });
+    assert_eq!(
+        per_backend(&validated, &plain()),
+        [
+            vec!["pg-add-foreign-key-validated"],
+            vec!["mysql-add-foreign-key"],
+            vec![]
+        ]
+    );
+    let not_valid = plan(|m| {
+        m.add_foreign_key("lines", ["contract_id"], "contracts", ["id"])
+            .not_valid();
+    });
+    assert_eq!(
+        per_backend(&not_valid, &plain()),
+        [vec![], vec!["mysql-add-foreign-key"], vec![]]
+    );
+    assert!(rules(&not_valid, Backend::MySql, &allowing(RiskCategory::Blocking)).is_empty());
+}
+
+#[test]
+fn checks_need_not_valid_on_postgres_and_have_no_safe_path_on_mysql() {
+    let validated = plan(|m| m.add_check(CheckDef::new("prices", "prices_positive", "amount >= 0")));
+    assert_eq!(
+        per_backend(&validated, &plain()),
+        [vec!["pg-add-check-validated"], vec!["mysql-add-check"], vec![]]
+    );
+    let not_valid = plan(|m| m.add_check(CheckDef::new("prices", "prices_positive", "amount >= 0").not_valid()));
+    assert_eq!(
+        per_backend(&not_valid, &plain()),
+        [vec![], vec!["mysql-add-check"], vec![]]
+    );
+}
+
+#[test]
+fn unique_constraints_lock_on_postgres_and_depend_on_data_everywhere() {
+    let ops = plan(|m| m.add_unique(UniqueDef::new("users", ["email"])));
+    assert_eq!(
+        per_backend(&ops, &plain()),
+        [
+            vec!["pg-add-unique-without-index", "unique-on-existing-data"],
+            vec!["unique-on-existing-data"],
+            vec!["unique-on-existing-data"]
+        ]
+    );
+    assert_eq!(
+        rules(&ops, Backend::Postgres, &allowing(RiskCategory::DataDependent)),
+        ["pg-add-unique-without-index"]
+    );
+    // USING INDEX adopts an index built (and checked against the data) by an earlier migration.
+    let using = plan(|m| m.add_unique(UniqueDef::new("users", ["email"]).using_index("users_email_idx")));
+    assert_eq!(per_backend(&using, &plain()), NONE);
+}
+
+#[test]
+fn a_unique_index_on_an_existing_table_depends_on_data() {
+    let ops = plan(|m| m.create_index(IndexDef::new("users", ["email"]).unique().concurrently()));
+    let no_transaction = meta(Allowances::NONE, TransactionMode::None);
+    assert_eq!(
+        per_backend(&ops, &no_transaction),
+        [
+            vec!["unique-on-existing-data"],
+            vec!["unique-on-existing-data"],
+            vec!["unique-on-existing-data"]
+        ]
+    );
+}
+
+#[test]
+fn validate_in_the_migration_that_added_not_valid_is_a_plan_error() {
+    let ops = plan(|m| {
+        m.add_foreign_key("lines", ["contract_id"], "contracts", ["id"])
+            .not_valid();
+        m.validate_constraint("lines", "lines_contract_id_fkey");
+    });
+    let all = everything_allowed(TransactionMode::PerMigration);
+    let found = check(&ops, Backend::Postgres, &all);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule, "pg-validate-in-same-migration");
+    assert!(!found[0].allowable);
+    assert_eq!(found[0].fix, "move `validate_constraint` to a later migration");
+
+    let later = plan(|m| m.validate_constraint("lines", "lines_contract_id_fkey"));
+    assert!(rules(&later, Backend::Postgres, &plain()).is_empty());
+}
+
+#[test]
+fn volatile_defaults_rewrite_on_postgres_and_expression_defaults_copy_on_mysql() {
+    let uuid = plan(|m| m.add_column_with_default::<crate::types::Uuid>("contracts", "token", SqlExpr::GenRandomUuid));
+    assert_eq!(
+        per_backend(&uuid, &plain()),
+        [vec!["pg-volatile-default"], vec!["mysql-expression-default"], vec![]]
+    );
+    let now = plan(|m| m.add_column_with_default::<crate::types::Timestamptz>("contracts", "seen_at", SqlExpr::Now));
+    assert_eq!(
+        per_backend(&now, &plain()),
+        [vec![], vec!["mysql-expression-default"], vec![]]
+    );
+    let literal = plan(|m| m.add_column_with_default::<bool>("contracts", "is_template", false));
+    assert_eq!(per_backend(&literal, &plain()), NONE);
+}
+
+#[test]
+fn a_required_column_without_default_has_a_verdict_per_backend() {
+    let ops = plan(|m| m.add_column::<i64>("contracts", "tenant"));
+    assert_eq!(
+        per_backend(&ops, &plain()),
+        [
+            vec!["pg-add-required-column"],
+            vec!["mysql-add-required-column"],
+            vec!["sqlite-add-required-column"]
+        ]
+    );
+    let mysql = check(&ops, Backend::MySql, &plain());
+    assert!(mysql[0].why.contains("zero value"), "{}", mysql[0].why);
+    assert!(rules(&ops, Backend::MySql, &allowing(RiskCategory::DataDependent)).is_empty());
+    let new_table = plan(|m| {
+        create_contracts(m);
+        m.add_column::<i64>("contracts", "owner");
+    });
+    assert_eq!(per_backend(&new_table, &plain()), NONE);
+}
+
+#[test]
+fn operations_on_a_dropped_table_are_plan_errors_until_it_is_created_again() {
+    let ops = plan(|m| {
+        m.drop_table("legacy", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.add_column::<Option<String>>("legacy", "note");
+        m.create_table("legacy", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.add_column::<Option<String>>("legacy", "comment");
+    });
+    let all = everything_allowed(TransactionMode::PerMigration);
+    for backend in Backend::ALL {
+        let found = check(&ops, backend, &all);
+        assert_eq!(found.len(), 1, "{backend}: {found:?}");
+        assert_eq!(found[0].rule, "table-dropped-earlier");
+        assert_eq!(found[0].operation, "add_column `legacy`.`note`");
+    }
+}
+
+#[test]
+fn operations_under_a_name_renamed_away_are_plan_errors() {
+    let ops = plan(|m| {
+        m.rename_table("contract_template", "contract_templates");
+        m.add_column::<Option<String>>("contract_template", "note");
+        m.add_column::<Option<String>>("contract_templates", "comment");
+    });
+    let all = everything_allowed(TransactionMode::PerMigration);
+    assert_eq!(rules(&ops, Backend::Sqlite, &all), ["table-renamed-earlier"]);
+}
+
+#[test]
+fn enum_types_exist_only_on_postgres() {
+    let ops = plan(|m| m.create_enum("contract_status", ["draft", "active"]));
+    let all = everything_allowed(TransactionMode::PerMigration);
+    assert_eq!(
+        per_backend(&ops, &all),
+        [vec![], vec!["enum-postgres-only"], vec!["enum-postgres-only"]]
+    );
+    let found = check(&ops, Backend::MySql, &all);
+    assert!(
+        found[0]
+            .to_string()
+            .starts_with("create_enum `contract_status` cannot run on mysql [enum-postgres-only]")
+    );
+}
+
+#[test]
+fn identifiers_longer_than_the_backend_allows_are_plan_errors() {
+    let long = "a".repeat(64);
+    let ops = plan(|m| m.add_column::<Option<i64>>("contracts", long.as_str()));
+    assert_eq!(
+        per_backend(&ops, &plain()),
+        [vec!["identifier-too-long"], vec![], vec![]]
+    );
+    let longer = "a".repeat(65);
+    let ops = plan(|m| {
+        m.create_table(longer.as_str(), |t| {
+            t.column::<i64>("id");
+        })
+    });
+    assert_eq!(
+        per_backend(&ops, &plain()),
+        [vec!["identifier-too-long"], vec!["identifier-too-long"], vec![]]
+    );
+}
+
+#[test]
+fn the_way_down_checks_only_rules_that_break_a_rollback() {
+    // Going down, risk was accepted going up; only plan errors are reported.
+    let down = plan(|m| {
+        m.drop_index(IndexDef::new("contracts", ["tenant"]).concurrently());
+        m.create_index(IndexDef::new("contracts", ["owner"]));
+    });
+    let found: Vec<_> = check_direction(&down, Backend::Postgres, &plain(), Direction::Down)
+        .into_iter()
+        .map(|v| v.rule)
+        .collect();
+    assert_eq!(found, ["pg-concurrently-in-transaction"]);
+}
+
+#[test]
+fn allowable_violations_say_how_to_allow_them_and_plan_errors_do_not() {
+    let ops = plan(|m| m.create_index(IndexDef::new("contracts", ["tenant"])));
+    let message = check(&ops, Backend::Postgres, &plain())[0].to_string();
+    assert!(message.starts_with("create_index `contracts_tenant_idx` on `contracts` is blocking on postgres"));
+    assert!(message.contains("\n  --> "), "{message}");
+    assert!(
+        message.contains("\n  = fix: build it with `IndexDef::concurrently()`"),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("= or: add `#[migration(allow(blocking = \"why this is fine\"))]`"),
+        "{message}"
+    );
+
+    let ops = plan(|m| m.create_enum("status", ["a"]));
+    let message = check(&ops, Backend::Sqlite, &plain())[0].to_string();
+    assert!(!message.contains("allow("), "{message}");
+}
+
+#[test]
+fn the_catalogue_is_well_formed() {
+    assert!(PLAN_RULES.len() >= 13);
+    let mut ids: Vec<&str> = PLAN_RULES.iter().map(|rule| rule.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), PLAN_RULES.len(), "rule ids are unique");
+    for rule in PLAN_RULES {
+        assert!(!rule.backends.is_empty(), "{}", rule.id);
+        assert!(
+            rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{}",
+            rule.id
+        );
+        for text in [rule.summary, rule.why, rule.fix] {
+            assert!(!text.is_empty() && !text.ends_with('.'), "{}: {text}", rule.id);
+        }
+    }
+}

@@ -1,0 +1,541 @@
+//! The checksum: any change to an operation changes it; moving code, reformatting it and source
+//! locations do not; a golden value pins the canonical encoding.
+
+use std::collections::HashMap;
+
+use lockgate::dsl::checksum::{ENCODING_VERSION, canonical, checksum};
+use lockgate::dsl::operation::Operation;
+use lockgate::dsl::plan::{PlannedOp, inverse_of};
+use lockgate::dsl::risk::Allowances;
+use lockgate::dsl::schema::{
+    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef, ViewDef,
+};
+use lockgate::dsl::types::{ColumnType, Uuid};
+use lockgate::dsl::{DownError, MigrationMeta, SqlExpr, TransactionMode};
+use lockgate::prelude::*;
+
+/// A migration made of given operations, for comparing checksums of arbitrary plans.
+struct Ops {
+    meta: &'static MigrationMeta,
+    up: Vec<Operation>,
+}
+
+impl Ops {
+    fn new(version: i64, transaction: TransactionMode, up: Vec<Operation>) -> Self {
+        let meta = Box::leak(Box::new(MigrationMeta {
+            version,
+            name: "ops",
+            type_name: "Ops",
+            allow: Allowances::NONE,
+            irreversible: None,
+            transaction,
+        }));
+        Ops { meta, up }
+    }
+}
+
+impl Migration for Ops {
+    fn meta(&self) -> &'static MigrationMeta {
+        self.meta
+    }
+    fn up(&self) -> Vec<PlannedOp> {
+        self.up.iter().cloned().map(PlannedOp::here).collect()
+    }
+    fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
+        Ok(inverse_of(&Migration::up(self))?)
+    }
+}
+
+fn sum(op: Operation) -> String {
+    checksum(&Ops::new(1, TransactionMode::PerMigration, vec![op]))
+}
+
+fn column() -> ColumnDef {
+    ColumnDef::new::<Option<String>>("note")
+}
+
+fn table() -> TableDef {
+    TableDef::build("contracts", |t| {
+        t.column::<i64>("id").primary_key();
+        t.column::<String>("state").default("draft");
+        t.index(["state"]);
+        t.check("contracts_state_set", "state <> ''");
+        t.unique(["state"]);
+        t.foreign_key(["id"], "tenants", ["id"]);
+    })
+}
+
+fn fk() -> ForeignKeyDef {
+    ForeignKeyDef::new("lines", ["contract_id"], "contracts", ["id"])
+}
+
+fn check_def() -> CheckDef {
+    CheckDef::new("prices", "prices_positive", "amount >= 0")
+}
+
+fn index() -> IndexDef {
+    IndexDef::new("contracts", ["tenant"])
+}
+
+fn unique() -> UniqueDef {
+    UniqueDef::new("users", ["email"])
+}
+
+/// Every variant, each with every field that matters changed once; labels name the change.
+fn mutants() -> Vec<(&'static str, Operation)> {
+    use Operation as O;
+    let with_table = |label, change: fn(&mut TableDef)| {
+        let mut t = table();
+        change(&mut t);
+        (label, O::CreateTable(t))
+    };
+    let with_column = |label, change: fn(&mut ColumnDef)| {
+        let mut c = column();
+        change(&mut c);
+        (
+            label,
+            O::AddColumn {
+                table: "contracts".into(),
+                column: c,
+            },
+        )
+    };
+    let with_index = |label, change: fn(&mut IndexDef)| {
+        let mut i = index();
+        change(&mut i);
+        (label, O::CreateIndex(i))
+    };
+    let with_fk = |label, change: fn(&mut ForeignKeyDef)| {
+        let mut f = fk();
+        change(&mut f);
+        (label, O::AddForeignKey(f))
+    };
+    let with_check = |label, change: fn(&mut CheckDef)| {
+        let mut c = check_def();
+        change(&mut c);
+        (label, O::AddCheck(c))
+    };
+    let with_unique = |label, change: fn(&mut UniqueDef)| {
+        let mut u = unique();
+        change(&mut u);
+        (label, O::AddUnique(u))
+    };
+    let view = |name: &str, sql: &str| ViewDef::new(name, sql);
+    vec![
+        ("create_table", O::CreateTable(table())),
+        with_table("create_table.name", |t| t.name = "agreements".into()),
+        with_table("create_table.columns", |t| t.columns.pop().map(drop).unwrap_or(())),
+        with_table("create_table.column.type", |t| t.columns[0].ty = ColumnType::Int),
+        with_table("create_table.column.nullable", |t| t.columns[0].nullable = true),
+        with_table("create_table.column.default", |t| {
+            t.columns[1].default = Some("active".into())
+        }),
+        with_table("create_table.primary_key", |t| t.primary_key = vec!["state".into()]),
+        with_table("create_table.uniques", |t| t.uniques.clear()),
+        with_table("create_table.checks", |t| t.checks[0].expr = "state <> 'x'".into()),
+        with_table("create_table.foreign_keys", |t| {
+            t.foreign_keys[0].on_delete = Some(ReferentialAction::Cascade)
+        }),
+        with_table("create_table.indexes", |t| t.indexes[0].unique = true),
+        ("drop_table", O::DropTable(table())),
+        (
+            "rename_table",
+            O::RenameTable {
+                from: "a".into(),
+                to: "b".into(),
+            },
+        ),
+        (
+            "rename_table.from",
+            O::RenameTable {
+                from: "c".into(),
+                to: "b".into(),
+            },
+        ),
+        (
+            "rename_table.to",
+            O::RenameTable {
+                from: "a".into(),
+                to: "c".into(),
+            },
+        ),
+        with_column("add_column", |_| {}),
+        (
+            "add_column.table",
+            O::AddColumn {
+                table: "lines".into(),
+                column: column(),
+            },
+        ),
+        with_column("add_column.name", |c| c.name = "comment".into()),
+        with_column("add_column.type", |c| c.ty = ColumnType::Varchar(40)),
+        with_column("add_column.nullable", |c| c.nullable = false),
+        with_column("add_column.default.text", |c| c.default = Some("n/a".into())),
+        with_column("add_column.default.int", |c| c.default = Some(0.into())),
+        with_column("add_column.default.float", |c| c.default = Some(0.5.into())),
+        with_column("add_column.default.bool", |c| c.default = Some(false.into())),
+        with_column("add_column.default.now", |c| c.default = Some(SqlExpr::Now.into())),
+        with_column("add_column.default.uuid", |c| {
+            c.default = Some(SqlExpr::GenRandomUuid.into())
+        }),
+        with_column("add_column.default.raw", |c| {
+            c.default = Some(SqlExpr::raw("'x'").into())
+        }),
+        with_column("add_column.default.raw.volatile", |c| {
+            c.default = Some(
+                SqlExpr::Raw {
+                    sql: "'x'".into(),
+                    volatile: true,
+                }
+                .into(),
+            );
+        }),
+        (
+            "drop_column",
+            O::DropColumn {
+                table: "contracts".into(),
+                column: column(),
+            },
+        ),
+        (
+            "rename_column",
+            O::RenameColumn {
+                table: "t".into(),
+                from: "a".into(),
+                to: "b".into(),
+            },
+        ),
+        (
+            "rename_column.table",
+            O::RenameColumn {
+                table: "u".into(),
+                from: "a".into(),
+                to: "b".into(),
+            },
+        ),
+        (
+            "rename_column.from",
+            O::RenameColumn {
+                table: "t".into(),
+                from: "c".into(),
+                to: "b".into(),
+            },
+        ),
+        (
+            "rename_column.to",
+            O::RenameColumn {
+                table: "t".into(),
+                from: "a".into(),
+                to: "c".into(),
+            },
+        ),
+        (
+            "alter_column",
+            O::AlterColumn {
+                table: "t".into(),
+                from: column(),
+                to: ColumnDef::new::<String>("note"),
+            },
+        ),
+        (
+            "alter_column.table",
+            O::AlterColumn {
+                table: "u".into(),
+                from: column(),
+                to: ColumnDef::new::<String>("note"),
+            },
+        ),
+        (
+            "alter_column.from",
+            O::AlterColumn {
+                table: "t".into(),
+                from: ColumnDef::new::<Option<Uuid>>("note"),
+                to: ColumnDef::new::<String>("note"),
+            },
+        ),
+        (
+            "alter_column.to",
+            O::AlterColumn {
+                table: "t".into(),
+                from: column(),
+                to: ColumnDef::new::<String>("note").default("x"),
+            },
+        ),
+        with_index("create_index", |_| {}),
+        with_index("create_index.name", |i| i.name = "by_tenant".into()),
+        with_index("create_index.table", |i| i.table = "lines".into()),
+        with_index("create_index.columns", |i| i.columns.push("id".into())),
+        with_index("create_index.unique", |i| i.unique = true),
+        with_index("create_index.predicate", |i| i.predicate = Some("tenant > 0".into())),
+        with_index("create_index.concurrently", |i| i.concurrently = true),
+        ("drop_index", O::DropIndex(index())),
+        with_fk("add_foreign_key", |_| {}),
+        with_fk("add_foreign_key.name", |f| f.name = "fk".into()),
+        with_fk("add_foreign_key.table", |f| f.table = "items".into()),
+        with_fk("add_foreign_key.columns", |f| f.columns = vec!["agreement_id".into()]),
+        with_fk("add_foreign_key.ref_table", |f| f.ref_table = "agreements".into()),
+        with_fk("add_foreign_key.ref_columns", |f| f.ref_columns = vec!["uuid".into()]),
+        with_fk("add_foreign_key.on_delete", |f| {
+            f.on_delete = Some(ReferentialAction::SetNull)
+        }),
+        with_fk("add_foreign_key.on_update", |f| {
+            f.on_update = Some(ReferentialAction::Restrict)
+        }),
+        with_fk("add_foreign_key.not_valid", |f| f.not_valid = true),
+        ("drop_foreign_key", O::DropForeignKey(fk())),
+        (
+            "validate_constraint",
+            O::ValidateConstraint {
+                table: "t".into(),
+                name: "c".into(),
+            },
+        ),
+        (
+            "validate_constraint.table",
+            O::ValidateConstraint {
+                table: "u".into(),
+                name: "c".into(),
+            },
+        ),
+        (
+            "validate_constraint.name",
+            O::ValidateConstraint {
+                table: "t".into(),
+                name: "d".into(),
+            },
+        ),
+        with_check("add_check", |_| {}),
+        with_check("add_check.name", |c| c.name = "positive".into()),
+        with_check("add_check.table", |c| c.table = "costs".into()),
+        with_check("add_check.expr", |c| c.expr = "amount > 0".into()),
+        with_check("add_check.not_valid", |c| c.not_valid = true),
+        ("drop_check", O::DropCheck(check_def())),
+        with_unique("add_unique", |_| {}),
+        with_unique("add_unique.name", |u| u.name = "uq".into()),
+        with_unique("add_unique.table", |u| u.table = "people".into()),
+        with_unique("add_unique.columns", |u| u.columns.push("tenant".into())),
+        with_unique("add_unique.using_index", |u| {
+            u.using_index = Some("users_email_idx".into())
+        }),
+        ("drop_unique", O::DropUnique(unique())),
+        ("create_view", O::CreateView(view("v", "SELECT 1"))),
+        ("create_view.name", O::CreateView(view("w", "SELECT 1"))),
+        ("create_view.sql", O::CreateView(view("v", "SELECT 2"))),
+        (
+            "replace_view",
+            O::ReplaceView {
+                from: view("v", "SELECT 1"),
+                to: view("v", "SELECT 2"),
+            },
+        ),
+        (
+            "replace_view.from",
+            O::ReplaceView {
+                from: view("v", "SELECT 3"),
+                to: view("v", "SELECT 2"),
+            },
+        ),
+        (
+            "replace_view.to",
+            O::ReplaceView {
+                from: view("v", "SELECT 1"),
+                to: view("v", "SELECT 3"),
+            },
+        ),
+        ("drop_view", O::DropView(view("v", "SELECT 1"))),
+        ("create_enum", O::CreateEnum(EnumDef::new("status", ["a", "b"]))),
+        ("create_enum.name", O::CreateEnum(EnumDef::new("state", ["a", "b"]))),
+        ("create_enum.values", O::CreateEnum(EnumDef::new("status", ["b", "a"]))),
+        (
+            "add_enum_value",
+            O::AddEnumValue {
+                name: "status".into(),
+                value: "c".into(),
+                before: None,
+            },
+        ),
+        (
+            "add_enum_value.name",
+            O::AddEnumValue {
+                name: "state".into(),
+                value: "c".into(),
+                before: None,
+            },
+        ),
+        (
+            "add_enum_value.value",
+            O::AddEnumValue {
+                name: "status".into(),
+                value: "d".into(),
+                before: None,
+            },
+        ),
+        (
+            "add_enum_value.before",
+            O::AddEnumValue {
+                name: "status".into(),
+                value: "c".into(),
+                before: Some("a".into()),
+            },
+        ),
+        ("drop_enum", O::DropEnum(EnumDef::new("status", ["a", "b"]))),
+        ("create_extension", O::CreateExtension { name: "citext".into() }),
+        (
+            "create_extension.name",
+            O::CreateExtension {
+                name: "pgcrypto".into(),
+            },
+        ),
+        ("drop_extension", O::DropExtension { name: "citext".into() }),
+        (
+            "raw_sql",
+            O::RawSql {
+                up: "SELECT 1".into(),
+                down: Some("SELECT 2".into()),
+            },
+        ),
+        (
+            "raw_sql.up",
+            O::RawSql {
+                up: "SELECT 3".into(),
+                down: Some("SELECT 2".into()),
+            },
+        ),
+        (
+            "raw_sql.down",
+            O::RawSql {
+                up: "SELECT 1".into(),
+                down: Some("SELECT 3".into()),
+            },
+        ),
+        (
+            "raw_sql.irreversible",
+            O::RawSql {
+                up: "SELECT 1".into(),
+                down: None,
+            },
+        ),
+        (
+            "assert",
+            O::Assert {
+                query: "SELECT true".into(),
+                message: "ok".into(),
+            },
+        ),
+        (
+            "assert.query",
+            O::Assert {
+                query: "SELECT false".into(),
+                message: "ok".into(),
+            },
+        ),
+        (
+            "assert.message",
+            O::Assert {
+                query: "SELECT true".into(),
+                message: "fine".into(),
+            },
+        ),
+    ]
+}
+
+#[test]
+fn every_variant_and_every_field_changes_the_checksum() {
+    let mutants = mutants();
+    let kinds: std::collections::HashSet<&str> = mutants.iter().map(|(_, op)| op.kind()).collect();
+    assert_eq!(kinds.len(), 26, "every Operation variant is covered");
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for (label, op) in mutants {
+        if let Some(other) = seen.insert(sum(op), label) {
+            panic!("`{label}` and `{other}` have the same checksum");
+        }
+    }
+}
+
+#[test]
+fn version_and_transaction_mode_change_the_checksum() {
+    let op = || vec![Operation::CreateExtension { name: "citext".into() }];
+    let base = checksum(&Ops::new(1, TransactionMode::PerMigration, op()));
+    assert_ne!(base, checksum(&Ops::new(2, TransactionMode::PerMigration, op())));
+    assert_ne!(base, checksum(&Ops::new(1, TransactionMode::None, op())));
+}
+
+#[test]
+fn order_of_operations_changes_the_checksum() {
+    let a = Operation::CreateExtension { name: "citext".into() };
+    let b = Operation::CreateExtension {
+        name: "pgcrypto".into(),
+    };
+    let ab = checksum(&Ops::new(1, TransactionMode::PerMigration, vec![a.clone(), b.clone()]));
+    let ba = checksum(&Ops::new(1, TransactionMode::PerMigration, vec![b, a]));
+    assert_ne!(ab, ba);
+}
+
+/// Create the contract templates table.
+#[derive(Migration)]
+#[migration(version = 20250107162000)]
+struct Compact;
+
+impl Change for Compact {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.create_table("contract_templates", |t| {
+            t.column::<Uuid>("template_id").primary_key();
+            t.column::<String>("template_name");
+        });
+        m.add_column_with_default::<bool>("contracts", "is_template", false);
+    }
+}
+
+/// The same migration, renamed, moved, reformatted and built through a helper.
+#[derive(Migration)]
+#[migration(version = 20250107162000, name = "a different name")]
+struct Spread;
+
+fn templates(m: &mut Plan<Spread>) {
+    m.create_table("contract_templates", |t| {
+        t.column::<Uuid>("template_id").primary_key();
+
+        t.column::<String>("template_name");
+    });
+}
+
+impl Change for Spread {
+    fn change(&self, m: &mut Plan<Self>) {
+        templates(m);
+        m.add_column_with_default::<bool>("contracts", "is_template", false);
+    }
+}
+
+#[test]
+fn moving_reformatting_and_renaming_code_keeps_the_checksum() {
+    let (compact, spread) = (Migration::up(&Compact), Migration::up(&Spread));
+    assert_ne!(compact[0].location, spread[0].location, "the source locations differ");
+    assert_eq!(checksum(&Compact), checksum(&Spread));
+}
+
+#[test]
+fn the_canonical_encoding_and_checksum_are_pinned() {
+    // A changed value here means every applied migration's checksum changed: bump ENCODING_VERSION
+    // and teach the runtime to accept the previous encoding instead of updating this test.
+    assert_eq!(ENCODING_VERSION, 1);
+    assert_eq!(
+        canonical(&Compact),
+        concat!(
+            r#"{"encoding":1,"version":20250107162000,"transaction":"per_migration","up":["#,
+            r#"{"op":"create_table","name":"contract_templates","columns":["#,
+            r#"{"name":"template_id","type":"uuid","nullable":false,"default":null},"#,
+            r#"{"name":"template_name","type":"text","nullable":false,"default":null}],"#,
+            r#""primary_key":["template_id"],"uniques":[],"checks":[],"foreign_keys":[],"indexes":[]},"#,
+            r#"{"op":"add_column","table":"contracts","column":{"name":"is_template","type":"bool","nullable":false,"default":{"bool":false}}}],"#,
+            r#""down":[{"op":"drop_column","table":"contracts","column":{"name":"is_template","type":"bool","nullable":false,"default":{"bool":false}}},"#,
+            r#"{"op":"drop_table","name":"contract_templates","columns":["#,
+            r#"{"name":"template_id","type":"uuid","nullable":false,"default":null},"#,
+            r#"{"name":"template_name","type":"text","nullable":false,"default":null}],"#,
+            r#""primary_key":["template_id"],"uniques":[],"checks":[],"foreign_keys":[],"indexes":[]}]}"#,
+        )
+    );
+    assert_eq!(
+        checksum(&Compact),
+        "8b0270cac93628184f4966ac2f8f3e13eefb16b4d1fc071e4952906b45aa7cd9"
+    );
+}

@@ -1,0 +1,13 @@
+use lockgate::prelude::*;
+
+#[derive(Migration)]
+#[migration(version = 1, allow(blocking = "small table"), allow(blocking = "off hours"))]
+struct AddCitext;
+
+impl Change for AddCitext {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.create_extension("citext");
+    }
+}
+
+fn main() {}

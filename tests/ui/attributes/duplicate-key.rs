@@ -1,0 +1,14 @@
+use lockgate::prelude::*;
+
+#[derive(Migration)]
+#[migration(version = 1)]
+#[migration(version = 2)]
+struct AddCitext;
+
+impl Change for AddCitext {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.create_extension("citext");
+    }
+}
+
+fn main() {}

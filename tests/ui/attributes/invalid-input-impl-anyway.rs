@@ -1,0 +1,19 @@
+use lockgate::prelude::*;
+
+#[derive(Migration)]
+#[migration(version = "one", allow(destructive = "the table was archived"))]
+struct DropLegacy;
+
+impl Change for DropLegacy {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.drop_table("legacy", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+    }
+}
+
+fn main() {
+    let migration: &dyn Migration = &DropLegacy;
+    let _ = migration.up();
+    let _ = lockgate::migrations![DropLegacy];
+}

@@ -1,0 +1,13 @@
+use lockgate::prelude::*;
+
+#[derive(Migration)]
+#[migration(version = 1, irreversible = "  ")]
+struct AddCitext;
+
+impl Change for AddCitext {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.create_extension("citext");
+    }
+}
+
+fn main() {}

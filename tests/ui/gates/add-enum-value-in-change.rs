@@ -1,0 +1,13 @@
+use lockgate::prelude::*;
+
+#[derive(Migration)]
+#[migration(version = 1)]
+struct AddArchived;
+
+impl Change for AddArchived {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.add_enum_value("contract_status", "archived", Some("ended"));
+    }
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use lockgate::prelude::*;
+
+#[derive(Migration)]
+#[migration(version = 1, allow(incompatible = "reviewed", data_dependent = "reviewed"))]
+struct WidenQuantity;
+
+impl Change for WidenQuantity {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.change_column_type::<i32, i64>("lines", "quantity");
+    }
+}
+
+fn main() {}

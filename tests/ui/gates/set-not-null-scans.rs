@@ -1,0 +1,13 @@
+use lockgate::prelude::*;
+
+#[derive(Migration)]
+#[migration(version = 1, allow(data_dependent = "reviewed"))]
+struct RequireTemplate;
+
+impl Change for RequireTemplate {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.set_not_null::<Uuid>("lines", "template_id");
+    }
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use lockgate::prelude::*;
+
+#[derive(Migration)]
+#[migration(version = 1, irreversible = "citext may be in use")]
+struct AddCitext;
+
+
+fn main() {}

@@ -1,0 +1,8 @@
+use lockgate::prelude::*;
+
+#[derive(Migration)]
+#[migration(version = 1)]
+struct AddCitext;
+
+
+fn main() {}
