@@ -81,7 +81,7 @@ pub(crate) fn plan(backend: Backend, direction: Direction, planned: &[PlannedMig
         out.push_str(&palette.bold(&format!("-- {} {} ({direction})", migration.version, migration.name)));
         out.push('\n');
         if migration.statements.is_empty() {
-            out.push_str(&palette.dim("-- nothing to run on this backend"));
+            out.push_str(&palette.dim("-- (no statements)"));
             out.push('\n');
         }
         for statement in &migration.statements {
