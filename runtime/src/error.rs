@@ -156,8 +156,10 @@ pub enum Error {
     /// A step failed on MySQL/MariaDB and undoing the steps already run failed too: the schema is half-migrated.
     #[error(
         "migration {version} `{name}` failed and could not be undone; the schema is half-migrated and needs a person: \
-         {cause}\n  statement: {statement}\n  undo failed at: {failed_undo}: {undo_error}\n  still applied: {}",
-        still_applied.join("; ")
+         {cause}\n  statement: {statement}\n  undo failed at: {}: {}\n  still applied: {}",
+        undo.failed_statement,
+        undo.error,
+        undo.still_applied.join("; ")
     )]
     CompensationFailed {
         /// The version.
@@ -168,14 +170,8 @@ pub enum Error {
         statement: String,
         /// Why it failed.
         cause: Box<Error>,
-        /// The undo statements that ran.
-        undone: Vec<String>,
-        /// The undo statement that failed.
-        failed_undo: String,
-        /// Why the undo failed.
-        undo_error: sqlx::Error,
-        /// The forward statements whose effect remains.
-        still_applied: Vec<String>,
+        /// What the undo did and where it stopped.
+        undo: Box<FailedUndo>,
     },
     /// A version was named that this binary does not know.
     #[error("no migration with version {version} is known to this binary")]
@@ -236,6 +232,26 @@ pub enum Error {
     /// Any other database error.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+/// Where undoing a failed MySQL migration stopped (see [`Error::CompensationFailed`]).
+///
+/// ```
+/// use lockgate_runtime::FailedUndo;
+/// let undo = FailedUndo { undone: vec![], failed_statement: "DROP TABLE `t`".into(),
+///     error: sqlx::Error::PoolClosed, still_applied: vec!["CREATE TABLE `t` (`id` bigint)".into()] };
+/// assert_eq!(undo.still_applied.len(), 1);
+/// ```
+#[derive(Debug)]
+pub struct FailedUndo {
+    /// The undo statements that ran, in order.
+    pub undone: Vec<String>,
+    /// The undo statement that failed.
+    pub failed_statement: String,
+    /// Why it failed.
+    pub error: sqlx::Error,
+    /// The forward statements whose effect remains.
+    pub still_applied: Vec<String>,
 }
 
 impl Error {

@@ -9,7 +9,7 @@ use lockgate_dsl::render::{self, LiveTable, Step};
 use sea_query::{Value, Values};
 use sea_query_sqlx::SqlxValues;
 
-use crate::error::Error;
+use crate::error::{Error, FailedUndo};
 use crate::report::{Direction, Event};
 use crate::session::{Session, Work};
 use crate::steps::{self, ExecStep};
@@ -133,16 +133,17 @@ async fn transaction_body(
         session.rollback().await;
         return Ok(Outcome::AlreadyDone);
     }
-    if sqlite && has_rebuild(works) {
-        if let Err(e) = session.check_foreign_keys(&works[0]).await {
-            session.rollback().await;
-            for work in works {
-                session
-                    .record_failure(work, "failed", &e, Some(0), started.elapsed())
-                    .await;
-            }
-            return Err(e);
+    if sqlite
+        && has_rebuild(works)
+        && let Err(e) = session.check_foreign_keys(&works[0]).await
+    {
+        session.rollback().await;
+        for work in works {
+            session
+                .record_failure(work, "failed", &e, Some(0), started.elapsed())
+                .await;
         }
+        return Err(e);
     }
     if let Err(source) = session.commit().await {
         let e = Error::Database(source);
@@ -238,13 +239,14 @@ async fn stepwise_body(
             .await?;
     }
     for (i, step) in work.steps.iter().enumerate().skip(start) {
-        if session.backend() == Backend::Postgres {
-            if let Some(index) = steps::concurrent_index(step, &work.ops) {
-                if recover_index(session, index).await? && i == start && start > 0 {
-                    tracing::info!(index, "the index of the interrupted step is valid; skipping the step");
-                    continue;
-                }
-            }
+        if session.backend() == Backend::Postgres
+            && let Some(index) = steps::concurrent_index(step, &work.ops)
+            && recover_index(session, index).await?
+            && i == start
+            && start > 0
+        {
+            tracing::info!(index, "the index of the interrupted step is valid; skipping the step");
+            continue;
         }
         if let Err(cause) = session.exec_step(work, step).await {
             return Err(step_failed(session, work, i, cause, started).await);
@@ -322,10 +324,10 @@ async fn compensate(
     }
     // An operation whose steps were cut by the failure is not complete; its first steps cannot be undone by
     // its inverse, so it stays out (MySQL renders almost every operation as one statement).
-    if let (Some(last), Some(op)) = (done_ops.last(), work.steps[failed].op) {
-        if last.0 == op {
-            done_ops.pop();
-        }
+    if let (Some(last), Some(op)) = (done_ops.last(), work.steps[failed].op)
+        && last.0 == op
+    {
+        done_ops.pop();
     }
     tracing::warn!(
         version = work.version,
@@ -355,10 +357,12 @@ async fn compensate(
                 name: work.name.clone(),
                 statement,
                 cause: Box::new(cause),
-                undone,
-                failed_undo,
-                undo_error,
-                still_applied,
+                undo: Box::new(FailedUndo {
+                    undone,
+                    failed_statement: failed_undo,
+                    error: undo_error,
+                    still_applied,
+                }),
             };
             session
                 .record_failure(work, "compensation_failed", &error, Some(progress), started.elapsed())
@@ -366,10 +370,10 @@ async fn compensate(
             return error;
         }
         progress = first;
-        if work.direction == Direction::Up {
-            if let Err(e) = session.set_progress(work.version, progress).await {
-                tracing::warn!(error = %e, "recording compensation progress failed");
-            }
+        if work.direction == Direction::Up
+            && let Err(e) = session.set_progress(work.version, progress).await
+        {
+            tracing::warn!(error = %e, "recording compensation progress failed");
         }
     }
     let error = Error::Compensated {

@@ -31,6 +31,6 @@ mod steps;
 mod tracking;
 
 pub use database::Database;
-pub use error::Error;
+pub use error::{Error, FailedUndo};
 pub use migrator::{DEFAULT_TABLE, Migrator};
 pub use report::{AppliedMigration, Direction, DownTarget, Event, MigrationStatus, PlannedMigration, Report, State};

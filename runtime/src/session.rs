@@ -344,10 +344,10 @@ impl<'a> Session<'a> {
         progress: Option<usize>,
         elapsed: Duration,
     ) {
-        if let (Direction::Up, Some(progress)) = (work.direction, progress) {
-            if let Err(e) = self.write_row(work, tracking::FAILED, progress, elapsed).await {
-                tracing::warn!(error = %e, version = work.version, "recording the failed migration failed");
-            }
+        if let (Direction::Up, Some(progress)) = (work.direction, progress)
+            && let Err(e) = self.write_row(work, tracking::FAILED, progress, elapsed).await
+        {
+            tracing::warn!(error = %e, version = work.version, "recording the failed migration failed");
         }
         if let Err(e) = self.history(work, outcome, Some(error), elapsed).await {
             tracing::warn!(error = %e, version = work.version, "recording the failed attempt in the history failed");

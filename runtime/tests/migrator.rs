@@ -10,7 +10,7 @@ use lockgate_dsl::{Backend, Migration};
 use lockgate_runtime::{Direction, DownTarget, Error, Event, Migrator, State};
 
 fn create_accounts() -> Box<dyn Migration> {
-    Fixture::new(1, "create accounts", |m| {
+    Fixture::boxed(1, "create accounts", |m| {
         m.create_table("accounts", |t| {
             t.column::<i64>("id").primary_key();
             t.column::<String>("email");
@@ -19,7 +19,7 @@ fn create_accounts() -> Box<dyn Migration> {
 }
 
 fn add_nickname() -> Box<dyn Migration> {
-    Fixture::new(2, "add nickname", |m| {
+    Fixture::boxed(2, "add nickname", |m| {
         m.add_column::<Option<String>>("accounts", "nickname");
         m.create_index(IndexDef::new("accounts", ["email"]));
         m.add_check(CheckDef::new("accounts", "accounts_email_present", "length(email) > 0"));
@@ -27,7 +27,7 @@ fn add_nickname() -> Box<dyn Migration> {
 }
 
 fn seed_account() -> Box<dyn Migration> {
-    Fixture::new(3, "seed an account", |m| {
+    Fixture::boxed(3, "seed an account", |m| {
         m.sql(
             "INSERT INTO accounts (id, email) VALUES (1, 'ops@example.com')",
             "DELETE FROM accounts WHERE id = 1",
@@ -160,7 +160,7 @@ async fn tamper_is_refused(backend: Backend) {
         .up(&db, None)
         .await
         .unwrap();
-    let edited = Fixture::new(2, "add nickname", |m| {
+    let edited = Fixture::boxed(2, "add nickname", |m| {
         m.add_column::<Option<String>>("accounts", "display_name");
     });
     let migrator = Migrator::new(vec![create_accounts(), edited, seed_account()]).unwrap();
@@ -213,7 +213,7 @@ async fn failure_leaves_schema_as_before(backend: Backend) {
     let base = Migrator::new(vec![create_accounts()]).unwrap();
     base.up(&db, None).await.unwrap();
     let before = schema(&db).await;
-    let failing = Fixture::new(2, "half a change", |m| {
+    let failing = Fixture::boxed(2, "half a change", |m| {
         m.create_table("invoices", |t| {
             t.column::<i64>("id").primary_key();
         });
@@ -260,7 +260,7 @@ async fn assertion_rolls_back(backend: Backend) {
     };
     let db = test.connect().await;
     let before = schema(&db).await;
-    let checked = Fixture::new(1, "checked", |m| {
+    let checked = Fixture::boxed(1, "checked", |m| {
         m.create_table("ledger", |t| {
             t.column::<i64>("id").primary_key();
         });
@@ -364,7 +364,7 @@ async fn grouped(backend: Backend) {
         assert!(matches!(error, Error::Plan { .. }), "{error}");
         assert!(error.to_string().contains("grouped mode needs transactional DDL"));
     } else {
-        let broken = Fixture::new(3, "broken", |m| {
+        let broken = Fixture::boxed(3, "broken", |m| {
             m.sql("INSERT INTO no_such_table VALUES (1)", "SELECT 1");
         });
         let migrator = Migrator::new(vec![create_accounts(), add_nickname(), broken])

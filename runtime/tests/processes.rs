@@ -20,7 +20,7 @@ const RACE_MIGRATIONS: i64 = 5;
 /// Each migration records itself in `race_audit` inside its own transaction (step by step on MySQL): a row
 /// counted twice would mean it ran twice.
 fn race_migrations() -> Vec<Box<dyn Migration>> {
-    let mut list = vec![Fixture::new(1, "create the audit table", |m| {
+    let mut list = vec![Fixture::boxed(1, "create the audit table", |m| {
         m.create_table("race_audit", |t| {
             t.column::<i64>("version");
         });
@@ -30,7 +30,7 @@ fn race_migrations() -> Vec<Box<dyn Migration>> {
         );
     })];
     for v in 2..=RACE_MIGRATIONS {
-        list.push(Fixture::new(v, &format!("race step {v}"), move |m| {
+        list.push(Fixture::boxed(v, &format!("race step {v}"), move |m| {
             m.create_table(format!("race_{v}"), |t| {
                 t.column::<i64>("id").primary_key();
             });
@@ -59,12 +59,12 @@ fn slow_sql(backend: Backend) -> &'static str {
 
 fn crash_migrations(backend: Backend) -> Vec<Box<dyn Migration>> {
     vec![
-        Fixture::new(1, "create the flag table", |m| {
+        Fixture::boxed(1, "create the flag table", |m| {
             m.create_table("crash_flag", |t| {
                 t.column::<i64>("id");
             });
         }),
-        Fixture::new(2, "a long migration", move |m| {
+        Fixture::boxed(2, "a long migration", move |m| {
             m.create_table("crash_half", |t| {
                 t.column::<i64>("id").primary_key();
             });

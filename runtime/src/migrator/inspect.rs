@@ -62,10 +62,10 @@ impl Migrator {
         let backend = session.backend();
         let works: Vec<Work> = match direction {
             Direction::Up => {
-                if let Some(version) = target {
-                    if self.find(version).is_none() {
-                        return Err(Error::UnknownVersion { version });
-                    }
+                if let Some(version) = target
+                    && self.find(version).is_none()
+                {
+                    return Err(Error::UnknownVersion { version });
                 }
                 let mut works = Vec::new();
                 for (m, row) in self.pending(&rows, target) {

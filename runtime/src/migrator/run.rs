@@ -14,10 +14,10 @@ use crate::session::{Session, Work};
 
 impl Migrator {
     pub(crate) async fn run_up(&self, db: &Database, to: Option<i64>) -> Result<Report, Error> {
-        if let Some(version) = to {
-            if self.find(version).is_none() {
-                return Err(Error::UnknownVersion { version });
-            }
+        if let Some(version) = to
+            && self.find(version).is_none()
+        {
+            return Err(Error::UnknownVersion { version });
         }
         if self.grouped && db.backend() == Backend::MySql {
             return Err(Error::Plan {

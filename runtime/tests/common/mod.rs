@@ -10,15 +10,21 @@ use lockgate_dsl::{Backend, DownError, Migration, MigrationMeta, TransactionMode
 use lockgate_runtime::Database;
 use sqlx::{AssertSqlSafe, Connection};
 
+type Build = Box<dyn Fn(&mut Plan<()>) + Send + Sync>;
+
 /// A migration built from a closure over a plan.
 pub struct Fixture {
     meta: &'static MigrationMeta,
-    build: Box<dyn Fn(&mut Plan<()>) + Send + Sync>,
+    build: Build,
 }
 
 impl Fixture {
     /// A migration at `version` whose plan `build` writes.
-    pub fn new(version: i64, name: &str, build: impl Fn(&mut Plan<()>) + Send + Sync + 'static) -> Box<dyn Migration> {
+    pub fn boxed(
+        version: i64,
+        name: &str,
+        build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
+    ) -> Box<dyn Migration> {
         Self::with_mode(version, name, TransactionMode::PerMigration, build)
     }
 
