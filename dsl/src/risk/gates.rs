@@ -27,7 +27,7 @@ macro_rules! gates {
             why: $why:literal,
             fix: $fix:literal $(,)?
         }
-    )*) => {
+    )* ; and $($extra:ident),*) => {
         $(
             $(#[$doc])*
             #[diagnostic::on_unimplemented(
@@ -49,6 +49,7 @@ macro_rules! gates {
                 why: $why,
                 fix: $fix,
             },)*
+            $($extra,)*
         ];
     };
 }
@@ -119,7 +120,7 @@ gates! {
         message: "`drop_enum` removes an enum type, and migration `{Self}` does not allow destructive operations",
         label: "drops an enum type",
         why: "why: every column of this type must be gone first, and its values are lost",
-        fix: "fix: add `#[migration(allow(destructive = \"why dropping this type is fine\"))]`",
+        fix: "fix: drop or retype every column of this type in an earlier migration, then add `#[migration(allow(destructive = \"why dropping this type is fine\"))]`",
     }
     /// Changing a column type rewrites the table.
     blocking ChangeColumnTypeRewrites {
@@ -168,28 +169,28 @@ gates! {
         message: "`drop_foreign_key` removes an integrity guarantee, and migration `{Self}` does not allow incompatible operations",
         label: "drops a foreign key",
         why: "why: code may rely on the key; re-adding it later must scan and may fail on orphaned rows",
-        fix: "fix: add `#[migration(allow(incompatible = \"why nothing relies on this key\"))]`",
+        fix: "fix: keep the key until no code relies on it, then add `#[migration(allow(incompatible = \"why nothing relies on this key\"))]`",
     }
     /// Dropping a check constraint removes an integrity guarantee.
     incompatible DropCheck {
         message: "`drop_check` removes an integrity guarantee, and migration `{Self}` does not allow incompatible operations",
         label: "drops a check constraint",
         why: "why: code may rely on the check; re-adding it later must scan and may fail on rows written meanwhile",
-        fix: "fix: add `#[migration(allow(incompatible = \"why nothing relies on this check\"))]`",
+        fix: "fix: keep the check until no code relies on it, then add `#[migration(allow(incompatible = \"why nothing relies on this check\"))]`",
     }
     /// Dropping a unique constraint removes a guarantee.
     incompatible DropUnique {
         message: "`drop_unique` removes a uniqueness guarantee, and migration `{Self}` does not allow incompatible operations",
         label: "drops a unique constraint",
         why: "why: duplicates can be written afterwards, and `down` then fails to restore the constraint",
-        fix: "fix: add `#[migration(allow(incompatible = \"why duplicates are fine\"))]`",
+        fix: "fix: keep the constraint until no code relies on it, then add `#[migration(allow(incompatible = \"why duplicates are fine\"))]`",
     }
     /// Dropping a view breaks its readers.
     incompatible DropView {
         message: "`drop_view` breaks code that still queries the view, and migration `{Self}` does not allow incompatible operations",
         label: "drops a view",
         why: "why: application instances deployed before this migration may still read the view",
-        fix: "fix: add `#[migration(allow(incompatible = \"why no running code reads the view\"))]`",
+        fix: "fix: stop reading the view in code and deploy first, then add `#[migration(allow(incompatible = \"why no running code reads the view\"))]`",
     }
     /// Replacing a view changes what its readers see.
     incompatible ReplaceView {
@@ -212,10 +213,11 @@ gates! {
         why: "why: the cast can fail (or truncate) on values that exist only in production",
         fix: "fix: check the values with an `assert` step first, then add `#[migration(allow(data_dependent = \"why every value converts\"))]`",
     }
+    ; and ADD_REQUIRED_COLUMN, ONE_WAY_ONLY
 }
 
 /// `add_column` of a NOT NULL column without a default: fails on PostgreSQL and SQLite, silently
-/// zero-fills on MySQL.
+/// zero-fills on MySQL. Nullable columns (`Option<T>`) pass; so do hand-written `Down` plans.
 #[diagnostic::on_unimplemented(
     message = "`add_column` adds a NOT NULL column without a default, and migration `{Self}` does not allow data-dependent operations",
     label = "NOT NULL column without a default",
@@ -226,12 +228,31 @@ pub trait AddRequiredColumn<N, D> {}
 impl<M: ?Sized, D> AddRequiredColumn<crate::types::Nullable, D> for M {}
 impl<M: ?Sized> AddRequiredColumn<crate::types::Required, Backward> for M {}
 
+/// [`AddRequiredColumn`], as listed in the documentation (the same text as its attribute).
+pub const ADD_REQUIRED_COLUMN: GateInfo = GateInfo {
+    name: "AddRequiredColumn",
+    category: "data_dependent",
+    message: "`add_column` adds a NOT NULL column without a default, and migration `{Self}` does not allow data-dependent operations",
+    why: "why: PostgreSQL fails on any populated table, MySQL silently fills existing rows with zero values, SQLite refuses",
+    fix: "fix: add it as `Option<T>`, backfill, then `set_not_null`; or use `add_column_with_default`; or add `#[migration(allow(data_dependent = \"why the table is empty\"))]`",
+};
+
 /// Operations without an inverse exist only in one-way plans (`Up`, `Down`), never in `Change`.
 #[diagnostic::on_unimplemented(
-    message = "this operation cannot be reversed, so it cannot be planned in `Change`",
+    message = "this operation has no inverse, so it cannot be planned in `Change`",
     label = "has no inverse",
-    note = "fix: declare `#[migration(irreversible = \"why this cannot be undone\")]` and implement `Up` instead of `Change`, or implement both `Up` and `Down` by hand"
+    note = "why: `Change` derives `down` by inverting every operation; raw SQL without its reverse and `add_enum_value` have none",
+    note = "fix: declare `#[migration(irreversible = \"why this cannot be undone\")]` and implement `Up` instead of `Change`; or implement `Up` and `Down` by hand; or give raw SQL its reverse with `sql(up, down)`"
 )]
 pub trait OneWayOnly {}
 impl OneWayOnly for OneWay {}
 impl OneWayOnly for Backward {}
+
+/// [`OneWayOnly`], as listed in the documentation (the same text as its attribute).
+pub const ONE_WAY_ONLY: GateInfo = GateInfo {
+    name: "OneWayOnly",
+    category: "irreversible",
+    message: "this operation has no inverse, so it cannot be planned in `Change`",
+    why: "why: `Change` derives `down` by inverting every operation; raw SQL without its reverse and `add_enum_value` have none",
+    fix: "fix: declare `#[migration(irreversible = \"why this cannot be undone\")]` and implement `Up` instead of `Change`; or implement `Up` and `Down` by hand; or give raw SQL its reverse with `sql(up, down)`",
+};

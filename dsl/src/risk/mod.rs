@@ -3,13 +3,26 @@
 //! Rules come in two kinds. Compile-time rules ([`gates`]) are trait bounds on the plan methods: a
 //! risky method only compiles for a migration that allows the rule's category. Plan-time rules
 //! ([`plan_rules`]) need the whole plan or a backend (an index on a table created in the same
-//! migration is safe; `CONCURRENTLY` cannot run in a transaction) and run when the plan is built.
+//! migration is safe; `CONCURRENTLY` cannot run in a transaction) and run when the plan is built:
+//! `#[derive(Migration)]` emits a `#[test]` per migration that calls [`check_migration`] for every
+//! enabled backend, so `cargo test` catches them before any database sees the migration.
+//!
+//! A compile-time rule is silenced by the `allow(...)` of its category, with a reason. A plan-time
+//! rule is either *allowable* the same way, or a plan error that no attribute silences (it would
+//! fail, or leave the schema half-migrated). An operation on a table created earlier in the same
+//! plan is never blocking nor data-dependent.
+//!
+//! # Every rule
+//!
+#![doc = include_str!("rules.md")]
 
 mod check;
 pub mod gates;
 pub mod plan_rules;
+mod table;
 
 pub use check::{PlanProblem, check_migration, enabled_backends};
+pub use table::rules_table;
 
 use std::fmt;
 
