@@ -67,8 +67,10 @@ impl Database {
                     .map_err(|source| connect_error(Backend::Sqlite, source))?
                     .create_if_missing(true)
                     .busy_timeout(Duration::from_secs(60));
+                // Every connection to an in-memory database opens a new, empty one: keep a single connection.
+                let memory = url.contains(":memory:") || url.contains("mode=memory");
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(4)
+                    .max_connections(if memory { 1 } else { 4 })
                     .connect_with(options)
                     .await
                     .map_err(|source| connect_error(Backend::Sqlite, source))?;

@@ -75,9 +75,13 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Takes the migration lock (PostgreSQL, MySQL) and keeps the connection out of the pool from now on.
+    /// Takes the migration lock (PostgreSQL, MySQL) and keeps the connection out of the pool from now on, so a
+    /// cancelled run cannot leave the session lock on a pooled connection. (Not on SQLite: closing the only
+    /// connection of an in-memory database would drop the database.)
     pub(crate) async fn lock(&mut self) -> Result<(), Error> {
-        self.conn.close_on_drop();
+        if self.backend() != Backend::Sqlite {
+            self.conn.close_on_drop();
+        }
         let migrator = self.migrator;
         if self.backend() == Backend::Sqlite {
             // `BEGIN IMMEDIATE` waits for other writers up to the busy timeout: make that the wait deadline.
@@ -121,10 +125,6 @@ impl<'a> Session<'a> {
         }
         for sql in self.tracking.create() {
             if let Err(source) = self.conn.execute(&sql).await {
-                if tracking::is_duplicate_index(&source) {
-                    // MySQL has no `CREATE INDEX IF NOT EXISTS`: the index is there already.
-                    continue;
-                }
                 if sqlite {
                     self.rollback().await;
                 }

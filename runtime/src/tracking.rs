@@ -187,18 +187,24 @@ impl Tracking {
             .col(ColumnDef::new(hist::RECORDED_AT).custom(timestamp).not_null())
             .col(ColumnDef::new(hist::DURATION_MS).big_integer().not_null().default(0))
             .col(ColumnDef::new(hist::APPLIED_BY).string_len(255).null());
-        statements.push(self.build_schema(&history));
-        let index = Index::create()
-            .if_not_exists()
-            .name(format!("{}_version_idx", self.history))
-            .table(self.name(&self.history))
-            .col(hist::VERSION)
-            .to_owned();
-        statements.push(match self.backend {
-            Backend::Postgres => index.to_string(PostgresQueryBuilder),
-            Backend::MySql => index.to_string(MysqlQueryBuilder),
-            Backend::Sqlite => index.to_string(SqliteQueryBuilder),
-        });
+        let index_name = format!("{}_version_idx", self.history);
+        if self.backend == Backend::MySql {
+            // MySQL has no `CREATE INDEX IF NOT EXISTS` (and sea-query cannot qualify its table): inline it.
+            history.index(Index::create().name(index_name).col(hist::VERSION));
+            statements.push(self.build_schema(&history));
+        } else {
+            statements.push(self.build_schema(&history));
+            let index = Index::create()
+                .if_not_exists()
+                .name(index_name)
+                .table(self.name(&self.history))
+                .col(hist::VERSION)
+                .to_owned();
+            statements.push(match self.backend {
+                Backend::Postgres => index.to_string(PostgresQueryBuilder),
+                _ => index.to_string(SqliteQueryBuilder),
+            });
+        }
         statements
     }
 
@@ -333,12 +339,4 @@ pub(crate) fn is_missing_table(error: &sqlx::Error) -> bool {
         Some("42P01" | "3F000") => true,
         _ => db.message().contains("no such table"),
     }
-}
-
-/// Whether an error says an index of that name exists (MySQL ER_DUP_KEYNAME).
-pub(crate) fn is_duplicate_index(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .and_then(|db| db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>())
-        .is_some_and(|my| my.number() == 1061)
 }

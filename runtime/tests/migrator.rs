@@ -3,10 +3,11 @@
 mod common;
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use common::{Fixture, TestDb, exec, scalar, schema};
 use lockgate_dsl::schema::{CheckDef, IndexDef};
-use lockgate_dsl::{Backend, Migration};
+use lockgate_dsl::{Backend, Migration, TransactionMode};
 use lockgate_runtime::{Direction, DownTarget, Error, Event, Migrator, State};
 
 fn create_accounts() -> Box<dyn Migration> {
@@ -73,8 +74,17 @@ async fn lifecycle(backend: Backend) {
     assert_eq!(schema(&db).await, empty, "plan must not run anything");
 
     // Up to a version, then the rest.
+    let report = migrator.up(&db, Some(1)).await.unwrap();
+    assert_eq!(report.applied.iter().map(|a| a.version).collect::<Vec<_>>(), [1]);
+    if backend == Backend::Sqlite {
+        // The check needs a table rebuild on SQLite: the plan shows it resolved against the live table.
+        let plan = migrator.plan(&db, Direction::Up, Some(2)).await.unwrap();
+        let sql = plan[0].statements.join("\n");
+        assert!(sql.contains(r#"CREATE TABLE "_lockgate_rebuild_accounts""#), "{sql}");
+        assert!(sql.contains("PRAGMA foreign_key_check"), "{sql}");
+    }
     let report = migrator.up(&db, Some(2)).await.unwrap();
-    assert_eq!(report.applied.iter().map(|a| a.version).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(report.applied.iter().map(|a| a.version).collect::<Vec<_>>(), [2]);
     let status = migrator.status(&db).await.unwrap();
     assert_eq!(
         states(&status),
@@ -85,6 +95,10 @@ async fn lifecycle(backend: Backend) {
     let report = migrator.up(&db, None).await.unwrap();
     assert_eq!(report.applied.len(), 1);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM accounts").await, 1);
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM lockgate_migrations WHERE down_sql IS NULL").await,
+        0
+    );
     assert!(schema(&db).await.iter().any(|c| c.starts_with("accounts.nickname")));
     {
         let events = events.lock().unwrap();
@@ -407,6 +421,226 @@ async fn bad_input(backend: Backend) {
     test.drop_db().await;
 }
 
+/// A statement that waits too long for a table lock fails with a lock timeout, is retried with backoff, and
+/// succeeds once the lock is free.
+async fn lock_timeout_is_retried(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "locks").await else {
+        return;
+    };
+    let db = test.connect().await;
+    Migrator::new(vec![create_accounts()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&events);
+    let migrator = Migrator::new(vec![create_accounts(), add_nickname()])
+        .unwrap()
+        .with_lock_timeout(Duration::from_millis(100))
+        .with_lock_retries(2)
+        .with_wait_deadline(Duration::from_millis(300))
+        .with_observer(move |e| seen.lock().unwrap().push(e.clone()));
+
+    // Another session holds a lock the migration needs.
+    let blocker = common::Blocker::hold(&test, "accounts").await;
+    let started = std::time::Instant::now();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    assert!(error.is_lock_timeout(), "expected a lock timeout, got {error}");
+    let retries: Vec<u32> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Retrying { attempt, .. } => Some(*attempt),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(retries, [1, 2], "two retries with backoff");
+    // 200 ms + 400 ms of backoff at least.
+    assert!(started.elapsed() >= Duration::from_millis(600));
+    assert!(!schema(&db).await.iter().any(|c| c.contains("nickname")));
+    blocker.release().await;
+
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 1);
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// The tracking tables can live under another name and (PostgreSQL, MySQL) in another schema.
+async fn custom_tracking_table(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "table").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let schema_name = format!("{}_ops", test.name);
+    let migrator = Migrator::new(all())
+        .unwrap()
+        .with_table("schema_versions")
+        .with_schema(&schema_name);
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 3);
+    let count = match backend {
+        Backend::Sqlite => scalar(&db, "SELECT COUNT(*) FROM schema_versions").await,
+        Backend::Postgres => scalar(&db, &format!("SELECT COUNT(*) FROM \"{schema_name}\".schema_versions")).await,
+        Backend::MySql => scalar(&db, &format!("SELECT COUNT(*) FROM `{schema_name}`.schema_versions")).await,
+    };
+    assert_eq!(count, 3);
+    assert!(migrator.up(&db, None).await.unwrap().applied.is_empty());
+    // The default table knows nothing of it.
+    let default = Migrator::new(all()).unwrap();
+    assert!(
+        default
+            .status(&db)
+            .await
+            .unwrap()
+            .iter()
+            .all(|s| s.state == State::Pending)
+    );
+    if backend == Backend::MySql {
+        exec(&db, &format!("DROP DATABASE `{schema_name}`")).await;
+    }
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// PostgreSQL: a `CREATE INDEX CONCURRENTLY` that fails leaves an INVALID index; the next run drops and
+/// rebuilds it, resuming at the step that failed.
+#[tokio::test]
+async fn postgres_invalid_index_is_rebuilt() {
+    let Some(test) = TestDb::create(Backend::Postgres, "cic").await else {
+        return;
+    };
+    let db = test.connect().await;
+    Migrator::new(vec![create_accounts()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
+    exec(
+        &db,
+        "INSERT INTO accounts (id, email) VALUES (1, 'a@example.com'), (2, 'a@example.com')",
+    )
+    .await;
+    let concurrent = || {
+        Fixture::with_mode(2, "unique emails", TransactionMode::None, |m| {
+            m.create_index(IndexDef::new("accounts", ["email"]).unique().concurrently());
+            m.sql(
+                "INSERT INTO accounts (id, email) VALUES (3, 'c@example.com')",
+                "DELETE FROM accounts WHERE id = 3",
+            );
+        })
+    };
+    let migrator = Migrator::new(vec![create_accounts(), concurrent()]).unwrap();
+    let plan = migrator.plan(&db, Direction::Up, None).await.unwrap();
+    assert!(plan[0].statements[0].starts_with("-- outside a transaction\nCREATE UNIQUE INDEX CONCURRENTLY"));
+    let error = migrator.up(&db, None).await.unwrap_err();
+    assert!(matches!(error, Error::StepFailed { done: 0, total: 2, .. }), "{error}");
+    let invalid = "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+                   WHERE c.relname = 'accounts_email_key' AND NOT i.indisvalid";
+    assert_eq!(
+        scalar(&db, invalid).await,
+        1,
+        "the failed build leaves an INVALID index"
+    );
+    assert_eq!(states(&migrator.status(&db).await.unwrap())[1], (2, State::Failed));
+
+    exec(&db, "UPDATE accounts SET email = 'b@example.com' WHERE id = 2").await;
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 1);
+    assert_eq!(scalar(&db, invalid).await, 0);
+    let valid = "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+                 WHERE c.relname = 'accounts_email_key' AND i.indisvalid AND i.indisunique";
+    assert_eq!(scalar(&db, valid).await, 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM accounts").await, 3);
+
+    // Down runs outside a transaction too (DROP INDEX CONCURRENTLY).
+    assert_eq!(migrator.down(&db, DownTarget::Steps(1)).await.unwrap().applied.len(), 1);
+    assert_eq!(scalar(&db, valid).await, 0);
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// PostgreSQL: a CONCURRENTLY step in a migration that asks for a transaction is refused before anything runs.
+#[tokio::test]
+async fn postgres_concurrently_needs_no_transaction() {
+    let Some(test) = TestDb::create(Backend::Postgres, "cictx").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let wrong = Fixture::boxed(2, "index in a transaction", |m| {
+        m.create_index(IndexDef::new("accounts", ["email"]).concurrently());
+    });
+    let migrator = Migrator::new(vec![create_accounts(), wrong]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    assert!(matches!(error, Error::Plan { version: 2, .. }), "{error}");
+    assert!(error.to_string().contains("transaction = none"));
+    db.close().await;
+    test.drop_db().await;
+}
+
+async fn irreversible_is_refused(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "oneway").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let one_way = || {
+        common::OneWayFixture::boxed(
+            2,
+            "normalize emails",
+            "the original case of emails is lost",
+            "UPDATE accounts SET email = LOWER(email)",
+        )
+    };
+    let migrator = Migrator::new(vec![create_accounts(), one_way()]).unwrap();
+    migrator.up(&db, None).await.unwrap();
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM lockgate_migrations WHERE down_sql IS NULL").await,
+        1
+    );
+    let error = migrator.down(&db, DownTarget::To(0)).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "migration 2 `normalize emails` cannot be reverted: the migration is declared irreversible: \
+         the original case of emails is lost"
+    );
+    // An older binary cannot revert it either: no down SQL was stored.
+    let older = Migrator::new(vec![create_accounts()]).unwrap();
+    let error = older.down(&db, DownTarget::Steps(1)).await.unwrap_err();
+    assert!(error.to_string().contains("no down SQL was stored"), "{error}");
+    assert_eq!(
+        states(&migrator.status(&db).await.unwrap()),
+        [(1, State::Applied), (2, State::Applied)]
+    );
+    db.close().await;
+    test.drop_db().await;
+}
+
+#[tokio::test]
+async fn unsupported_urls_are_refused() {
+    let error = lockgate_runtime::Database::connect("oracle://scott@db/orcl")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "unsupported database url `oracle`: expected postgres://, mysql://, mariadb:// or sqlite:"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_in_memory() {
+    let db = lockgate_runtime::Database::connect("sqlite::memory:").await.unwrap();
+    let migrator = Migrator::new(all()).unwrap();
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 3);
+    assert!(
+        migrator
+            .status(&db)
+            .await
+            .unwrap()
+            .iter()
+            .all(|s| s.state == State::Applied)
+    );
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM accounts").await, 1);
+}
+
 #[test]
 fn versions_must_be_unique_and_ascending() {
     let twice = Migrator::new(vec![create_accounts(), create_accounts()]).unwrap_err();
@@ -439,6 +673,12 @@ macro_rules! suite {
             async fn grouped() { super::grouped($backend).await }
             #[tokio::test]
             async fn bad_input() { super::bad_input($backend).await }
+            #[tokio::test]
+            async fn lock_timeout_is_retried() { super::lock_timeout_is_retried($backend).await }
+            #[tokio::test]
+            async fn irreversible_is_refused() { super::irreversible_is_refused($backend).await }
+            #[tokio::test]
+            async fn custom_tracking_table() { super::custom_tracking_table($backend).await }
         }
     )*};
 }

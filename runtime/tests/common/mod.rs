@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use lockgate_dsl::plan::{Plan, PlannedOp, inverse_of};
+use lockgate_dsl::plan::{OneWay, Plan, PlannedOp, inverse_of};
 use lockgate_dsl::risk::Allowances;
 use lockgate_dsl::{Backend, DownError, Migration, MigrationMeta, TransactionMode};
 use lockgate_runtime::Database;
@@ -16,6 +16,48 @@ type Build = Box<dyn Fn(&mut Plan<()>) + Send + Sync>;
 pub struct Fixture {
     meta: &'static MigrationMeta,
     build: Build,
+}
+
+/// An irreversible migration: one raw SQL statement without a way back.
+pub struct OneWayFixture {
+    meta: &'static MigrationMeta,
+    sql: String,
+}
+
+impl OneWayFixture {
+    /// A migration at `version` running `sql`, declared irreversible for `reason`.
+    pub fn boxed(version: i64, name: &str, reason: &str, sql: &str) -> Box<dyn Migration> {
+        let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        let reason: &'static str = Box::leak(reason.to_owned().into_boxed_str());
+        let meta = Box::leak(Box::new(MigrationMeta {
+            version,
+            name,
+            type_name: "OneWayFixture",
+            allow: Allowances::NONE,
+            irreversible: Some(reason),
+            transaction: TransactionMode::PerMigration,
+        }));
+        Box::new(OneWayFixture {
+            meta,
+            sql: sql.to_owned(),
+        })
+    }
+}
+
+impl Migration for OneWayFixture {
+    fn meta(&self) -> &'static MigrationMeta {
+        self.meta
+    }
+    fn up(&self) -> Vec<PlannedOp> {
+        let mut plan = Plan::<(), OneWay>::new();
+        plan.sql_irreversible(self.sql.clone());
+        plan.into_operations()
+    }
+    fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
+        Err(DownError::Declared {
+            reason: self.meta.irreversible.unwrap_or("declared irreversible"),
+        })
+    }
 }
 
 impl Fixture {
@@ -274,4 +316,60 @@ pub async fn schema(db: &Database) -> Vec<String> {
     };
     out.extend(texts(db, indexes).await);
     out
+}
+
+/// Another session holding a lock on a table, so that a migration touching it waits.
+pub enum Blocker {
+    Postgres(sqlx::PgConnection),
+    MySql(sqlx::MySqlConnection),
+    Sqlite(sqlx::SqliteConnection),
+}
+
+impl Blocker {
+    /// PostgreSQL: an ACCESS EXCLUSIVE table lock. MySQL: an open transaction that read the table (its metadata
+    /// lock blocks DDL). SQLite: the database write lock (`BEGIN IMMEDIATE`).
+    pub async fn hold(test: &TestDb, table: &str) -> Blocker {
+        match test.backend {
+            Backend::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&test.url).await.expect("blocker connects");
+                let sql = format!("BEGIN; LOCK TABLE \"{table}\" IN ACCESS EXCLUSIVE MODE");
+                sqlx::raw_sql(AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .expect("lock the table");
+                Blocker::Postgres(c)
+            }
+            Backend::MySql => {
+                let mut c = sqlx::MySqlConnection::connect(&test.url)
+                    .await
+                    .expect("blocker connects");
+                let sql = format!("START TRANSACTION; SELECT COUNT(*) FROM `{table}`");
+                sqlx::raw_sql(AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .expect("lock the table");
+                Blocker::MySql(c)
+            }
+            Backend::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&test.url)
+                    .await
+                    .expect("blocker connects");
+                sqlx::raw_sql("BEGIN IMMEDIATE")
+                    .execute(&mut c)
+                    .await
+                    .expect("take the write lock");
+                Blocker::Sqlite(c)
+            }
+        }
+    }
+
+    /// Ends the blocking transaction.
+    pub async fn release(self) {
+        match self {
+            Blocker::Postgres(mut c) => sqlx::raw_sql("ROLLBACK").execute(&mut c).await.map(|_| ()),
+            Blocker::MySql(mut c) => sqlx::raw_sql("ROLLBACK").execute(&mut c).await.map(|_| ()),
+            Blocker::Sqlite(mut c) => sqlx::raw_sql("ROLLBACK").execute(&mut c).await.map(|_| ()),
+        }
+        .expect("release the lock");
+    }
 }
