@@ -5,6 +5,8 @@ use std::time::Duration;
 use lockgate_dsl::Backend;
 use lockgate_dsl::render::RenderError;
 
+use crate::report::Direction;
+
 /// Everything that can go wrong while migrating.
 ///
 /// Each message says what failed, which migration and statement, and what to do; the failing SQL is
@@ -105,9 +107,14 @@ pub enum Error {
     /// A step failed where the migration runs without a transaction (`transaction = none`); the steps before it
     /// stay applied and the next `up` resumes at the failed step.
     #[error(
-        "migration {version} `{name}` failed at step {} of {total}, outside a transaction; the {done} step(s) before \
-         it stay applied and the next `up` resumes there: {cause}\n  statement: {statement}",
-        done + 1
+        "migration {version} `{name}` failed going {direction} at step {} of {total}, outside a transaction, and the \
+         {done} step(s) before it stay done ({}): {}\n  statement: {statement}",
+        done + 1,
+        match direction {
+            Direction::Up => "fix the cause and run `up` again: it resumes at this step",
+            Direction::Down => "fix the cause, then finish reverting by hand or run `up` to go forward again",
+        },
+        cause.reason()
     )]
     StepFailed {
         /// The version.
@@ -122,6 +129,8 @@ pub enum Error {
         done: usize,
         /// Steps in all.
         total: usize,
+        /// Which way the migration was running.
+        direction: Direction,
     },
     /// An assertion step of a migration returned false; the migration was rolled back.
     #[error("migration {version} `{name}` stopped at a check and was rolled back: {message}\n  check: {query}")]
@@ -137,9 +146,10 @@ pub enum Error {
     },
     /// A step failed where DDL is not transactional (MySQL/MariaDB) and the steps already run were undone.
     #[error(
-        "migration {version} `{name}` failed at a step and the {} step(s) already run were undone; \
-         the schema is as it was before: {cause}\n  statement: {statement}",
-        undone.len()
+        "migration {version} `{name}` failed at a step and the {} statement(s) already run were undone, so the \
+         schema is as it was before: {}\n  statement: {statement}",
+        undone.len(),
+        cause.reason()
     )]
     Compensated {
         /// The version.
@@ -156,7 +166,8 @@ pub enum Error {
     /// A step failed on MySQL/MariaDB and undoing the steps already run failed too: the schema is half-migrated.
     #[error(
         "migration {version} `{name}` failed and could not be undone; the schema is half-migrated and needs a person: \
-         {cause}\n  statement: {statement}\n  undo failed at: {}: {}\n  still applied: {}",
+         {}\n  statement: {statement}\n  undo failed at: {}: {}\n  still applied: {}",
+        cause.reason(),
         undo.failed_statement,
         undo.error,
         undo.still_applied.join("; ")
@@ -296,6 +307,15 @@ impl Error {
             | Error::CorruptTracking { version, .. } => Some(*version),
             Error::Plan { version, .. } if *version != 0 => Some(*version),
             _ => None,
+        }
+    }
+
+    /// The bare reason of a step's failure, for messages that wrap it: the driver's message or the check's.
+    fn reason(&self) -> String {
+        match self {
+            Error::StatementFailed { source, .. } => source.to_string(),
+            Error::AssertionFailed { message, .. } => format!("check failed: {message}"),
+            other => other.to_string(),
         }
     }
 

@@ -295,6 +295,7 @@ async fn step_failed(session: &mut Session<'_>, work: &Work, failed: usize, caus
             cause: Box::new(cause),
             done: failed,
             total,
+            direction: work.direction,
         };
         session
             .record_failure(work, "failed", &error, Some(failed), started.elapsed())

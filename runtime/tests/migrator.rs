@@ -241,6 +241,12 @@ async fn failure_leaves_schema_as_before(backend: Backend) {
     assert_eq!(error.version(), Some(2));
     match (backend, &error) {
         (Backend::MySql, Error::Compensated { undone, .. }) => {
+            let message = error.to_string();
+            assert!(
+                message.contains("3 statement(s) already run were undone, so the schema is as it was"),
+                "{message}"
+            );
+            assert!(!message.contains("rolled back"), "{message}");
             assert_eq!(undone.len(), 3, "{undone:?}");
             assert!(
                 undone[0].contains("DROP INDEX") || undone[0].contains("DROP KEY"),
@@ -248,7 +254,17 @@ async fn failure_leaves_schema_as_before(backend: Backend) {
             );
             assert!(undone[2].contains("DROP TABLE"), "{undone:?}");
         }
-        (Backend::Postgres | Backend::Sqlite, Error::StatementFailed { .. }) => {}
+        (Backend::Postgres | Backend::Sqlite, Error::StatementFailed { .. }) => {
+            let message = error.to_string();
+            assert!(
+                message.starts_with("migration 2 `half a change` failed and was rolled back: "),
+                "{message}"
+            );
+            assert!(
+                message.ends_with("\n  statement: INSERT INTO no_such_table (id) VALUES (1)"),
+                "{message}"
+            );
+        }
         (_, other) => panic!("unexpected error on {backend}: {other}"),
     }
     assert_eq!(

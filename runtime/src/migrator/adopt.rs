@@ -13,6 +13,7 @@ use crate::tracking;
 
 impl Migrator {
     pub(crate) async fn run_baseline(&self, db: &Database, version: i64) -> Result<Report, Error> {
+        tracing::info!(backend = %db.backend(), version, "baselining");
         let versions: BTreeSet<i64> = self
             .migrations
             .iter()
@@ -23,6 +24,7 @@ impl Migrator {
     }
 
     pub(crate) async fn run_adopt_sqlx(&self, db: &Database) -> Result<Report, Error> {
+        tracing::info!(backend = %db.backend(), "adopting sqlx's migration history");
         let mut session = Session::open(self, db).await?;
         let statement = session.tracking.select_sqlx_history();
         let history = session.conn.fetch_sqlx_history(statement).await.map_err(|source| {

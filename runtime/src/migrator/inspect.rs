@@ -15,6 +15,7 @@ use crate::tracking;
 
 impl Migrator {
     pub(crate) async fn run_status(&self, db: &Database) -> Result<Vec<MigrationStatus>, Error> {
+        tracing::info!(backend = %db.backend(), "reading migration status");
         let mut session = Session::open(self, db).await?;
         let rows = session.read_rows().await?.unwrap_or_default();
         let mut by_version: BTreeMap<i64, &TrackedRow> = rows.iter().map(|r| (r.version, r)).collect();
@@ -56,6 +57,7 @@ impl Migrator {
         direction: Direction,
         target: Option<i64>,
     ) -> Result<Vec<PlannedMigration>, Error> {
+        tracing::info!(backend = %db.backend(), %direction, ?target, "planning migrations");
         let mut session = Session::open(self, db).await?;
         let rows = session.read_rows().await?.unwrap_or_default();
         self.verify_checksums(&rows)?;

@@ -25,6 +25,7 @@ impl Migrator {
                 reason: "grouped mode needs transactional DDL, which MySQL/MariaDB lack; run without it".to_owned(),
             });
         }
+        tracing::info!(backend = %db.backend(), ?to, "migrating up");
         let mut session = Session::open(self, db).await?;
         // The common start: everything applied. One query, no lock.
         let rows = session.read_rows().await?;
@@ -79,6 +80,7 @@ impl Migrator {
     }
 
     pub(crate) async fn run_down(&self, db: &Database, target: DownTarget) -> Result<Report, Error> {
+        tracing::info!(backend = %db.backend(), ?target, "migrating down");
         let mut session = Session::open(self, db).await?;
         let Some(rows) = session.read_rows().await? else {
             tracing::info!("nothing is applied");
@@ -115,6 +117,7 @@ impl Migrator {
     }
 
     pub(crate) async fn run_redo(&self, db: &Database) -> Result<Report, Error> {
+        tracing::info!(backend = %db.backend(), "redoing the last migration");
         let mut session = Session::open(self, db).await?;
         if session.read_rows().await?.is_none() {
             return Err(Error::NothingApplied { action: "redo" });
