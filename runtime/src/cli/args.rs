@@ -117,19 +117,25 @@ pub enum Command {
     /// Lists the migrations this binary knows and those the database has recorded, with their
     /// state (applied, pending, failed, running, changed, unknown), when and by whom they were
     /// applied and how long they took.
+    #[command(after_help = EXIT_CODES_HELP)]
     Status(StatusArgs),
     /// Apply pending migrations, all of them or up to a version.
     ///
     /// Each migration runs in its own transaction where the database supports transactional DDL,
     /// under a lock so that concurrent runs apply each migration exactly once.
+    #[command(after_help = EXIT_CODES_HELP)]
     Up(UpArgs),
     /// Revert applied migrations: the last one by default, N of them, or down to a version.
+    #[command(after_help = EXIT_CODES_HELP)]
     Down(DownArgs),
     /// Revert the last applied migration and apply it again.
+    #[command(after_help = EXIT_CODES_HELP)]
     Redo,
     /// Print the SQL that `up` or `down` would run on the connected database, without running it.
+    #[command(after_help = EXIT_CODES_HELP)]
     Plan(PlanArgs),
     /// Record migrations up to a version as applied without running them (adopt an existing database).
+    #[command(after_help = EXIT_CODES_HELP)]
     Baseline(BaselineArgs),
 }
 

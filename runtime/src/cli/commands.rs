@@ -7,6 +7,7 @@ use super::exit::Exit;
 use super::failure::{Failure, redact};
 use super::human;
 use super::json::{self, PlanDoc, RunDoc, StatusDoc};
+use super::probe::probe;
 use super::progress::Progress;
 use super::style::Palette;
 use crate::{Database, Direction, DownTarget, Error, Migrator, Report, State};
@@ -32,6 +33,7 @@ impl Context {
 /// Connects, runs the command and prints its result; the exit code on success.
 pub(crate) async fn execute(cli: Cli, migrator: Migrator, cx: &Context) -> Result<Exit, Failure> {
     let command = name(&cli.command);
+    probe(&cx.url).await.map_err(cx.fail(command))?;
     let db = Database::connect(&cx.url).await.map_err(cx.fail(command))?;
     let result = dispatch(cli.command, migrator, &db, cx).await;
     db.close().await;

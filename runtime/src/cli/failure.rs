@@ -143,6 +143,12 @@ impl Failure {
             Failure::Output(_) => "stdout was closed before the output was written".to_owned(),
             Failure::Migrations(_) => "fix the list of migrations given to the migrator, then rebuild".to_owned(),
             Failure::Migrate { source, .. } => match &**source {
+                Error::Connect {
+                    backend: lockgate_dsl::Backend::Sqlite,
+                    ..
+                } => "check that the file's directory exists and is writable, and that --database-url \
+                      (or DATABASE_URL) names the right file"
+                    .to_owned(),
                 Error::Connect { .. } => "check that the database server is running and reachable, and that \
                                           --database-url (or DATABASE_URL) names the right database"
                     .to_owned(),

@@ -23,6 +23,7 @@ mod exit;
 mod failure;
 mod human;
 mod json;
+mod probe;
 mod progress;
 mod style;
 mod table;
