@@ -16,6 +16,26 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # What it keeps in the database
+//!
+//! The tracking table (`lockgate_migrations` unless [`Migrator::with_table`] says otherwise) has one row per
+//! migration: `version`, `name`, `checksum` (of the canonical plan, not of SQL text), `status` (`running`,
+//! `applied`, `failed`), `progress` (steps done, for migrations that run step by step), `applied_at`,
+//! `execution_ms`, `down_sql` (a JSON array of the statements that revert it on this backend, or NULL when it
+//! is irreversible) and `applied_by` (host and lockgate version). The history table (`<table>_history`) has one
+//! row per attempt, up or down, with its outcome and error text.
+//!
+//! # How it runs migrations
+//!
+//! - PostgreSQL and SQLite: each migration and its tracking row in one transaction (or all pending ones, with
+//!   [`Migrator::grouped`]). Migrations declared `transaction = none` (`CONCURRENTLY`) run step by step on
+//!   PostgreSQL, recording progress; an INVALID index left by a failed build is dropped and built again.
+//! - MySQL/MariaDB: DDL commits implicitly, so progress is recorded after every step; when a step fails, the
+//!   inverses of the operations already run are executed and the error says what was undone.
+//! - Locks: a PostgreSQL advisory lock or MySQL `GET_LOCK`, polled until the wait deadline; on SQLite each
+//!   migration's `BEGIN IMMEDIATE` transaction re-reads its tracking row. A start with nothing pending costs one
+//!   query and takes no lock.
 
 #[cfg(feature = "cli")]
 pub mod cli;

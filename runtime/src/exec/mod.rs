@@ -1,0 +1,82 @@
+//! Running one migration: in a transaction where DDL is transactional, step by step with recorded progress
+//! where it is not (or where the migration asks for no transaction), with compensation on MySQL.
+
+mod compensate;
+mod step;
+mod stepwise;
+mod transaction;
+
+use std::time::Duration;
+
+use lockgate_dsl::Backend;
+
+use crate::error::Error;
+use crate::report::Event;
+use crate::session::{Session, Work};
+
+pub(crate) use step::{describe_live, exec_step};
+pub(crate) use transaction::run_transactional;
+
+/// What running a migration did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// It ran, in this long.
+    Ran(Duration),
+    /// Another migrator ran it first (SQLite, where the check happens inside the write transaction).
+    AlreadyDone,
+}
+
+/// Runs one migration, retrying with exponential backoff when (and only when) it hit a lock timeout.
+pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcome, Error> {
+    let migrator = session.migrator;
+    let mut attempt = 0;
+    loop {
+        migrator.emit(Event::Started {
+            version: work.version,
+            name: work.name.clone(),
+            direction: work.direction,
+        });
+        tracing::info!(version = work.version, name = %work.name, direction = %work.direction, "running migration");
+        let result = run_once(session, work).await;
+        match result {
+            Ok(Outcome::Ran(duration)) => {
+                tracing::info!(version = work.version, ?duration, direction = %work.direction, "migration done");
+                migrator.emit(Event::Finished {
+                    version: work.version,
+                    name: work.name.clone(),
+                    direction: work.direction,
+                    duration,
+                });
+                return Ok(Outcome::Ran(duration));
+            }
+            Ok(Outcome::AlreadyDone) => {
+                tracing::info!(version = work.version, "another migrator ran this migration first");
+                return Ok(Outcome::AlreadyDone);
+            }
+            Err(e) if e.is_lock_timeout() && attempt < migrator.lock_retries => {
+                attempt += 1;
+                let delay = Duration::from_millis(200) * 2u32.saturating_pow(attempt - 1);
+                tracing::warn!(version = work.version, attempt, ?delay, error = %e, "lock timeout; retrying");
+                migrator.emit(Event::Retrying {
+                    version: work.version,
+                    name: work.name.clone(),
+                    attempt,
+                    delay,
+                });
+                tokio::time::sleep(delay).await;
+            }
+            Err(e) => {
+                tracing::error!(version = work.version, error = %e, "migration failed");
+                return Err(e);
+            }
+        }
+    }
+}
+
+async fn run_once(session: &mut Session<'_>, work: &Work) -> Result<Outcome, Error> {
+    match session.backend() {
+        Backend::MySql => stepwise::run_stepwise(session, work).await,
+        Backend::Postgres if !work.transactional => stepwise::run_stepwise(session, work).await,
+        Backend::Postgres | Backend::Sqlite => run_transactional(session, std::slice::from_ref(work)).await,
+    }
+}
