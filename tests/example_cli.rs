@@ -258,8 +258,8 @@ async fn scenario(backend: &str, url: &str, direct: &Direct) {
 
 #[test]
 fn sqlite_in_a_temporary_directory() {
-    let dir = std::env::temp_dir().join(unique("lockgate_example_sqlite"));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let temp = TempDir::new("lockgate_example_sqlite");
+    let dir = temp.0.clone();
     let url = format!("sqlite:{}?mode=rwc", dir.join("scenario.db").display());
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     runtime.block_on(async {
@@ -269,12 +269,36 @@ fn sqlite_in_a_temporary_directory() {
         direct.close().await;
     });
 
+    // Baseline adopts an existing database: it records migrations as applied without running them.
+    let adopted = format!("sqlite:{}?mode=rwc", dir.join("adopted.db").display());
+    let baseline = expect(&adopted, &["baseline", "20250101090100", "--format", "json"], 0).json();
+    assert_eq!(baseline["command"], "baseline");
+    assert_eq!(baseline["applied"].as_array().map(Vec::len), Some(2));
+    assert_eq!(baseline["applied"][1]["duration_ms"], 0);
+    assert_eq!(states(&baseline)[..3], ["applied", "applied", "pending"]);
+
     // Without a URL the binary uses `contracts.db` in the working directory.
     let local = contracts(&dir, &["status", "--format", "json"]);
     assert_eq!(local.code, 0, "{local:?}");
     assert_eq!(states(&local.json()), vec!["pending"; MIGRATIONS]);
     assert!(dir.join("contracts.db").exists());
-    std::fs::remove_dir_all(&dir).expect("the temporary directory is removed");
+}
+
+/// A directory under the system's temporary directory, removed when dropped (also after a panic).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(prefix: &str) -> Self {
+        let dir = std::env::temp_dir().join(unique(prefix));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// `url` with its database name replaced.
