@@ -86,6 +86,22 @@ impl Progress {
                 self.open.store(false, Ordering::SeqCst);
                 writeln!(out, " {} {}", p.ok("ok"), p.dim(&format!("({})", duration(*took))))
             }
+            Event::Skipped {
+                version,
+                name,
+                direction,
+            } => {
+                let note = p.dim("skipped: another migrator ran it first");
+                if self.open.swap(false, Ordering::SeqCst) {
+                    writeln!(out, " {note}")
+                } else {
+                    let verb = match direction {
+                        Direction::Up => "applying ",
+                        Direction::Down => "reverting",
+                    };
+                    writeln!(out, "{verb} {version} {name} … {note}")
+                }
+            }
             Event::Waiting { waited, deadline } => {
                 self.close_line(&mut out);
                 writeln!(
@@ -114,6 +130,10 @@ impl Progress {
                     ))
                 )
             }
+            // NOTE: events added to the runtime later print nothing until the CLI learns them; the
+            // runtime's own build must never break on a new variant.
+            #[allow(unreachable_patterns)]
+            _ => Ok(()),
         };
     }
 
