@@ -92,6 +92,16 @@ pub enum Event {
         /// How long it took.
         duration: Duration,
     },
+    /// Another migrator applied (or reverted) the migration first; nothing was run (SQLite, where the check
+    /// happens once the write lock is held).
+    Skipped {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// The direction.
+        direction: Direction,
+    },
     /// Another migrator holds the migration lock; still waiting.
     Waiting {
         /// How long we have waited so far.

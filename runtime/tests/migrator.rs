@@ -103,7 +103,8 @@ async fn lifecycle(backend: Backend) {
     {
         let events = events.lock().unwrap();
         let finished = events.iter().filter(|e| matches!(e, Event::Finished { .. })).count();
-        assert_eq!(finished, 3);
+        let started = events.iter().filter(|e| matches!(e, Event::Started { .. })).count();
+        assert_eq!((started, finished), (3, 3), "{events:?}");
     }
 
     // A start with nothing to do costs one query.

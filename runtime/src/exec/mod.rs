@@ -31,11 +31,10 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
     let migrator = session.migrator;
     let mut attempt = 0;
     loop {
-        migrator.emit(Event::Started {
-            version: work.version,
-            name: work.name.clone(),
-            direction: work.direction,
-        });
+        if !in_transaction(session.backend(), work) {
+            // Transactional runs announce the start once the transaction knows there is work (see `transaction`).
+            started(session, work);
+        }
         tracing::info!(version = work.version, name = %work.name, direction = %work.direction, "running migration");
         let result = run_once(session, work).await;
         match result {
@@ -51,6 +50,12 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
             }
             Ok(Outcome::AlreadyDone) => {
                 tracing::info!(version = work.version, "another migrator ran this migration first");
+                migrator.emit(Event::Skipped {
+                    version: work.version,
+                    name: work.name.clone(),
+                    direction: work.direction,
+                });
+
                 return Ok(Outcome::AlreadyDone);
             }
             Err(e) if e.is_lock_timeout() && attempt < migrator.lock_retries => {
@@ -70,6 +75,24 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
                 return Err(e);
             }
         }
+    }
+}
+
+/// Announces that a migration starts.
+pub(crate) fn started(session: &Session<'_>, work: &Work) {
+    session.migrator.emit(Event::Started {
+        version: work.version,
+        name: work.name.clone(),
+        direction: work.direction,
+    });
+}
+
+/// Whether the migration runs in one transaction on this backend.
+fn in_transaction(backend: Backend, work: &Work) -> bool {
+    match backend {
+        Backend::MySql => false,
+        Backend::Postgres => work.transactional,
+        Backend::Sqlite => true,
     }
 }
 

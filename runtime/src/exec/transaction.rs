@@ -112,6 +112,7 @@ async fn run_in_transaction(session: &mut Session<'_>, work: &Work, sqlite: bool
             _ => {}
         }
     }
+    super::started(session, work);
     if session.backend() == Backend::Postgres {
         session.set_lock_timeout(true).await?;
     }

@@ -9,7 +9,7 @@ use crate::conn::TrackedRow;
 use crate::database::Database;
 use crate::error::Error;
 use crate::exec::{self, Outcome};
-use crate::report::{AppliedMigration, DownTarget, Report};
+use crate::report::{AppliedMigration, DownTarget, Event, Report};
 use crate::session::{Session, Work};
 
 impl Migrator {
@@ -66,6 +66,12 @@ impl Migrator {
             if let Outcome::Ran(duration) = exec::run_transactional(session, works).await? {
                 let each = duration / u32::try_from(works.len()).unwrap_or(u32::MAX).max(1);
                 for w in works {
+                    self.emit(Event::Finished {
+                        version: w.version,
+                        name: w.name.clone(),
+                        direction: w.direction,
+                        duration: each,
+                    });
                     report.applied.push(applied(w, each));
                 }
             }
