@@ -124,6 +124,7 @@ pub enum Error {
         /// The statement that failed.
         statement: String,
         /// Why it failed.
+        #[source]
         cause: Box<Error>,
         /// Steps done before it.
         done: usize,
@@ -159,6 +160,7 @@ pub enum Error {
         /// The statement that failed.
         statement: String,
         /// Why it failed.
+        #[source]
         cause: Box<Error>,
         /// The statements run to undo the executed steps, in order.
         undone: Vec<String>,
@@ -180,6 +182,7 @@ pub enum Error {
         /// The statement that failed.
         statement: String,
         /// Why it failed.
+        #[source]
         cause: Box<Error>,
         /// What the undo did and where it stopped.
         undo: Box<FailedUndo>,

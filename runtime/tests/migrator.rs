@@ -631,6 +631,50 @@ async fn irreversible_is_refused(backend: Backend) {
     test.drop_db().await;
 }
 
+/// MySQL: when undoing fails too, the error names the statement that could not be undone and what stays applied,
+/// and the tracking row keeps the progress of what remains.
+#[tokio::test]
+async fn mysql_compensation_failure_is_reported() {
+    let Some(test) = TestDb::create(Backend::MySql, "undo").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let fragile = Fixture::boxed(1, "fragile", |m| {
+        m.create_table("fragile", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.sql("INSERT INTO fragile (id) VALUES (1)", "DELETE FROM gone_table");
+        m.sql("INSERT INTO missing_table (id) VALUES (1)", "SELECT 1");
+    });
+    let migrator = Migrator::new(vec![fragile]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    let Error::CompensationFailed { undo, .. } = &error else {
+        panic!("expected a compensation failure: {error}")
+    };
+    assert!(undo.undone.is_empty());
+    assert_eq!(undo.failed_statement, "DELETE FROM gone_table");
+    assert_eq!(undo.still_applied.len(), 2, "{:?}", undo.still_applied);
+    let message = error.to_string();
+    assert!(
+        message.contains("could not be undone; the schema is half-migrated and needs a person"),
+        "{message}"
+    );
+    assert!(message.contains("undo failed at: DELETE FROM gone_table"), "{message}");
+    assert!(
+        std::error::Error::source(&error).is_some(),
+        "the cause is in the source chain"
+    );
+    assert_eq!(
+        scalar(&db, "SELECT progress FROM lockgate_migrations WHERE version = 1").await,
+        2
+    );
+    assert_eq!(states(&migrator.status(&db).await.unwrap()), [(1, State::Failed)]);
+    let outcome = common::texts(&db, "SELECT outcome FROM lockgate_migrations_history").await;
+    assert_eq!(outcome, ["compensation_failed"]);
+    db.close().await;
+    test.drop_db().await;
+}
+
 #[tokio::test]
 async fn unsupported_urls_are_refused() {
     let error = lockgate_runtime::Database::connect("oracle://scott@db/orcl")
