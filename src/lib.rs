@@ -86,7 +86,8 @@
 //! by the `postgres`, `mysql` and `sqlite` features, runs every plan-time rule and renders both
 //! directions. So `cargo test` in the crate that defines the migrations fails on a migration that
 //! breaks a plan-time rule it does not allow, or that a backend cannot express, before any
-//! database sees it.
+//! database sees it. Declare migrations at module level: the test of a migration declared inside a
+//! function cannot be named, so the harness skips it (and rustc warns `unnameable_test_items`).
 //!
 //! # Features
 //!

@@ -179,3 +179,19 @@ fn the_list_is_boxed_in_order_and_builds_types_with_fields_by_default() {
     let empty = lockgate::migrations![];
     assert!(empty.is_empty());
 }
+
+// The generated `#[test]` of a migration declared inside a function cannot be named, so the harness
+// skips it and rustc warns; migrations belong at module level.
+#[allow(unnameable_test_items)]
+#[test]
+fn a_migration_declared_inside_a_function_still_works() {
+    #[derive(Migration)]
+    #[migration(version = 7)]
+    struct Local;
+    impl Change for Local {
+        fn change(&self, m: &mut Plan<Self>) {
+            m.create_extension("citext");
+        }
+    }
+    assert_eq!(Local.meta().version, 7);
+}

@@ -122,7 +122,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
         /// Checks the migration's plans for every enabled backend (`lockgate::dsl::risk::check_migration`).
         #[cfg(test)]
         #[test]
-        #[allow(non_snake_case, unnameable_test_items)]
+        #[allow(non_snake_case)]
         fn #test() {
             #private::assert_migration_checks(&*<#ident as #private::Listed>::boxed());
         }

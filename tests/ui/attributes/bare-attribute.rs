@@ -1,3 +1,5 @@
+//! A bare `#[migration]` is one error, not also a missing version.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `crate = "..."` must hold a path.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

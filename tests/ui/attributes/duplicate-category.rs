@@ -1,3 +1,5 @@
+//! A risk category allowed twice is reported at the second one.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

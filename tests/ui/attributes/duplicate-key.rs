@@ -1,3 +1,5 @@
+//! A key given twice, across attributes, is reported at the second one.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! An empty `allow()` is reported.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

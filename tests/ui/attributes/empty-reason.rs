@@ -1,3 +1,5 @@
+//! An allowance needs a non-empty reason.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

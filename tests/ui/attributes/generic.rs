@@ -1,3 +1,5 @@
+//! A migration cannot be generic.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

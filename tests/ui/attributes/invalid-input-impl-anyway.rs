@@ -1,3 +1,5 @@
+//! A bad attribute is the only error: the type still works as a migration and in the list.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `irreversible` needs a non-blank reason.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `irreversible` needs a reason.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

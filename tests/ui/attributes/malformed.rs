@@ -1,3 +1,5 @@
+//! Malformed attribute syntax is reported once, without a missing-version error.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! Every attribute mistake of one derive is reported at once.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! A migration without `#[migration(...)]` misses its version.
+
 use lockgate::prelude::*;
 
 /// Add the citext extension.

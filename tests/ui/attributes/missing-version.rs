@@ -1,3 +1,5 @@
+//! `version` is required.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

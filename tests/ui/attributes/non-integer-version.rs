@@ -1,3 +1,5 @@
+//! `version` must be an integer literal.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! An allowed category needs a reason.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

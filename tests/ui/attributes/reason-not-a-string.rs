@@ -1,3 +1,5 @@
+//! A reason must be a string literal.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

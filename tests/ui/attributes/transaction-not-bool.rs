@@ -1,3 +1,5 @@
+//! `transaction` takes `true` or `false`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! An unknown risk category gets a suggestion.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

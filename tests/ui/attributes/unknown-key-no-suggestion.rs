@@ -1,3 +1,5 @@
+//! An unknown key far from every known one lists the known keys.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! An unknown key gets a suggestion.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

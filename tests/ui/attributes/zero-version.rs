@@ -1,3 +1,5 @@
+//! `version` must be positive.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

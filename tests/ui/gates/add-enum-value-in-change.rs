@@ -1,3 +1,5 @@
+//! `add_enum_value` has no inverse, so a `Change` plan cannot hold it.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `add_column` of a NOT NULL column without a default needs `allow(data_dependent)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

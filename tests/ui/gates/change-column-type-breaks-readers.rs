@@ -1,3 +1,5 @@
+//! `change_column_type` needs `allow(incompatible)`: running code reads the old type.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `change_column_type` needs `allow(data_dependent)`: the cast may fail on production values.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

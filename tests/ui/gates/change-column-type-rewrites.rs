@@ -1,3 +1,5 @@
+//! `change_column_type` needs `allow(blocking)`: the table is rewritten under lock.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `drop_check` needs `allow(incompatible)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

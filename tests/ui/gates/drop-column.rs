@@ -1,3 +1,5 @@
+//! `drop_column` needs `allow(destructive)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

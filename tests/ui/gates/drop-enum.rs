@@ -1,3 +1,5 @@
+//! `drop_enum` needs `allow(destructive)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `drop_foreign_key` needs `allow(incompatible)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `drop_not_null` needs `allow(incompatible)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

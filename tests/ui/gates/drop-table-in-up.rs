@@ -1,3 +1,5 @@
+//! Gates apply to `Up` plans too: `drop_table` needs `allow(destructive)` there.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

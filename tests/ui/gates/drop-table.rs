@@ -1,3 +1,5 @@
+//! `drop_table` needs `allow(destructive)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

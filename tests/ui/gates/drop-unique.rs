@@ -1,3 +1,5 @@
+//! `drop_unique` needs `allow(incompatible)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `drop_view` needs `allow(incompatible)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `rename_column` needs `allow(incompatible)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

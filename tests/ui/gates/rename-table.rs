@@ -1,3 +1,5 @@
+//! `rename_table` needs `allow(incompatible)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `replace_view` needs `allow(incompatible)`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

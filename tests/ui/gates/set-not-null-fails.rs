@@ -1,3 +1,5 @@
+//! `set_not_null` needs `allow(data_dependent)`: existing NULLs make it fail.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `set_not_null` needs `allow(blocking)`: the table is scanned under lock.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! Raw SQL without its reverse has no inverse, so a `Change` plan cannot hold it.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `migrations![]` refuses versions out of order, naming both types.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `migrations![]` refuses two migrations with one version, naming both types.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `migrations![]` only takes `#[derive(Migration)]` types.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `Change` and `Up` on one migration are two plans.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

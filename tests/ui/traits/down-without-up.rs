@@ -1,3 +1,5 @@
+//! `Down` alone has no way up.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! `irreversible` with `Change` is refused: `Change` derives a way down.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

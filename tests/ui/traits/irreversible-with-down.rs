@@ -1,3 +1,5 @@
+//! `irreversible` with a `Down` impl is refused.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

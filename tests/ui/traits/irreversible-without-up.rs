@@ -1,3 +1,5 @@
+//! An irreversible migration must implement `Up`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

@@ -1,3 +1,5 @@
+//! A migration must implement `Change`, `Up` + `Down`, or `Up` with `irreversible`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]

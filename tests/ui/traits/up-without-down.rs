@@ -1,3 +1,5 @@
+//! `Up` alone needs `Down`, or `irreversible`.
+
 use lockgate::prelude::*;
 
 #[derive(Migration)]
