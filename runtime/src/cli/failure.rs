@@ -77,11 +77,8 @@ impl Failure {
             }
         }
         if verbose {
-            let headline = self.headline();
             for cause in self.causes() {
-                if !headline.contains(&cause) {
-                    out.push_str(&format!("\n  caused by: {cause}"));
-                }
+                out.push_str(&format!("\n  caused by: {cause}"));
             }
         }
         if let Some(hint) = self.hint(verbose) {
@@ -96,6 +93,7 @@ impl Failure {
             Failure::Migrate { command, source, .. } => {
                 (Some(*command), source.version(), source.statement().map(str::to_owned))
             }
+            Failure::Migrations(source) => (None, source.version(), None),
             _ => (None, None, None),
         };
         FailureJson {
@@ -118,15 +116,20 @@ impl Failure {
         message.lines().next().unwrap_or_default().to_owned()
     }
 
-    /// The sources below the top-level error, outermost first, one line each.
+    /// The sources below the top-level error, outermost first, one line each; those the headline
+    /// already quotes are left out.
     fn causes(&self) -> Vec<String> {
+        let headline = self.headline();
         let mut causes = Vec::new();
         let mut next = match self {
             Failure::Migrate { source, .. } => source.source(),
             other => other.source(),
         };
         while let Some(cause) = next {
-            causes.push(cause.to_string().lines().next().unwrap_or_default().to_owned());
+            let line = cause.to_string().lines().next().unwrap_or_default().to_owned();
+            if !headline.contains(&line) {
+                causes.push(line);
+            }
             next = cause.source();
         }
         causes
@@ -156,7 +159,7 @@ impl Failure {
                                                  mysql:// or sqlite: URL"
                     .to_owned(),
                 Error::StatementFailed { .. } | Error::Compensated { .. } => {
-                    format!("fix the statement or the data it trips over, then run the command again{more}")
+                    format!("fix the statement, or the schema or data it trips over, then run the command again{more}")
                 }
                 Error::AssertionFailed { .. } => {
                     "nothing after this migration ran; fix the data the check is about, then run `up` again".to_owned()

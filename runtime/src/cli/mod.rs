@@ -168,3 +168,94 @@ fn report(failure: &Failure, format: OutputFormat, verbose: bool) -> ExitCode {
     let _ = writeln!(err, "{}", failure.paragraph(verbose));
     exit.into()
 }
+
+#[cfg(test)]
+mod tests {
+    use lockgate_dsl::plan::{Plan, PlannedOp};
+    use lockgate_dsl::risk::Allowances;
+    use lockgate_dsl::{DownError, Migration, MigrationMeta, TransactionMode};
+
+    use super::*;
+
+    /// A one-table migration with a chosen version.
+    struct CreateTable(&'static MigrationMeta);
+
+    impl Migration for CreateTable {
+        fn meta(&self) -> &'static MigrationMeta {
+            self.0
+        }
+        fn up(&self) -> Vec<PlannedOp> {
+            let mut m = Plan::<()>::new();
+            m.create_table(format!("t{}", self.0.version), |t| {
+                t.column::<i64>("id").primary_key();
+            });
+            m.into_operations()
+        }
+        fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
+            Ok(lockgate_dsl::plan::inverse_of(&self.up())?)
+        }
+    }
+
+    const ONE: MigrationMeta = MigrationMeta {
+        version: 1,
+        name: "create t1",
+        type_name: "CreateTable",
+        allow: Allowances::NONE,
+        irreversible: None,
+        transaction: TransactionMode::PerMigration,
+    };
+
+    fn migrator(metas: &[&'static MigrationMeta]) -> Result<Migrator, Error> {
+        Migrator::new(
+            metas
+                .iter()
+                .map(|m| Box::new(CreateTable(m)) as Box<dyn Migration>)
+                .collect(),
+        )
+    }
+
+    fn args<'a>(rest: &[&'a str]) -> Vec<&'a str> {
+        let mut all = vec!["app", "--format", "json", "--database-url", "sqlite::memory:"];
+        all.extend_from_slice(rest);
+        all
+    }
+
+    #[tokio::test]
+    async fn status_check_exits_with_3_while_migrations_are_pending() {
+        let code = run_async(migrator(&[&ONE]), args(&["status", "--check"])).await;
+        assert_eq!(code, ExitCode::from(3));
+        let code = run_async(migrator(&[]), args(&["status", "--check"])).await;
+        assert_eq!(code, ExitCode::SUCCESS);
+    }
+
+    #[tokio::test]
+    async fn usage_errors_exit_with_2_and_help_with_0() {
+        assert_eq!(run_async(migrator(&[]), args(&["verify"])).await, ExitCode::from(2));
+        assert_eq!(
+            run_async(migrator(&[]), args(&["down", "--steps", "0"])).await,
+            ExitCode::from(2)
+        );
+        assert_eq!(run_async(migrator(&[]), ["app", "--help"]).await, ExitCode::SUCCESS);
+    }
+
+    #[tokio::test]
+    async fn a_broken_migration_list_exits_with_1() {
+        static ALSO_ONE: MigrationMeta = MigrationMeta {
+            name: "create t1 again",
+            ..ONE
+        };
+        let broken = migrator(&[&ONE, &ALSO_ONE]);
+        assert!(broken.is_err());
+        assert_eq!(run_async(broken, args(&["status"])).await, ExitCode::FAILURE);
+    }
+
+    #[test]
+    fn the_default_database_is_named_after_the_binary() {
+        assert_eq!(
+            program_name(Some(&OsString::from("target/debug/examples/contracts"))),
+            "contracts"
+        );
+        assert_eq!(program_name(Some(&OsString::from("migrate.exe"))), "migrate");
+        assert_eq!(program_name(None), "lockgate");
+    }
+}
