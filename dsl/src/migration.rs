@@ -168,16 +168,16 @@ pub trait Down {
     fn down(&self, m: &mut Plan<Self, Backward>);
 }
 
-/// Support for the code `#[derive(Migration)]` and `migrations![]` generate. Not a public API.
-///
-/// The derive cannot see which of [`Change`], [`Up`] and [`Down`] a type implements, so the
-/// generated code asks the compiler: each `Probe*` pair of traits resolves a method on
-/// `&&Probe<M>` to a [`Yes`] when the trait is implemented and to a [`No`] otherwise (autoref
-/// specialization). [`plans`] then requires a [`Shape`] for the combination, and every invalid
-/// combination is bounded by a never-implemented trait whose `on_unimplemented` message says which
-/// trait to implement.
 #[doc(hidden)]
 pub mod __private {
+    //! Support for the code `#[derive(Migration)]` and `migrations![]` generate. Not a public API.
+    //!
+    //! The derive cannot see which of [`Change`], [`Up`] and [`Down`] a type implements, so the
+    //! generated code asks the compiler: each `Probe*` pair of traits resolves a method on
+    //! `&&Probe<M>` to a [`Yes`] when the trait is implemented and to a [`No`] otherwise (autoref
+    //! specialization). [`plans`] maps the combination to a verdict through [`Shape`] and requires
+    //! the verdict to implement [`Verdict`] for the type; the verdict of every invalid combination
+    //! needs a never-implemented trait whose `on_unimplemented` message says which trait to implement.
     use std::marker::PhantomData;
 
     use super::{Change, Down, DownError, Migration, Up};

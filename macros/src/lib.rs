@@ -1,8 +1,8 @@
 //! Derive macros for lockgate: `#[derive(Migration)]` and the `migrations![]` list. Use them through the `lockgate` crate.
 //!
-//! The pipeline follows serde_derive: parse the input into a typed model ([`internals::ast`]),
-//! collecting every attribute mistake at once ([`internals::ctxt`]), check what spans several
-//! attributes ([`internals::check`]), then expand from the model alone ([`expand`]).
+//! The pipeline follows serde_derive: parse the input into a typed model (`internals::ast`),
+//! collecting every attribute mistake at once (`internals::ctxt`), check what spans several
+//! attributes (`internals::check`), then expand from the model alone (`expand`).
 
 mod expand;
 mod internals;

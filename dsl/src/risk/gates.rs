@@ -3,7 +3,7 @@
 //! `#[derive(Migration)]` implements every gate of each category the migration allows, through
 //! [`allow_category!`](crate::allow_category). A plan method whose gate is not implemented fails to
 //! compile with the gate's `on_unimplemented` message, which names the operation, the risk and the fix.
-//! Hand-written `Down` plans ([`Backward`](crate::plan::Backward)) pass every gate: they undo what `Up` did.
+//! Hand-written `Down` plans ([`Backward`]) pass every gate: they undo what `Up` did.
 
 use crate::plan::{Backward, OneWay, Reversible};
 
