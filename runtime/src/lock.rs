@@ -41,12 +41,12 @@ pub(crate) async fn acquire(
     conn: &mut Conn,
     tracking: &Tracking,
     deadline: Duration,
-    emit: &dyn Fn(Event),
+    emit: &(dyn Fn(Event) + Sync),
 ) -> Result<(), Error> {
     let started = Instant::now();
     let mut delay = Duration::from_millis(20);
     let mut last_report = Duration::ZERO;
-    loop {
+    for attempt in 0u64.. {
         let got = match conn.backend() {
             Backend::Postgres => {
                 let key = fnv1a(&lock_name(tracking));
@@ -56,13 +56,28 @@ pub(crate) async fn acquire(
                 answer == Some(1)
             }
             Backend::MySql => {
-                // A positive timeout: `GET_LOCK(name, -1)` would wait forever, past our deadline.
+                // A bounded timeout, never past our deadline (`GET_LOCK(name, -1)` would wait forever): the first
+                // try does not wait, so a busy lock is reported at once; later tries wait up to a second.
+                let timeout = if attempt == 0 {
+                    0.0
+                } else {
+                    deadline
+                        .saturating_sub(started.elapsed())
+                        .min(Duration::from_secs(1))
+                        .as_secs_f64()
+                };
+                let asked = Instant::now();
                 let answer = conn
                     .fetch_i64(bound(
-                        "SELECT GET_LOCK(LEFT(CONCAT('lockgate:', COALESCE(DATABASE(), ''), ':', ?), 64), 1)",
-                        vec![tracking.qualified_table().into()],
+                        "SELECT GET_LOCK(LEFT(CONCAT('lockgate:', COALESCE(DATABASE(), ''), ':', ?), 64), ?)",
+                        vec![tracking.qualified_table().into(), timeout.into()],
                     ))
                     .await?;
+                if attempt > 0 && answer == Some(0) && asked.elapsed() < Duration::from_millis(20) {
+                    // A server that rounds fractional timeouts down answers at once: do not spin.
+                    tokio::time::sleep(Duration::from_millis(100).min(deadline.saturating_sub(started.elapsed())))
+                        .await;
+                }
                 match answer {
                     Some(1) => true,
                     Some(_) => false,
@@ -94,6 +109,9 @@ pub(crate) async fn acquire(
             delay = (delay * 2).min(Duration::from_millis(250));
         }
     }
+    Err(Error::LockTimeout {
+        waited: started.elapsed(),
+    })
 }
 
 /// Releases the lock.

@@ -484,6 +484,69 @@ async fn lock_timeout_is_retried(backend: Backend) {
     test.drop_db().await;
 }
 
+/// A second migrator waits for the first one's lock up to its deadline, reporting that it waits, then gives up
+/// with a clear error; once the first is done, it has nothing left to do.
+async fn second_migrator_waits_for_the_lock(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "wait").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let slow = || {
+        let sql = match backend {
+            Backend::Postgres => "SELECT pg_sleep(2)",
+            Backend::MySql => "SELECT SLEEP(2)",
+            Backend::Sqlite => {
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000) SELECT count(*) FROM c"
+            }
+        };
+        vec![
+            create_accounts(),
+            Fixture::boxed(2, "slow", move |m| m.sql(sql, "SELECT 1")),
+        ]
+    };
+    Migrator::new(vec![create_accounts()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
+    let first = {
+        let db = db.clone();
+        let migrator = Migrator::new(slow()).unwrap();
+        tokio::spawn(async move { migrator.up(&db, None).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&events);
+    let second = Migrator::new(slow())
+        .unwrap()
+        .with_wait_deadline(Duration::from_millis(600))
+        .with_lock_retries(0)
+        .with_observer(move |e| seen.lock().unwrap().push(e.clone()));
+    let error = second.up(&db, None).await.unwrap_err();
+    match &error {
+        Error::LockTimeout { waited } => assert!(*waited >= Duration::from_millis(500), "{waited:?}"),
+        other => panic!("expected a lock timeout, got {other}"),
+    }
+    assert!(
+        error.to_string().contains("another migrator held the migration lock"),
+        "{error}"
+    );
+    if backend != Backend::Sqlite {
+        // SQLite waits inside `BEGIN IMMEDIATE` (its busy timeout); the others poll and say so.
+        assert!(
+            events
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|e| matches!(e, Event::Waiting { .. }))
+        );
+    }
+    assert_eq!(first.await.unwrap().unwrap().applied.len(), 1);
+    assert!(second.up(&db, None).await.unwrap().applied.is_empty());
+    db.close().await;
+    test.drop_db().await;
+}
+
 /// The tracking tables can live under another name and (PostgreSQL, MySQL) in another schema.
 async fn custom_tracking_table(backend: Backend) {
     let Some(test) = TestDb::create(backend, "table").await else {
@@ -702,6 +765,21 @@ async fn sqlite_in_memory() {
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM accounts").await, 1);
 }
 
+/// The futures can be spawned on a multi-threaded runtime.
+#[tokio::test]
+async fn futures_are_send() {
+    fn send<T: Send>(_: T) {}
+    let migrator = Migrator::new(all()).unwrap();
+    let db = lockgate_runtime::Database::Sqlite(sqlx::SqlitePool::connect_lazy("sqlite::memory:").unwrap());
+    send(migrator.up(&db, None));
+    send(migrator.down(&db, DownTarget::Steps(1)));
+    send(migrator.redo(&db));
+    send(migrator.status(&db));
+    send(migrator.plan(&db, Direction::Up, None));
+    send(migrator.baseline(&db, 1));
+    send(migrator.adopt_sqlx_history(&db));
+}
+
 #[test]
 fn versions_must_be_unique_and_ascending() {
     let twice = Migrator::new(vec![create_accounts(), create_accounts()]).unwrap_err();
@@ -738,6 +816,8 @@ macro_rules! suite {
             async fn lock_timeout_is_retried() { super::lock_timeout_is_retried($backend).await }
             #[tokio::test]
             async fn irreversible_is_refused() { super::irreversible_is_refused($backend).await }
+            #[tokio::test]
+            async fn second_migrator_waits_for_the_lock() { super::second_migrator_waits_for_the_lock($backend).await }
             #[tokio::test]
             async fn custom_tracking_table() { super::custom_tracking_table($backend).await }
         }
