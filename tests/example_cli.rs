@@ -233,7 +233,7 @@ async fn scenario(backend: &str, url: &str, direct: &Direct) {
     // (a second copy would break the primary keys, or the parity check below).
     let backfill = plan_json["migrations"]
         .as_array()
-        .and_then(|all| all.iter().find(|m| m["version"].to_string() == BACKFILL))
+        .and_then(|all| all.iter().find(|m| m["version"].as_i64() == BACKFILL.parse().ok()))
         .expect("the fresh plan has the backfill");
     for statement in backfill["statements"].as_array().expect("statements") {
         direct.execute(statement.as_str().expect("a statement")).await;
