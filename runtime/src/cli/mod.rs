@@ -16,6 +16,18 @@
 //! tables, coloured on a terminal unless `NO_COLOR` is set; `--format json` prints one JSON document
 //! per command. Exit codes: 0 success, 1 failure, 2 usage error, 3 pending migrations
 //! (`status --check`).
+//!
+//! The JSON documents, one line each on stdout (field names are stable):
+//!
+//! | command | fields |
+//! | --- | --- |
+//! | `status` | `backend`, `pending`, `migrations[]`: `version`, `name`, `state`, `applied_at`, `duration_ms`, `applied_by` |
+//! | `up`, `down`, `redo`, `baseline` | `command`, `backend`, `applied[]`: `version`, `name`, `direction`, `duration_ms`; `migrations[]` as in `status`, afterwards |
+//! | `plan` | `backend`, `direction`, `migrations[]`: `version`, `name`, `direction`, `statements[]` |
+//! | any failure | `error`: `command`, `message`, `version`, `statement`, `hint`, `causes[]`, `exit_code` |
+//!
+//! A failure also prints one paragraph on stderr: what failed (command, migration), the statement,
+//! and a hint; `-v` adds the whole statement and the error's cause chain.
 
 mod args;
 mod commands;
