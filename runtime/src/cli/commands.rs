@@ -102,11 +102,11 @@ async fn run(
     let fail = cx.fail(name);
     let human = cx.format == OutputFormat::Human;
     let progress = Progress::new(&migrator, db.backend(), cx.palette, cx.verbose);
+    let observer = progress.clone();
     let migrator = if human {
-        let observer = progress.clone();
         migrator.with_observer(move |event| observer.on_event(event))
     } else {
-        migrator
+        migrator.with_observer(move |event| observer.on_event_quiet(event))
     };
     let report = match action(&migrator).await {
         Ok(report) => report,

@@ -102,39 +102,26 @@ impl Progress {
                     writeln!(out, "{verb} {version} {name} … {note}")
                 }
             }
-            Event::Waiting { waited, deadline } => {
+            Event::Waiting { .. } | Event::Retrying { .. } => {
                 self.close_line(&mut out);
-                writeln!(
-                    out,
-                    "{}",
-                    p.warn(&format!(
-                        "waiting for the migration lock held by another migrator ({} of at most {})",
-                        duration(*waited),
-                        duration(*deadline)
-                    ))
-                )
-            }
-            Event::Retrying {
-                version,
-                attempt,
-                delay,
-                ..
-            } => {
-                self.close_line(&mut out);
-                writeln!(
-                    out,
-                    "{}",
-                    p.warn(&format!(
-                        "migration {version} hit a lock timeout; retry {attempt} in {}",
-                        duration(*delay)
-                    ))
-                )
+                match notice(event) {
+                    Some(text) => writeln!(out, "{}", p.warn(&text)),
+                    None => Ok(()),
+                }
             }
             // NOTE: events added to the runtime later print nothing until the CLI learns them; the
             // runtime's own build must never break on a new variant.
             #[allow(unreachable_patterns)]
             _ => Ok(()),
         };
+    }
+
+    /// Handles one event for `--format json`, whose stdout holds only the final document: lock waits and
+    /// retries go to stderr, so a script that seems stuck says why.
+    pub(crate) fn on_event_quiet(&self, event: &Event) {
+        if let Some(text) = notice(event) {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        }
     }
 
     /// Ends a progress line left open by a migration that failed.
@@ -149,5 +136,26 @@ impl Progress {
         if self.open.swap(false, Ordering::SeqCst) {
             let _ = writeln!(out);
         }
+    }
+}
+
+/// The text of a lock wait or a retry; `None` for other events.
+fn notice(event: &Event) -> Option<String> {
+    match event {
+        Event::Waiting { waited, deadline } => Some(format!(
+            "waiting for the migration lock held by another migrator ({} of at most {})",
+            duration(*waited),
+            duration(*deadline)
+        )),
+        Event::Retrying {
+            version,
+            attempt,
+            delay,
+            ..
+        } => Some(format!(
+            "migration {version} hit a lock timeout; retry {attempt} in {}",
+            duration(*delay)
+        )),
+        _ => None,
     }
 }
