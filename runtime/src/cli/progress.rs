@@ -142,8 +142,12 @@ impl Progress {
 /// The text of a lock wait or a retry; `None` for other events.
 fn notice(event: &Event) -> Option<String> {
     match event {
+        Event::Waiting { waited, deadline } if waited.as_secs() == 0 => Some(format!(
+            "waiting for the migration lock, held by another migrator (giving up after {})",
+            duration(*deadline)
+        )),
         Event::Waiting { waited, deadline } => Some(format!(
-            "waiting for the migration lock held by another migrator ({} of at most {})",
+            "still waiting for the migration lock ({} of at most {})",
             duration(*waited),
             duration(*deadline)
         )),
