@@ -5,36 +5,16 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use lockgate_dsl::Backend;
-use lockgate_dsl::plan::PlannedOp;
 use sea_query::Values;
 use sea_query_sqlx::SqlxValues;
 
 use crate::conn::{Conn, TrackedRow};
 use crate::database::Database;
 use crate::error::Error;
-use crate::migrator::Migrator;
+use crate::migrator::{Migrator, Work};
 use crate::report::{Direction, Event};
 use crate::steps::ExecStep;
 use crate::tracking::{self, HistoryRow, NewRow, Tracking};
-
-/// What to run for one migration in one direction.
-#[derive(Debug, Clone)]
-pub(crate) struct Work {
-    pub(crate) version: i64,
-    pub(crate) name: String,
-    pub(crate) direction: Direction,
-    /// Up: the checksum to record. Down: the stored one.
-    pub(crate) checksum: String,
-    pub(crate) steps: Vec<ExecStep>,
-    /// The operations the steps render, for compensation on MySQL; empty for steps read from storage.
-    pub(crate) ops: Vec<PlannedOp>,
-    /// Up: the down steps to store, encoded.
-    pub(crate) down_sql: Option<String>,
-    /// Whether the migration runs in one transaction (where DDL is transactional).
-    pub(crate) transactional: bool,
-    /// Up, without a transaction: the steps already done by an earlier, interrupted attempt.
-    pub(crate) resume_from: usize,
-}
 
 /// The connection and tracking tables of one migrator operation.
 pub(crate) struct Session<'a> {

@@ -7,8 +7,9 @@ use lockgate_dsl::operation::Inverse;
 use lockgate_dsl::render::{self, Step};
 
 use crate::error::{Error, FailedUndo};
+use crate::migrator::Work;
 use crate::report::Direction;
-use crate::session::{Session, Work};
+use crate::session::Session;
 use crate::steps::ExecStep;
 
 /// Undoes, newest first, the operations whose steps all ran before step `failed`, by running their inverses.

@@ -11,8 +11,9 @@ use std::time::Duration;
 use lockgate_dsl::Backend;
 
 use crate::error::Error;
+use crate::migrator::Work;
 use crate::report::Event;
-use crate::session::{Session, Work};
+use crate::session::Session;
 
 pub(crate) use step::{describe_live, exec_step};
 pub(crate) use transaction::run_transactional;

@@ -5,7 +5,8 @@ use sea_query::{Value, Values};
 use sea_query_sqlx::SqlxValues;
 
 use crate::error::Error;
-use crate::session::{Session, Work};
+use crate::migrator::Work;
+use crate::session::Session;
 use crate::steps::ExecStep;
 
 /// Runs one step of a migration.

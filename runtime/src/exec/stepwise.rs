@@ -10,8 +10,9 @@ use super::Outcome;
 use super::compensate::compensate;
 use super::transaction::finish;
 use crate::error::Error;
+use crate::migrator::Work;
 use crate::report::Direction;
-use crate::session::{Session, Work};
+use crate::session::Session;
 use crate::steps;
 use crate::tracking;
 

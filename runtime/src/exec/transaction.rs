@@ -7,8 +7,9 @@ use lockgate_dsl::Backend;
 use super::Outcome;
 use super::step::has_rebuild;
 use crate::error::Error;
+use crate::migrator::Work;
 use crate::report::Direction;
-use crate::session::{Session, Work};
+use crate::session::Session;
 use crate::tracking;
 
 /// Runs migrations in one transaction together with their tracking rows (one migration, or all of them in

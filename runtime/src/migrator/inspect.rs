@@ -9,8 +9,9 @@ use super::Migrator;
 use crate::conn::TrackedRow;
 use crate::database::Database;
 use crate::error::Error;
+use crate::migrator::Work;
 use crate::report::{Direction, DownTarget, MigrationStatus, PlannedMigration, State};
-use crate::session::{Session, Work};
+use crate::session::Session;
 use crate::tracking;
 
 impl Migrator {

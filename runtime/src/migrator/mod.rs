@@ -5,6 +5,8 @@ mod inspect;
 mod run;
 mod work;
 
+pub(crate) use work::Work;
+
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -9,8 +9,9 @@ use crate::conn::TrackedRow;
 use crate::database::Database;
 use crate::error::Error;
 use crate::exec::{self, Outcome};
+use crate::migrator::Work;
 use crate::report::{AppliedMigration, DownTarget, Event, Report};
-use crate::session::{Session, Work};
+use crate::session::Session;
 
 impl Migrator {
     pub(crate) async fn run_up(&self, db: &Database, to: Option<i64>) -> Result<Report, Error> {

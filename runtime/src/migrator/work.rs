@@ -1,17 +1,36 @@
-//! From migrations and tracking rows to the work to run: what is pending, what to revert, checksum checks.
+//! The work to run, from migrations and tracking rows: what is pending, what to revert, checksum checks.
 
 use std::collections::BTreeMap;
 
 use lockgate_dsl::checksum::checksum;
+use lockgate_dsl::plan::PlannedOp;
 use lockgate_dsl::{Backend, Migration, TransactionMode};
 
 use super::Migrator;
 use crate::conn::TrackedRow;
 use crate::error::Error;
 use crate::report::{Direction, DownTarget};
-use crate::session::Work;
 use crate::steps::{self, ExecStep};
 use crate::tracking;
+
+/// What to run for one migration in one direction.
+#[derive(Debug, Clone)]
+pub(crate) struct Work {
+    pub(crate) version: i64,
+    pub(crate) name: String,
+    pub(crate) direction: Direction,
+    /// Up: the checksum to record. Down: the stored one.
+    pub(crate) checksum: String,
+    pub(crate) steps: Vec<ExecStep>,
+    /// The operations the steps render, for compensation on MySQL; empty for steps read from storage.
+    pub(crate) ops: Vec<PlannedOp>,
+    /// Up: the down steps to store, encoded.
+    pub(crate) down_sql: Option<String>,
+    /// Whether the migration runs in one transaction (where DDL is transactional).
+    pub(crate) transactional: bool,
+    /// Up, without a transaction: the steps already done by an earlier, interrupted attempt.
+    pub(crate) resume_from: usize,
+}
 
 impl Migrator {
     /// Refuses when an applied (or partly applied) migration was edited since.
