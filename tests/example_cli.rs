@@ -470,6 +470,7 @@ fn a_bad_url_is_one_paragraph_and_exit_code_1() {
 fn help_documents_commands_and_exit_codes() {
     let help = contracts(&std::env::temp_dir(), &["--help"]);
     assert_eq!(help.code, 0, "{help:?}");
+    insta::assert_snapshot!("help", help.stdout);
     for word in [
         "status",
         "up",
