@@ -29,7 +29,8 @@
 //! # How it runs migrations
 //!
 //! - PostgreSQL and SQLite: each migration and its tracking row in one transaction (or all pending ones, with
-//!   [`Migrator::grouped`]). Migrations declared `transaction = none` (`CONCURRENTLY`) run step by step on
+//!   [`Migrator::grouped`]). A `running` row committed just before shows a crashed run in `status`; the
+//!   transaction itself leaves nothing half-applied. Migrations declared `transaction = none` (`CONCURRENTLY`) run step by step on
 //!   PostgreSQL, recording progress; an INVALID index left by a failed build is dropped and built again.
 //! - MySQL/MariaDB: DDL commits implicitly, so progress is recorded after every step; when a step fails, the
 //!   inverses of the operations already run are executed and the error says what was undone.

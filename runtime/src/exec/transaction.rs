@@ -17,10 +17,16 @@ use crate::tracking;
 pub(crate) async fn run_transactional(session: &mut Session<'_>, works: &[Work]) -> Result<Outcome, Error> {
     let started = Instant::now();
     let sqlite = session.backend() == Backend::Sqlite;
-    // On PostgreSQL a `running` row committed beforehand shows a crashed run in `status`; the advisory lock tells
-    // the next run it is stale. SQLite has no such lock, and its journal rolls a crashed run back anyway.
-    if !sqlite && works.len() == 1 {
-        for work in works.iter().filter(|w| w.direction == Direction::Up) {
+    // A `running` row committed beforehand shows a crashed run in `status` (the transaction itself leaves no
+    // trace). It is only informative: the run itself re-checks the row inside its transaction, so a row left by
+    // a dead process, or by a live one about to start, never makes a migration run twice.
+    if works.len() == 1 && works[0].direction == Direction::Up {
+        let work = &works[0];
+        if sqlite {
+            if !mark_running_sqlite(session, work).await? {
+                return Ok(Outcome::AlreadyDone);
+            }
+        } else {
             session.write_row(work, tracking::RUNNING, 0, Duration::ZERO).await?;
         }
     }
@@ -90,27 +96,61 @@ async fn transaction_body(
     Ok(Outcome::Ran(started.elapsed()))
 }
 
+/// SQLite: writes the `running` row under the write lock, unless another process applied the migration
+/// meanwhile (then `false`).
+async fn mark_running_sqlite(session: &mut Session<'_>, work: &Work) -> Result<bool, Error> {
+    session.begin().await?;
+    let result = async {
+        if applied_already(session, work).await? {
+            return Ok(false);
+        }
+        session.write_row(work, tracking::RUNNING, 0, Duration::ZERO).await?;
+        Ok(true)
+    }
+    .await;
+    match result {
+        Ok(true) => {
+            session.commit().await.map_err(Error::Database)?;
+            Ok(true)
+        }
+        other => {
+            session.rollback().await;
+            other
+        }
+    }
+}
+
+/// Re-reads the tracking row under the write lock: whether the migration is applied already, refusing when it
+/// was applied with another checksum.
+async fn applied_already(session: &mut Session<'_>, work: &Work) -> Result<bool, Error> {
+    let row = session.read_row(work.version).await?;
+    let Some(row) = row.filter(|r| r.status == tracking::APPLIED) else {
+        return Ok(false);
+    };
+    if row.checksum != work.checksum {
+        return Err(Error::ChecksumMismatch {
+            version: work.version,
+            name: work.name.clone(),
+            stored: row.checksum,
+            current: work.checksum.clone(),
+        });
+    }
+    Ok(true)
+}
+
 /// The body of one migration inside the transaction; `false` when there was nothing to do.
 async fn run_in_transaction(session: &mut Session<'_>, work: &Work, sqlite: bool) -> Result<bool, Error> {
     if sqlite {
         // The write lock is held now: re-read, another process may have run this migration meanwhile.
-        let row = session.read_row(work.version).await?;
-        let applied = row.as_ref().is_some_and(|r| r.status == tracking::APPLIED);
-        match work.direction {
-            Direction::Up if applied => {
-                let row = row.as_ref().map(|r| r.checksum.as_str()).unwrap_or_default();
-                if row != work.checksum {
-                    return Err(Error::ChecksumMismatch {
-                        version: work.version,
-                        name: work.name.clone(),
-                        stored: row.to_owned(),
-                        current: work.checksum.clone(),
-                    });
-                }
-                return Ok(false);
+        let applied = match work.direction {
+            Direction::Up => applied_already(session, work).await?,
+            Direction::Down => {
+                let row = session.read_row(work.version).await?;
+                row.is_some_and(|r| r.status == tracking::APPLIED)
             }
-            Direction::Down if !applied => return Ok(false),
-            _ => {}
+        };
+        if applied == (work.direction == Direction::Up) {
+            return Ok(false);
         }
     }
     super::started(session, work);
