@@ -43,6 +43,8 @@ pub(crate) struct FailureBody {
     pub(crate) command: Option<&'static str>,
     /// The headline message.
     pub(crate) message: String,
+    /// Further lines of the message (what was undone, what is still applied).
+    pub(crate) details: Vec<String>,
     /// The migration the failure is about.
     pub(crate) version: Option<i64>,
     /// The failing SQL statement.
@@ -60,6 +62,9 @@ impl Failure {
     /// statement and the cause chain.
     pub(crate) fn paragraph(&self, verbose: bool) -> String {
         let mut out = format!("error: {}", self.headline());
+        for detail in self.details() {
+            out.push_str(&format!("\n  {detail}"));
+        }
         if let Failure::Migrate { url, source, .. } = self {
             if let Some(statement) = source.statement() {
                 if verbose {
@@ -100,6 +105,7 @@ impl Failure {
             error: FailureBody {
                 command,
                 message: self.headline(),
+                details: self.details(),
                 version,
                 statement,
                 hint: self.hint(true),
@@ -109,11 +115,22 @@ impl Failure {
         }
     }
 
-    /// The first line of the message: the runtime puts the statement on later lines, which the paragraph
-    /// shows on its own terms.
+    /// The first line of the message.
     fn headline(&self) -> String {
         let message = self.to_string();
         message.lines().next().unwrap_or_default().to_owned()
+    }
+
+    /// The message's further lines (`undo failed at: …`, `still applied: …`), trimmed; the statement or
+    /// check lines are left out, since the paragraph shows the statement on its own terms.
+    fn details(&self) -> Vec<String> {
+        self.to_string()
+            .lines()
+            .skip(1)
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with("statement:") && !line.starts_with("check:"))
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The sources below the top-level error, outermost first, one line each; those the headline
@@ -211,6 +228,24 @@ pub(crate) fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn further_lines_of_a_message_are_kept() {
+        let failure = Failure::Migrate {
+            command: "up",
+            url: "mysql://root@db/app".into(),
+            source: Box::new(Error::Plan {
+                version: 3,
+                reason: "first line\n  undo failed at: DROP TABLE t: gone\n  statement: CREATE TABLE t".into(),
+            }),
+        };
+        assert_eq!(failure.details(), ["undo failed at: DROP TABLE t: gone"]);
+        assert!(
+            failure
+                .paragraph(false)
+                .contains("\n  undo failed at: DROP TABLE t: gone")
+        );
+    }
 
     #[test]
     fn passwords_are_hidden() {
