@@ -24,7 +24,7 @@
 //! | `status` | `backend`, `pending`, `migrations[]`: `version`, `name`, `state`, `applied_at`, `duration_ms`, `applied_by` |
 //! | `up`, `down`, `redo`, `baseline` | `command`, `backend`, `applied[]`: `version`, `name`, `direction`, `duration_ms`; `migrations[]` as in `status`, afterwards |
 //! | `plan` | `backend`, `direction`, `migrations[]`: `version`, `name`, `direction`, `statements[]` |
-//! | any failure | `error`: `command`, `message`, `version`, `statement`, `hint`, `causes[]`, `exit_code` |
+//! | any failure | `error`: `command`, `message`, `details[]`, `version`, `statement`, `hint`, `causes[]`, `exit_code` |
 //!
 //! A failure also prints one paragraph on stderr: what failed (command, migration), the statement,
 //! and a hint; `-v` adds the whole statement and the error's cause chain.
