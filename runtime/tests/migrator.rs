@@ -738,6 +738,78 @@ async fn mysql_compensation_failure_is_reported() {
     test.drop_db().await;
 }
 
+/// A process that died right after a step took effect (DDL commits on its own) but before recording its progress:
+/// the next run sees the step's effect and continues after it, on MySQL and for PostgreSQL `CONCURRENTLY` steps.
+async fn interrupted_step_that_took_effect(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "resume").await else {
+        return;
+    };
+    let db = test.connect().await;
+    Migrator::new(vec![create_accounts()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
+    let (migration, effect) = match backend {
+        Backend::MySql => (
+            Fixture::boxed(2, "two steps", |m| {
+                m.create_table("invoices", |t| {
+                    t.column::<i64>("id").primary_key();
+                });
+                m.sql(
+                    "INSERT INTO invoices (id) VALUES (1)",
+                    "DELETE FROM invoices WHERE id = 1",
+                );
+            }),
+            "CREATE TABLE invoices (id BIGINT PRIMARY KEY)",
+        ),
+        _ => (
+            Fixture::with_mode(2, "two steps", TransactionMode::None, |m| {
+                m.create_index(IndexDef::new("accounts", ["email"]).concurrently());
+                m.sql(
+                    "INSERT INTO accounts (id, email) VALUES (1, 'x')",
+                    "DELETE FROM accounts WHERE id = 1",
+                );
+            }),
+            "CREATE INDEX accounts_email_idx ON accounts (email)",
+        ),
+    };
+    let checksum = lockgate_dsl::checksum::checksum(&*migration);
+    // What the dead process left: the first step's effect, and a running row without progress.
+    exec(&db, effect).await;
+    let now = if backend == Backend::MySql { "NOW(6)" } else { "now()" };
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO lockgate_migrations (version, name, checksum, status, progress, applied_at, execution_ms) \
+             VALUES (2, 'two steps', '{checksum}', 'running', 0, {now}, 0)"
+        ),
+    )
+    .await;
+    let migrator = Migrator::new(vec![create_accounts(), migration]).unwrap();
+    assert_eq!(states(&migrator.status(&db).await.unwrap())[1], (2, State::Running));
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 1);
+    assert_eq!(states(&migrator.status(&db).await.unwrap())[1], (2, State::Applied));
+    let table = if backend == Backend::MySql {
+        "invoices"
+    } else {
+        "accounts"
+    };
+    assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM {table}")).await, 1);
+    db.close().await;
+    test.drop_db().await;
+}
+
+#[tokio::test]
+async fn mysql_interrupted_step_that_took_effect() {
+    interrupted_step_that_took_effect(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn postgres_interrupted_step_that_took_effect() {
+    interrupted_step_that_took_effect(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn unsupported_urls_are_refused() {
     let error = lockgate_runtime::Database::connect("oracle://scott@db/orcl")

@@ -50,17 +50,27 @@ async fn stepwise_body(
             .await?;
     }
     for (i, step) in work.steps.iter().enumerate().skip(start) {
+        // The step an interrupted attempt was running may have taken effect before it died.
+        let interrupted = work.resuming && i == start;
         if session.backend() == Backend::Postgres
             && let Some(index) = steps::concurrent_index(step, &work.ops)
             && recover_index(session, index).await?
-            && i == start
-            && start > 0
+            && interrupted
         {
             tracing::info!(index, "the index of the interrupted step is valid; skipping the step");
             continue;
         }
         if let Err(cause) = session.exec_step(work, step).await {
-            return Err(step_failed(session, work, i, cause, started).await);
+            if interrupted && session.backend() == Backend::MySql && already_done(&cause) {
+                tracing::warn!(
+                    version = work.version,
+                    step = i + 1,
+                    error = %cause,
+                    "the interrupted step had taken effect; continuing after it"
+                );
+            } else {
+                return Err(step_failed(session, work, i, cause, started).await);
+            }
         }
         if work.direction == Direction::Up {
             session.set_progress(work.version, i + 1).await?;
@@ -68,6 +78,19 @@ async fn stepwise_body(
     }
     finish(session, work, started.elapsed()).await?;
     Ok(Outcome::Ran(started.elapsed()))
+}
+
+/// Whether a MySQL DDL error says the statement's effect is already there (table, column or key exists; or, for a
+/// drop, is gone): DDL commits on its own, so a process that died right after it left no progress for it.
+fn already_done(error: &Error) -> bool {
+    let Error::StatementFailed { source, .. } = error else {
+        return false;
+    };
+    source
+        .as_database_error()
+        .and_then(|db| db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>())
+        // ER_TABLE_EXISTS_ERROR, ER_BAD_TABLE_ERROR, ER_DUP_FIELDNAME, ER_DUP_KEYNAME, ER_CANT_DROP_FIELD_OR_KEY.
+        .is_some_and(|my| matches!(my.number(), 1050 | 1051 | 1060 | 1061 | 1091))
 }
 
 /// Checks an index a crashed `CREATE INDEX CONCURRENTLY` may have left: drops it when INVALID. Returns whether a

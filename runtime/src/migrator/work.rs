@@ -30,6 +30,9 @@ pub(crate) struct Work {
     pub(crate) transactional: bool,
     /// Up, without a transaction: the steps already done by an earlier, interrupted attempt.
     pub(crate) resume_from: usize,
+    /// Up, without a transaction: an earlier attempt was interrupted, so the step it was running may have taken
+    /// effect without its progress being recorded.
+    pub(crate) resuming: bool,
 }
 
 impl Migrator {
@@ -109,10 +112,8 @@ impl Migrator {
         let transactional = meta.transaction == TransactionMode::PerMigration;
         check_transaction(meta.version, transactional, &steps, backend)?;
         let stepwise = backend == Backend::MySql || !transactional;
-        let resume_from = match row {
-            Some(r) if stepwise && r.status != tracking::APPLIED => usize::try_from(r.progress).unwrap_or(0),
-            _ => 0,
-        };
+        let interrupted = row.filter(|r| stepwise && r.status != tracking::APPLIED);
+        let resume_from = interrupted.map_or(0, |r| usize::try_from(r.progress).unwrap_or(0));
         Ok(Work {
             version: meta.version,
             name: meta.name.to_owned(),
@@ -123,6 +124,7 @@ impl Migrator {
             down_sql,
             transactional,
             resume_from,
+            resuming: interrupted.is_some(),
         })
     }
 
@@ -152,6 +154,7 @@ impl Migrator {
                 down_sql: None,
                 transactional,
                 resume_from: 0,
+                resuming: false,
             });
         }
         let irreversible = |reason: String| Error::Irreversible {
@@ -180,6 +183,7 @@ impl Migrator {
             down_sql: None,
             transactional,
             resume_from: 0,
+            resuming: false,
         })
     }
 }
