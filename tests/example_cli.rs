@@ -25,7 +25,7 @@ fn binary() -> &'static Path {
                 "--example",
                 "contracts",
                 "--features",
-                "cli",
+                "cli derive",
                 "--message-format=json",
             ])
             .arg("--manifest-path")
