@@ -810,6 +810,35 @@ async fn postgres_interrupted_step_that_took_effect() {
     interrupted_step_that_took_effect(Backend::Postgres).await;
 }
 
+/// MySQL: a failing `down` is compensated too, by re-running the inverse (the up) of what it had undone.
+#[tokio::test]
+async fn mysql_failed_down_is_compensated() {
+    let Some(test) = TestDb::create(Backend::MySql, "downundo").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let migration = || {
+        Fixture::boxed(1, "down fails halfway", |m| {
+            m.sql("SELECT 1", "INSERT INTO missing_table (id) VALUES (1)");
+            m.create_table("kept", |t| {
+                t.column::<i64>("id").primary_key();
+            });
+        })
+    };
+    let migrator = Migrator::new(vec![migration()]).unwrap();
+    migrator.up(&db, None).await.unwrap();
+    let before = schema(&db).await;
+    let error = migrator.down(&db, DownTarget::Steps(1)).await.unwrap_err();
+    let Error::Compensated { undone, .. } = &error else {
+        panic!("expected compensation: {error}")
+    };
+    assert!(undone[0].starts_with("CREATE TABLE"), "{undone:?}");
+    assert_eq!(schema(&db).await, before, "the table the down dropped is back");
+    assert_eq!(states(&migrator.status(&db).await.unwrap()), [(1, State::Applied)]);
+    db.close().await;
+    test.drop_db().await;
+}
+
 #[tokio::test]
 async fn unsupported_urls_are_refused() {
     let error = lockgate_runtime::Database::connect("oracle://scott@db/orcl")
