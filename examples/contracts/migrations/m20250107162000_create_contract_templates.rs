@@ -6,7 +6,8 @@ use lockgate::prelude::*;
 ///
 /// The tables are new, so their indexes need no `CONCURRENTLY`. The foreign keys between them are
 /// added `NOT VALID` (PostgreSQL) so adding them takes no long lock; a later migration validates
-/// them once the backfill is checked.
+/// them once the backfill is checked. MySQL checks a key as it adds it, and SQLite rebuilds the
+/// table to add one: cheap here, as the tables are still empty.
 #[derive(Migration)]
 #[migration(version = 20250107162000)]
 pub(crate) struct CreateContractTemplates;
