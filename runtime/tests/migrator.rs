@@ -839,6 +839,70 @@ async fn mysql_failed_down_is_compensated() {
     test.drop_db().await;
 }
 
+/// A step-by-step migration that hits a lock timeout is retried from where it stopped (PostgreSQL
+/// `transaction = none`), or from the start after its steps were undone (MySQL): the first step runs once.
+async fn stepwise_retry_runs_each_step_once(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "retry").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let setup = || {
+        Fixture::boxed(1, "tables", |m| {
+            m.create_table("accounts", |t| {
+                t.column::<i64>("id").primary_key();
+            });
+            m.create_table("journal", |t| {
+                t.column::<i64>("id").primary_key();
+            });
+        })
+    };
+    Migrator::new(vec![setup()]).unwrap().up(&db, None).await.unwrap();
+    let two_steps = Fixture::with_mode(2, "journal, then alter", TransactionMode::None, |m| {
+        m.sql(
+            "INSERT INTO journal (id) VALUES (1)",
+            "DELETE FROM journal WHERE id = 1",
+        );
+        m.add_column::<Option<String>>("accounts", "nickname");
+    });
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&events);
+    let migrator = Migrator::new(vec![setup(), two_steps])
+        .unwrap()
+        .with_lock_timeout(Duration::from_millis(100))
+        .with_lock_retries(3)
+        .with_observer(move |e| seen.lock().unwrap().push(e.clone()));
+    let blocker = common::Blocker::hold(&test, "accounts").await;
+    let hold_for = if backend == Backend::MySql { 1500 } else { 300 };
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(hold_for)).await;
+        blocker.release().await;
+    });
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 1);
+    release.await.unwrap();
+    assert!(
+        events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, Event::Retrying { .. })),
+        "a retry happened"
+    );
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM journal").await, 1);
+    assert!(schema(&db).await.iter().any(|c| c.starts_with("accounts.nickname")));
+    db.close().await;
+    test.drop_db().await;
+}
+
+#[tokio::test]
+async fn postgres_stepwise_retry_runs_each_step_once() {
+    stepwise_retry_runs_each_step_once(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mysql_stepwise_retry_runs_each_step_once() {
+    stepwise_retry_runs_each_step_once(Backend::MySql).await;
+}
+
 #[tokio::test]
 async fn unsupported_urls_are_refused() {
     let error = lockgate_runtime::Database::connect("oracle://scott@db/orcl")

@@ -31,7 +31,9 @@ pub(crate) enum Outcome {
 pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcome, Error> {
     let migrator = session.migrator;
     let mut attempt = 0;
+    let mut retry: Option<Work> = None;
     loop {
+        let work = retry.as_ref().unwrap_or(work);
         if !in_transaction(session.backend(), work) {
             // Transactional runs announce the start once the transaction knows there is work (see `transaction`).
             started(session, work);
@@ -56,7 +58,6 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
                     name: work.name.clone(),
                     direction: work.direction,
                 });
-
                 return Ok(Outcome::AlreadyDone);
             }
             Err(e) if e.is_lock_timeout() && attempt < migrator.lock_retries => {
@@ -70,6 +71,17 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
                     delay,
                 });
                 tokio::time::sleep(delay).await;
+                // Step by step, the retry starts where the failed attempt stopped (MySQL undid its steps).
+                let mut next = work.clone();
+                match &e {
+                    Error::StepFailed { done, .. } => {
+                        next.resume_from = *done;
+                        next.resuming = true;
+                    }
+                    Error::Compensated { .. } => next.resume_from = 0,
+                    _ => {}
+                }
+                retry = Some(next);
             }
             Err(e) => {
                 tracing::error!(version = work.version, error = %e, "migration failed");
