@@ -23,6 +23,8 @@ pub(crate) struct Session<'a> {
     pub(crate) tracking: Tracking,
     pub(crate) applied_by: String,
     locked: bool,
+    /// SQLite: the connection's busy timeout before the run changed it.
+    busy_timeout: Option<i64>,
 }
 
 impl<'a> Session<'a> {
@@ -39,6 +41,7 @@ impl<'a> Session<'a> {
             tracking: Tracking::new(db.backend(), migrator.schema.as_deref(), &migrator.table),
             applied_by: applied_by(),
             locked: false,
+            busy_timeout: None,
         })
     }
 
@@ -64,7 +67,10 @@ impl<'a> Session<'a> {
         }
         let migrator = self.migrator;
         if self.backend() == Backend::Sqlite {
-            // `BEGIN IMMEDIATE` waits for other writers up to the busy timeout: make that the wait deadline.
+            // `BEGIN IMMEDIATE` waits for other writers up to the busy timeout: make that the wait deadline, and
+            // give the pooled connection its own back afterwards.
+            let query = ("PRAGMA busy_timeout".to_owned(), SqlxValues(Values(Vec::new())));
+            self.busy_timeout = self.conn.fetch_i64(query).await?;
             let ms = migrator.wait_deadline.as_millis().max(1);
             self.conn
                 .execute(&format!("PRAGMA busy_timeout = {ms}"))
@@ -79,6 +85,11 @@ impl<'a> Session<'a> {
 
     /// Releases the migration lock, logging (not failing) when that fails: closing the connection releases it.
     pub(crate) async fn unlock(&mut self) {
+        if let Some(ms) = self.busy_timeout.take()
+            && let Err(e) = self.conn.execute(&format!("PRAGMA busy_timeout = {ms}")).await
+        {
+            tracing::warn!(error = %e, "restoring the busy timeout failed");
+        }
         if self.locked {
             self.locked = false;
             if let Err(e) = crate::lock::release(&mut self.conn, &self.tracking).await {
