@@ -65,7 +65,7 @@ rules! {
         why: "PostgreSQL builds the unique index under ACCESS EXCLUSIVE: reads and writes wait for the whole build",
         fix: "build a unique index `.concurrently()` in an earlier migration, then `add_unique(.. .using_index(name))`";
     UNIQUE_ON_EXISTING_DATA = "unique-on-existing-data": DataDependent, allowable, ALL, down: false,
-        "`add_unique`, or a unique `create_index`, on an existing table",
+        "`add_unique` (without PostgreSQL's `USING INDEX`), or a unique `create_index`, on an existing table",
         why: "the build fails if production rows hold duplicates, which an empty development database never shows",
         fix: "remove duplicates in an earlier migration and `assert` none remain, then allow data_dependent";
     PG_VALIDATE_SAME_MIGRATION = "pg-validate-in-same-migration": Blocking, always, PG, down: false,

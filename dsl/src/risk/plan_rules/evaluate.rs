@@ -130,10 +130,15 @@ fn operation_rules(
             }
             rules.push(&MYSQL_ADD_CHECK);
         }
-        Operation::AddUnique(unique) if existing(&unique.table) && unique.using_index.is_none() => {
-            // With `USING INDEX`, the index was built (and the data checked) by an earlier migration.
-            rules.push(&PG_ADD_UNIQUE_LOCKS);
-            rules.push(&UNIQUE_ON_EXISTING_DATA);
+        Operation::AddUnique(unique) if existing(&unique.table) => {
+            if unique.using_index.is_none() {
+                rules.push(&PG_ADD_UNIQUE_LOCKS);
+            }
+            // PostgreSQL's `USING INDEX` adopts a unique index an earlier migration built, so the data
+            // was checked then; other backends build the unique index here, on existing rows.
+            if unique.using_index.is_none() || backend != Backend::Postgres {
+                rules.push(&UNIQUE_ON_EXISTING_DATA);
+            }
         }
         Operation::ValidateConstraint { table, name } if seen.not_valid.contains(&(table.as_str(), name.as_str())) => {
             rules.push(&PG_VALIDATE_SAME_MIGRATION);

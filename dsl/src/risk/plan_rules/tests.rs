@@ -208,9 +208,13 @@ fn unique_constraints_lock_on_postgres_and_depend_on_data_everywhere() {
         rules(&ops, Backend::Postgres, &allowing(RiskCategory::DataDependent)),
         ["pg-add-unique-without-index"]
     );
-    // USING INDEX adopts an index built (and checked against the data) by an earlier migration.
+    // On PostgreSQL, USING INDEX adopts a unique index an earlier migration built (and checked the
+    // data with); MySQL and SQLite have no such clause and build the unique index here.
     let using = plan(|m| m.add_unique(UniqueDef::new("users", ["email"]).using_index("users_email_idx")));
-    assert_eq!(per_backend(&using, &plain()), NONE);
+    assert_eq!(
+        per_backend(&using, &plain()),
+        [vec![], vec!["unique-on-existing-data"], vec!["unique-on-existing-data"]]
+    );
 }
 
 #[test]
