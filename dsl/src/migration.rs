@@ -471,6 +471,25 @@ pub mod __private {
         fn boxed() -> Box<dyn Migration>;
     }
 
+    /// How the derive builds a migration type with fields: through `Default`.
+    #[diagnostic::on_unimplemented(
+        message = "migration `{Self}` has fields, so `#[derive(Migration)]` needs `Default` to build it",
+        label = "cannot be built without `Default`",
+        note = "why: the runtime's list (`migrations![]`) and the generated plan check build a value of every migration",
+        note = "fix: `#[derive(Default)]` or `impl Default for {Self}`; or make it a unit struct, since a migration must mean the same thing forever"
+    )]
+    pub trait Construct: Sized {
+        /// A value of the migration type.
+        fn construct() -> Self;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T: Default> Construct for T {
+        fn construct() -> Self {
+            T::default()
+        }
+    }
+
     /// The body of the `#[test]` the derive generates: panics with every problem found.
     ///
     /// # Panics

@@ -57,7 +57,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
         Construct::Unit => quote!(#ident),
         Construct::EmptyBraced => quote!(#ident {}),
         Construct::EmptyTuple => quote!(#ident()),
-        Construct::Default => quote_spanned!(span=> <#ident as ::core::default::Default>::default()),
+        Construct::Default => quote_spanned!(span=> <#ident as #private::Construct>::construct()),
     };
     // Spanned on the type name: a wrong combination of `Change`, `Up` and `Down` is reported there.
     // The probes are bound first, so the call sees concrete types: a wrong combination then selects
