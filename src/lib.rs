@@ -104,6 +104,18 @@ pub use lockgate_runtime as runtime;
 pub use lockgate_runtime::cli;
 
 /// A migration the runtime can apply and revert; see the [crate docs](crate) for the derive.
+///
+/// ```
+/// # use lockgate::prelude::*;
+/// # #[derive(Migration)]
+/// # #[migration(version = 1)]
+/// # struct AddCitext;
+/// # impl Change for AddCitext {
+/// #     fn change(&self, m: &mut Plan<Self>) { m.create_extension("citext"); }
+/// # }
+/// let migration: &dyn lockgate::Migration = &AddCitext;
+/// assert_eq!(migration.up()[0].op.describe(), "create_extension `citext`");
+/// ```
 pub use lockgate_dsl::Migration;
 
 /// `#[derive(Migration)]`: implements [`Migration`] for a type that implements `Change`,
@@ -153,6 +165,21 @@ macro_rules! migrations {
 }
 
 /// The names a migration file needs.
+///
+/// ```
+/// use lockgate::prelude::*;
+///
+/// #[derive(Migration)]
+/// #[migration(version = 20250107162500)]
+/// struct AddTemplateFlag;
+///
+/// impl Change for AddTemplateFlag {
+///     fn change(&self, m: &mut Plan<Self>) {
+///         m.add_column_with_default::<bool>("contracts", "is_template", false);
+///     }
+/// }
+/// # assert_eq!(AddTemplateFlag.meta().version, 20250107162500);
+/// ```
 pub mod prelude {
     pub use crate::Migration;
     pub use lockgate_dsl::plan::{Backward, OneWay, Plan};

@@ -41,6 +41,12 @@ macro_rules! gates {
         )*
 
         /// Every gate, with its category and messages, for documentation and tests.
+        ///
+        /// ```
+        /// use lockgate_dsl::risk::gates::GATES;
+        /// let drop_table = GATES.iter().find(|gate| gate.name == "DropTable").unwrap();
+        /// assert_eq!(drop_table.category, "destructive");
+        /// ```
         pub const GATES: &[GateInfo] = &[
             $(GateInfo {
                 name: stringify!($name),
@@ -86,6 +92,11 @@ macro_rules! __gate_impls {
 }
 
 /// A compile-time rule, as listed in the documentation.
+///
+/// ```
+/// use lockgate_dsl::risk::gates::GATES;
+/// assert!(GATES.iter().all(|gate| gate.why.starts_with("why: ") && gate.fix.starts_with("fix: ")));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct GateInfo {
     /// The gate trait's name.
@@ -229,6 +240,10 @@ impl<M: ?Sized, D> AddRequiredColumn<crate::types::Nullable, D> for M {}
 impl<M: ?Sized> AddRequiredColumn<crate::types::Required, Backward> for M {}
 
 /// [`AddRequiredColumn`], as listed in the documentation (the same text as its attribute).
+///
+/// ```
+/// assert_eq!(lockgate_dsl::risk::gates::ADD_REQUIRED_COLUMN.category, "data_dependent");
+/// ```
 pub const ADD_REQUIRED_COLUMN: GateInfo = GateInfo {
     name: "AddRequiredColumn",
     category: "data_dependent",
@@ -249,6 +264,10 @@ impl OneWayOnly for OneWay {}
 impl OneWayOnly for Backward {}
 
 /// [`OneWayOnly`], as listed in the documentation (the same text as its attribute).
+///
+/// ```
+/// assert_eq!(lockgate_dsl::risk::gates::ONE_WAY_ONLY.category, "irreversible");
+/// ```
 pub const ONE_WAY_ONLY: GateInfo = GateInfo {
     name: "OneWayOnly",
     category: "irreversible",

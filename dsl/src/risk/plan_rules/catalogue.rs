@@ -15,7 +15,13 @@ macro_rules! rules {
     ($($konst:ident = $id:literal: $category:ident, $allowable:ident, $backends:ident, down: $down:literal,
         $summary:literal, why: $why:literal, fix: $fix:literal;)*) => {
         $(
-            #[doc = concat!("`", $id, "`: ", $summary)]
+            #[doc = concat!("`", $id, "`: ", $summary, ".")]
+            ///
+            /// ```
+            #[doc = concat!("use lockgate_dsl::risk::plan_rules::", stringify!($konst), " as RULE;")]
+            #[doc = concat!("assert_eq!(RULE.id, \"", $id, "\");")]
+            #[doc = concat!("assert_eq!(lockgate_dsl::risk::plan_rules::rule(\"", $id, "\"), Some(&RULE));")]
+            /// ```
             pub const $konst: PlanRule = PlanRule {
                 id: $id,
                 category: RiskCategory::$category,
@@ -29,6 +35,11 @@ macro_rules! rules {
         )*
 
         /// Every plan-time rule, in the order of the documentation table.
+        ///
+        /// ```
+        /// use lockgate_dsl::risk::plan_rules::PLAN_RULES;
+        /// assert!(PLAN_RULES.iter().any(|rule| rule.id == "pg-validate-in-same-migration" && !rule.allowable));
+        /// ```
         pub const PLAN_RULES: &[PlanRule] = &[$($konst),*];
     };
     (@allowable allowable) => { true };
