@@ -32,7 +32,7 @@
 //! assert_eq!(migration.meta().version, 20250107162000);
 //! assert_eq!(migration.meta().name, "Create the dedicated contract template tables.");
 //! // `down` is derived: the inverse of every operation, in reverse order.
-//! assert_eq!(migration.down().unwrap()[0].op.kind(), "drop_table");
+//! assert_eq!(migration.down_operations().unwrap()[0].op.kind(), "drop_table");
 //!
 //! // The runtime takes the list; versions are checked unique and ascending at compile time.
 //! let all = lockgate::migrations![CreateContractTemplates];
@@ -46,7 +46,7 @@
 //!   the old and new types, raw SQL takes its reverse SQL.
 //! - `impl Up` and `impl Down`: hand-written ways up and down, for changes the inverse cannot
 //!   express (data backfills, raw SQL without a plain reverse). Risk gates do not apply to `Down`.
-//! - `impl Up` alone, with `#[migration(irreversible = "why")]`: `down()` returns
+//! - `impl Up` alone, with `#[migration(irreversible = "why")]`: `down_operations()` returns
 //!   [`DownError::Declared`](dsl::DownError::Declared).
 //!
 //! Any other combination (none of them, `Up` without `Down`, `Change` with `irreversible`, …) is a
@@ -114,7 +114,7 @@ pub use lockgate_runtime::cli;
 /// #     fn change(&self, m: &mut Plan<Self>) { m.create_extension("citext"); }
 /// # }
 /// let migration: &dyn lockgate::Migration = &AddCitext;
-/// assert_eq!(migration.up()[0].op.describe(), "create_extension `citext`");
+/// assert_eq!(migration.up_operations()[0].op.describe(), "create_extension `citext`");
 /// ```
 pub use lockgate_dsl::Migration;
 

@@ -38,11 +38,11 @@ impl Migration for Ops {
     fn meta(&self) -> &'static MigrationMeta {
         self.meta
     }
-    fn up(&self) -> Vec<PlannedOp> {
+    fn up_operations(&self) -> Vec<PlannedOp> {
         self.up.iter().cloned().map(PlannedOp::here).collect()
     }
-    fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
-        Ok(inverse_of(&Migration::up(self))?)
+    fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
+        Ok(inverse_of(&Migration::up_operations(self))?)
     }
 }
 
@@ -508,7 +508,7 @@ impl Change for Spread {
 
 #[test]
 fn moving_reformatting_and_renaming_code_keeps_the_checksum() {
-    let (compact, spread) = (Migration::up(&Compact), Migration::up(&Spread));
+    let (compact, spread) = (Migration::up_operations(&Compact), Migration::up_operations(&Spread));
     assert_ne!(compact[0].location, spread[0].location, "the source locations differ");
     assert_eq!(checksum(&Compact), checksum(&Spread));
 }

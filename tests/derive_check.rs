@@ -53,10 +53,10 @@ impl Migration for Built {
     fn meta(&self) -> &'static MigrationMeta {
         self.meta
     }
-    fn up(&self) -> Vec<PlannedOp> {
+    fn up_operations(&self) -> Vec<PlannedOp> {
         self.up.clone()
     }
-    fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
+    fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
         Ok(inverse_of(&self.up)?)
     }
 }
@@ -169,13 +169,13 @@ fn an_underived_down_is_a_problem() {
             };
             &META
         }
-        fn up(&self) -> Vec<PlannedOp> {
+        fn up_operations(&self) -> Vec<PlannedOp> {
             let mut m = Plan::<(), OneWay>::new();
             m.sql_irreversible("UPDATE prices SET amount = round(amount, 2)");
             m.into_operations()
         }
-        fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
-            Ok(inverse_of(&self.up())?)
+        fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
+            Ok(inverse_of(&self.up_operations())?)
         }
     }
     let problems = check_migration(&OneWaySql).unwrap_err();

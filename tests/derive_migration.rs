@@ -105,10 +105,14 @@ fn name_defaults_to_the_type_name() {
 
 #[test]
 fn change_derives_down_as_the_inverse_in_reverse_order() {
-    let up: Vec<_> = CreateContractTemplates.up().into_iter().map(|p| p.op.kind()).collect();
+    let up: Vec<_> = CreateContractTemplates
+        .up_operations()
+        .into_iter()
+        .map(|p| p.op.kind())
+        .collect();
     assert_eq!(up, ["create_table", "add_column"]);
     let down: Vec<_> = CreateContractTemplates
-        .down()
+        .down_operations()
         .unwrap()
         .into_iter()
         .map(|p| p.op.describe())
@@ -122,19 +126,19 @@ fn change_derives_down_as_the_inverse_in_reverse_order() {
     );
 }
 
-// A type that implements `Up` has two `up` methods in scope (`Up::up` plans, `Migration::up` returns
-// the plan), so these tests name the trait.
+// `Up::up` plans and `Migration::up_operations` returns the plan: distinct names, so a type that
+// implements both calls either without naming the trait.
 #[test]
 fn up_and_down_are_hand_written() {
-    assert_eq!(Migration::up(&IndexTenant)[0].op.kind(), "create_index");
-    assert_eq!(Migration::down(&IndexTenant).unwrap()[0].op.kind(), "drop_index");
+    assert_eq!(IndexTenant.up_operations()[0].op.kind(), "create_index");
+    assert_eq!(IndexTenant.down_operations().unwrap()[0].op.kind(), "drop_index");
 }
 
 #[test]
 fn irreversible_down_is_declared() {
-    assert_eq!(Migration::up(&RoundPrices)[0].op.kind(), "raw_sql");
+    assert_eq!(RoundPrices.up_operations()[0].op.kind(), "raw_sql");
     assert_eq!(
-        Migration::down(&RoundPrices),
+        RoundPrices.down_operations(),
         Err(DownError::Declared {
             reason: "old precision cannot be recovered"
         })
@@ -147,7 +151,7 @@ fn irreversible_down_is_declared() {
 
 #[test]
 fn plan_locations_point_at_the_migration_source() {
-    let up = CreateContractTemplates.up();
+    let up = CreateContractTemplates.up_operations();
     assert!(
         up[0].location.starts_with("tests/derive_migration.rs:"),
         "{}",
@@ -175,7 +179,7 @@ fn the_list_is_boxed_in_order_and_builds_types_with_fields_by_default() {
             20250111090000
         ]
     );
-    assert_eq!(all[4].up()[0].op.describe(), "create_table `fallback`");
+    assert_eq!(all[4].up_operations()[0].op.describe(), "create_table `fallback`");
     let empty = lockgate::migrations![];
     assert!(empty.is_empty());
 }

@@ -33,15 +33,15 @@ struct Canonical<'a> {
 /// # impl Migration for M {
 /// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 7, name: "m", type_name: "M",
 /// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration } }
-/// #     fn up(&self) -> Vec<PlannedOp> { let mut m = Plan::<()>::new(); m.create_extension("citext"); m.into_operations() }
-/// #     fn down(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up())?) }
+/// #     fn up_operations(&self) -> Vec<PlannedOp> { let mut m = Plan::<()>::new(); m.create_extension("citext"); m.into_operations() }
+/// #     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?) }
 /// # }
 /// assert!(canonical(&M).starts_with(r#"{"encoding":1,"version":7"#));
 /// ```
 pub fn canonical(migration: &dyn Migration) -> String {
     let meta = migration.meta();
-    let up = migration.up();
-    let down = migration.down().ok();
+    let up = migration.up_operations();
+    let down = migration.down_operations().ok();
     let encoded = Canonical {
         encoding: ENCODING_VERSION,
         version: meta.version,
@@ -62,8 +62,8 @@ pub fn canonical(migration: &dyn Migration) -> String {
 /// # impl Migration for M {
 /// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 7, name: "m", type_name: "M",
 /// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration } }
-/// #     fn up(&self) -> Vec<PlannedOp> { Vec::new() }
-/// #     fn down(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(Vec::new()) }
+/// #     fn up_operations(&self) -> Vec<PlannedOp> { Vec::new() }
+/// #     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(Vec::new()) }
 /// # }
 /// assert_eq!(checksum(&M).len(), 64);
 /// ```

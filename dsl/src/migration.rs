@@ -80,24 +80,24 @@ impl MigrationMeta {
 ///         &MigrationMeta { version: 1, name: "add citext", type_name: "AddCitext",
 ///             allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration }
 ///     }
-///     fn up(&self) -> Vec<PlannedOp> {
+///     fn up_operations(&self) -> Vec<PlannedOp> {
 ///         let mut m = Plan::<()>::new();
 ///         m.create_extension("citext");
 ///         m.into_operations()
 ///     }
-///     fn down(&self) -> Result<Vec<PlannedOp>, lockgate_dsl::DownError> {
-///         Ok(lockgate_dsl::plan::inverse_of(&self.up())?)
+///     fn down_operations(&self) -> Result<Vec<PlannedOp>, lockgate_dsl::DownError> {
+///         Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?)
 ///     }
 /// }
-/// assert_eq!(AddCitext.down().unwrap()[0].op.kind(), "drop_extension");
+/// assert_eq!(AddCitext.down_operations().unwrap()[0].op.kind(), "drop_extension");
 /// ```
 pub trait Migration: Send + Sync + 'static {
     /// Version, name, allowances and transaction mode.
     fn meta(&self) -> &'static MigrationMeta;
     /// The operations going up.
-    fn up(&self) -> Vec<PlannedOp>;
+    fn up_operations(&self) -> Vec<PlannedOp>;
     /// The operations going down, or why there are none.
-    fn down(&self) -> Result<Vec<PlannedOp>, DownError>;
+    fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError>;
 }
 
 /// Why a migration has no `down`.
@@ -434,12 +434,12 @@ pub mod __private {
 
     impl<M: ?Sized> Plans<'_, M> {
         /// Plans the way up.
-        pub fn up(&self) -> Vec<PlannedOp> {
+        pub fn up_operations(&self) -> Vec<PlannedOp> {
             (self.up)(self.migration)
         }
 
         /// Plans the way down.
-        pub fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
+        pub fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
             (self.down)(self.migration, self.irreversible)
         }
     }

@@ -87,9 +87,9 @@ pub fn enabled_backends() -> Vec<Backend> {
 /// # impl Migration for IndexTenant {
 /// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 7, name: "m", type_name: "IndexTenant",
 /// #         allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration } }
-/// #     fn up(&self) -> Vec<PlannedOp> {
+/// #     fn up_operations(&self) -> Vec<PlannedOp> {
 /// #         let mut m = Plan::<()>::new(); m.create_index(IndexDef::new("contracts", ["tenant"])); m.into_operations() }
-/// #     fn down(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up())?) }
+/// #     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?) }
 /// # }
 /// // `create_index` on an existing table without CONCURRENTLY blocks writes on PostgreSQL.
 /// let problems = check_migration(&IndexTenant).unwrap_err();
@@ -99,9 +99,9 @@ pub fn enabled_backends() -> Vec<Backend> {
 /// ```
 pub fn check_migration(migration: &dyn Migration) -> Result<(), Vec<PlanProblem>> {
     let meta = migration.meta();
-    let up = migration.up();
+    let up = migration.up_operations();
     let mut problems = Vec::new();
-    let down = match migration.down() {
+    let down = match migration.down_operations() {
         Ok(down) => Some(down),
         Err(DownError::Declared { .. }) => None,
         Err(DownError::Operation(error)) => {

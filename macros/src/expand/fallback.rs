@@ -27,10 +27,10 @@ pub(crate) fn expand(cont: &Container<'_>, errors: syn::Error) -> TokenStream {
                 fn meta(&self) -> &'static #dsl::MigrationMeta {
                     ::core::unreachable!()
                 }
-                fn up(&self) -> ::std::vec::Vec<#dsl::plan::PlannedOp> {
+                fn up_operations(&self) -> ::std::vec::Vec<#dsl::plan::PlannedOp> {
                     ::core::unreachable!()
                 }
-                fn down(&self) -> ::core::result::Result<::std::vec::Vec<#dsl::plan::PlannedOp>, #dsl::DownError> {
+                fn down_operations(&self) -> ::core::result::Result<::std::vec::Vec<#dsl::plan::PlannedOp>, #dsl::DownError> {
                     ::core::unreachable!()
                 }
             }

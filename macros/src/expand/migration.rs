@@ -90,12 +90,12 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
                     &META
                 }
 
-                fn up(&self) -> ::std::vec::Vec<#dsl::plan::PlannedOp> {
-                    plans(self).up()
+                fn up_operations(&self) -> ::std::vec::Vec<#dsl::plan::PlannedOp> {
+                    plans(self).up_operations()
                 }
 
-                fn down(&self) -> ::core::result::Result<::std::vec::Vec<#dsl::plan::PlannedOp>, #dsl::DownError> {
-                    plans(self).down()
+                fn down_operations(&self) -> ::core::result::Result<::std::vec::Vec<#dsl::plan::PlannedOp>, #dsl::DownError> {
+                    plans(self).down_operations()
                 }
             }
 

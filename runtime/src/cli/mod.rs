@@ -196,15 +196,15 @@ mod tests {
         fn meta(&self) -> &'static MigrationMeta {
             self.0
         }
-        fn up(&self) -> Vec<PlannedOp> {
+        fn up_operations(&self) -> Vec<PlannedOp> {
             let mut m = Plan::<()>::new();
             m.create_table(format!("t{}", self.0.version), |t| {
                 t.column::<i64>("id").primary_key();
             });
             m.into_operations()
         }
-        fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
-            Ok(lockgate_dsl::plan::inverse_of(&self.up())?)
+        fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
+            Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?)
         }
     }
 

@@ -30,13 +30,13 @@ impl Progress {
         if verbose {
             for migration in migrator.migrations() {
                 let version = migration.meta().version;
-                if let Ok(steps) = render_all(&migration.up(), backend) {
+                if let Ok(steps) = render_all(&migration.up_operations(), backend) {
                     sql.insert(
                         (version, Direction::Up),
                         steps.iter().map(ToString::to_string).collect(),
                     );
                 }
-                if let Ok(Ok(steps)) = migration.down().map(|ops| render_all(&ops, backend)) {
+                if let Ok(Ok(steps)) = migration.down_operations().map(|ops| render_all(&ops, backend)) {
                     sql.insert(
                         (version, Direction::Down),
                         steps.iter().map(ToString::to_string).collect(),

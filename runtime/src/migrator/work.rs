@@ -93,13 +93,13 @@ impl Migrator {
     /// The work of applying `m`.
     pub(crate) fn up_work(&self, m: &dyn Migration, row: Option<&TrackedRow>, backend: Backend) -> Result<Work, Error> {
         let meta = m.meta();
-        let ops = m.up();
+        let ops = m.up_operations();
         let steps = steps::render_ops(&ops, backend).map_err(|source| Error::Render {
             version: meta.version,
             name: meta.name.to_owned(),
             source,
         })?;
-        let down_sql = match m.down() {
+        let down_sql = match m.down_operations() {
             Ok(down) => match steps::render_ops(&down, backend) {
                 Ok(steps) => Some(steps::encode(&steps, &down)),
                 Err(e) => {
@@ -132,7 +132,7 @@ impl Migrator {
     pub(crate) fn down_work(&self, row: &TrackedRow, backend: Backend) -> Result<Work, Error> {
         if let Some(m) = self.find(row.version) {
             let meta = m.meta();
-            let ops = m.down().map_err(|e| Error::Irreversible {
+            let ops = m.down_operations().map_err(|e| Error::Irreversible {
                 version: meta.version,
                 name: meta.name.to_owned(),
                 reason: e.to_string(),

@@ -48,12 +48,12 @@ impl Migration for OneWayFixture {
     fn meta(&self) -> &'static MigrationMeta {
         self.meta
     }
-    fn up(&self) -> Vec<PlannedOp> {
+    fn up_operations(&self) -> Vec<PlannedOp> {
         let mut plan = Plan::<(), OneWay>::new();
         plan.sql_irreversible(self.sql.clone());
         plan.into_operations()
     }
-    fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
+    fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
         Err(DownError::Declared {
             reason: self.meta.irreversible.unwrap_or("declared irreversible"),
         })
@@ -98,13 +98,13 @@ impl Migration for Fixture {
     fn meta(&self) -> &'static MigrationMeta {
         self.meta
     }
-    fn up(&self) -> Vec<PlannedOp> {
+    fn up_operations(&self) -> Vec<PlannedOp> {
         let mut plan = Plan::<()>::new();
         (self.build)(&mut plan);
         plan.into_operations()
     }
-    fn down(&self) -> Result<Vec<PlannedOp>, DownError> {
-        Ok(inverse_of(&self.up())?)
+    fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
+        Ok(inverse_of(&self.up_operations())?)
     }
 }
 

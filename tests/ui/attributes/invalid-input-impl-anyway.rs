@@ -16,6 +16,6 @@ impl Change for DropLegacy {
 
 fn main() {
     let migration: &dyn Migration = &DropLegacy;
-    let _ = migration.up();
+    let _ = migration.up_operations();
     let _ = lockgate::migrations![DropLegacy];
 }

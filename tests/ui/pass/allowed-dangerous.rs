@@ -52,8 +52,8 @@ impl Up for DropArchivedRows {
 
 fn main() {
     let migration: &dyn Migration = &RetireLegacyColumns;
-    assert_eq!(migration.up().len(), 14);
-    assert_eq!(migration.down().map(|down| down.len()), Ok(14));
+    assert_eq!(migration.up_operations().len(), 14);
+    assert_eq!(migration.down_operations().map(|down| down.len()), Ok(14));
     let archived: &dyn Migration = &DropArchivedRows;
     assert_eq!(archived.meta().allow.destructive, Some("archived"));
 }

@@ -83,8 +83,8 @@ fn main() {
     ];
     assert_eq!(all.len(), 5);
     assert_eq!(all[1].meta().name, "copy templates");
-    assert_eq!(all[1].down().map(|down| down.len()), Ok(1));
+    assert_eq!(all[1].down_operations().map(|down| down.len()), Ok(1));
     assert_eq!(all[2].meta().transaction, TransactionMode::None);
-    assert!(matches!(all[3].down(), Err(DownError::Declared { .. })));
-    assert_eq!(all[4].up()[0].op.kind(), "validate_constraint");
+    assert!(matches!(all[3].down_operations(), Err(DownError::Declared { .. })));
+    assert_eq!(all[4].up_operations()[0].op.kind(), "validate_constraint");
 }
