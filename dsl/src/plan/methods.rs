@@ -4,8 +4,8 @@ use super::{Plan, Reversible};
 use crate::operation::Operation;
 use crate::risk::gates::{
     AddRequiredColumn, ChangeColumnTypeBreaksReaders, ChangeColumnTypeCasts, ChangeColumnTypeRewrites, DropCheck,
-    DropColumn, DropEnum, DropForeignKey, DropNotNull, DropTable, DropUnique, DropView, OneWayOnly, RenameColumn,
-    RenameTable, ReplaceView, SetNotNullFails, SetNotNullScans,
+    DropColumn, DropEnum, DropForeignKey, DropNotNull, DropTable, DropUnique, DropView, EnumValueIsPermanent,
+    RenameColumn, RenameTable, ReplaceView, SetNotNullFails, SetNotNullScans, SqlWithoutReverse,
 };
 use crate::schema::{
     CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, ReferentialAction, TableBuilder, TableDef, UniqueDef,
@@ -607,7 +607,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     #[track_caller]
     pub fn sql_irreversible(&mut self, up: impl Into<String>)
     where
-        D: OneWayOnly,
+        D: SqlWithoutReverse,
     {
         self.push(Operation::RawSql {
             up: up.into(),
@@ -626,7 +626,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     #[track_caller]
     pub fn add_enum_value(&mut self, name: impl Into<String>, value: impl Into<String>, before: Option<&str>)
     where
-        D: OneWayOnly,
+        D: EnumValueIsPermanent,
     {
         self.push(Operation::AddEnumValue {
             name: name.into(),

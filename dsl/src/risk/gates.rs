@@ -224,7 +224,7 @@ gates! {
         why: "why: the cast can fail (or truncate) on values that exist only in production",
         fix: "fix: check the values with an `assert` step first, then add `#[migration(allow(data_dependent = \"why every value converts\"))]`",
     }
-    ; and ADD_REQUIRED_COLUMN, ONE_WAY_ONLY
+    ; and ADD_REQUIRED_COLUMN, SQL_WITHOUT_REVERSE, ENUM_VALUE_IS_PERMANENT
 }
 
 /// `add_column` of a NOT NULL column without a default: fails on PostgreSQL and SQLite, silently
@@ -252,26 +252,50 @@ pub const ADD_REQUIRED_COLUMN: GateInfo = GateInfo {
     fix: "fix: add it as `Option<T>`, backfill, then `set_not_null`; or use `add_column_with_default`; or add `#[migration(allow(data_dependent = \"why the table is empty\"))]`",
 };
 
-/// Operations without an inverse exist only in one-way plans (`Up`, `Down`), never in `Change`.
+/// `sql_irreversible` has no reverse SQL: it exists only in one-way plans (`Up`, `Down`), never in `Change`.
 #[diagnostic::on_unimplemented(
-    message = "this operation has no inverse, so it cannot be planned in `Change`",
+    message = "`sql_irreversible` has no reverse SQL, so it cannot be planned in `Change`",
     label = "has no inverse",
-    note = "why: `Change` derives `down` by inverting every operation; raw SQL without its reverse and `add_enum_value` have none",
-    note = "fix: declare `#[migration(irreversible = \"why this cannot be undone\")]` and implement `Up` instead of `Change`; or implement `Up` and `Down` by hand; or give raw SQL its reverse with `sql(up, down)`"
+    note = "why: `Change` derives `down` by inverting every operation, and raw SQL can only be inverted by the SQL you give",
+    note = "fix: give it its reverse with `sql(up, down)`; or declare `#[migration(irreversible = \"why this cannot be undone\")]` and implement `Up` instead of `Change`; or implement `Up` and `Down` by hand"
 )]
-pub trait OneWayOnly {}
-impl OneWayOnly for OneWay {}
-impl OneWayOnly for Backward {}
+pub trait SqlWithoutReverse {}
+impl SqlWithoutReverse for OneWay {}
+impl SqlWithoutReverse for Backward {}
 
-/// [`OneWayOnly`], as listed in the documentation (the same text as its attribute).
+/// [`SqlWithoutReverse`], as listed in the documentation (the same text as its attribute).
 ///
 /// ```
-/// assert_eq!(lockgate_dsl::risk::gates::ONE_WAY_ONLY.category, "irreversible");
+/// assert_eq!(lockgate_dsl::risk::gates::SQL_WITHOUT_REVERSE.category, "irreversible");
 /// ```
-pub const ONE_WAY_ONLY: GateInfo = GateInfo {
-    name: "OneWayOnly",
+pub const SQL_WITHOUT_REVERSE: GateInfo = GateInfo {
+    name: "SqlWithoutReverse",
     category: "irreversible",
-    message: "this operation has no inverse, so it cannot be planned in `Change`",
-    why: "why: `Change` derives `down` by inverting every operation; raw SQL without its reverse and `add_enum_value` have none",
-    fix: "fix: declare `#[migration(irreversible = \"why this cannot be undone\")]` and implement `Up` instead of `Change`; or implement `Up` and `Down` by hand; or give raw SQL its reverse with `sql(up, down)`",
+    message: "`sql_irreversible` has no reverse SQL, so it cannot be planned in `Change`",
+    why: "why: `Change` derives `down` by inverting every operation, and raw SQL can only be inverted by the SQL you give",
+    fix: "fix: give it its reverse with `sql(up, down)`; or declare `#[migration(irreversible = \"why this cannot be undone\")]` and implement `Up` instead of `Change`; or implement `Up` and `Down` by hand",
+};
+
+/// `add_enum_value` cannot be undone: it exists only in one-way plans (`Up`, `Down`), never in `Change`.
+#[diagnostic::on_unimplemented(
+    message = "`add_enum_value` cannot be undone, so it cannot be planned in `Change`",
+    label = "has no inverse",
+    note = "why: `Change` derives `down` by inverting every operation, and PostgreSQL cannot remove a value from an enum type",
+    note = "fix: put it in a migration of its own with `#[migration(irreversible = \"why this cannot be undone\")]` that implements `Up` instead of `Change`"
+)]
+pub trait EnumValueIsPermanent {}
+impl EnumValueIsPermanent for OneWay {}
+impl EnumValueIsPermanent for Backward {}
+
+/// [`EnumValueIsPermanent`], as listed in the documentation (the same text as its attribute).
+///
+/// ```
+/// assert_eq!(lockgate_dsl::risk::gates::ENUM_VALUE_IS_PERMANENT.category, "irreversible");
+/// ```
+pub const ENUM_VALUE_IS_PERMANENT: GateInfo = GateInfo {
+    name: "EnumValueIsPermanent",
+    category: "irreversible",
+    message: "`add_enum_value` cannot be undone, so it cannot be planned in `Change`",
+    why: "why: `Change` derives `down` by inverting every operation, and PostgreSQL cannot remove a value from an enum type",
+    fix: "fix: put it in a migration of its own with `#[migration(irreversible = \"why this cannot be undone\")]` that implements `Up` instead of `Change`",
 };
