@@ -1,31 +1,18 @@
-//! Fresh databases on real PostgreSQL, MariaDB/MySQL and SQLite, running rendered steps and
+//! Fresh databases on real PostgreSQL, MariaDB/MySQL and SQLite: running rendered steps, describing the schema.
+
 // Each test binary uses a different part of these helpers.
 #![allow(dead_code)]
-//! describing the schema they hold.
 
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lockgate_dsl::Backend;
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::render::{LiveTable, Step, render, split_items};
-use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
-use sqlx::postgres::{PgConnectOptions, PgConnection};
+use lockgate_test_support::{Server, TestDatabase};
+use sqlx::mysql::MySqlConnection;
+use sqlx::postgres::PgConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, Connection, Row};
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn url(backend: Backend) -> String {
-    match backend {
-        Backend::Postgres => std::env::var("LOCKGATE_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
-        Backend::MySql => {
-            std::env::var("LOCKGATE_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
-        }
-        Backend::Sqlite => "sqlite::memory:".to_owned(),
-    }
-}
 
 /// A connection to a database of its own, dropped by [`TestDb::finish`].
 pub(crate) enum Conn {
@@ -41,7 +28,8 @@ pub(crate) enum Conn {
 pub(crate) struct TestDb {
     pub(crate) backend: Backend,
     pub(crate) conn: Conn,
-    name: String,
+    /// The server's database; SQLite's lives in the connection.
+    database: Option<TestDatabase>,
 }
 
 macro_rules! on_conn {
@@ -54,90 +42,42 @@ macro_rules! on_conn {
     };
 }
 
-/// Reports an unreachable server: a failure under `CI=true`, a loud skip otherwise.
-fn unreachable(backend: Backend, error: &sqlx::Error) -> Option<TestDb> {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{backend} unreachable: {error}");
-    }
-    eprintln!("SKIPPED: {backend} unreachable: {error}");
-    None
-}
-
 impl TestDb {
     /// Creates a database named `lockgate_<suite>_<pid>_<n>` and connects to it; `None` when the
     /// server is unreachable outside CI.
     pub(crate) async fn create(backend: Backend, suite: &str) -> Option<TestDb> {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let name = format!("lockgate_{suite}_{}_{n}", std::process::id());
-        let conn = match backend {
+        let (conn, database) = match backend {
             Backend::Postgres => {
-                let options = PgConnectOptions::from_str(&url(backend)).expect("a valid postgres url");
-                let mut admin = match PgConnection::connect_with(&options).await {
-                    Ok(c) => c,
-                    Err(e) => return unreachable(backend, &e),
-                };
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                    .execute(&mut admin)
-                    .await
-                    .expect("create the test database");
-                admin.close().await.ok();
-                Conn::Pg(
-                    PgConnection::connect_with(&options.database(&name))
-                        .await
-                        .expect("connect"),
-                )
+                let database = TestDatabase::create(Server::Postgres, suite).await?;
+                let conn = PgConnection::connect(database.url()).await.expect("connect");
+                (Conn::Pg(conn), Some(database))
             }
             Backend::MySql => {
-                let options = MySqlConnectOptions::from_str(&url(backend)).expect("a valid mysql url");
-                let mut admin = match MySqlConnection::connect_with(&options).await {
-                    Ok(c) => c,
-                    Err(e) => return unreachable(backend, &e),
-                };
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
-                    .execute(&mut admin)
-                    .await
-                    .expect("create the test database");
-                admin.close().await.ok();
-                Conn::My(
-                    MySqlConnection::connect_with(&options.database(&name))
-                        .await
-                        .expect("connect"),
-                )
+                let database = TestDatabase::create(Server::MySql, suite).await?;
+                let conn = MySqlConnection::connect(database.url()).await.expect("connect");
+                (Conn::My(conn), Some(database))
             }
             Backend::Sqlite => {
-                let options = SqliteConnectOptions::from_str(&url(backend)).expect("a valid sqlite url");
-                Conn::Lite(
-                    SqliteConnection::connect_with(&options.foreign_keys(true))
-                        .await
-                        .expect("connect"),
-                )
+                let options = SqliteConnectOptions::from_str("sqlite::memory:").expect("a valid sqlite url");
+                let conn = SqliteConnection::connect_with(&options.foreign_keys(true))
+                    .await
+                    .expect("connect");
+                (Conn::Lite(conn), None)
             }
         };
-        Some(TestDb { backend, conn, name })
+        Some(TestDb {
+            backend,
+            conn,
+            database,
+        })
     }
 
     /// Closes the connection and drops the database.
     pub(crate) async fn finish(self) {
-        let TestDb { backend, conn, name } = self;
+        let TestDb { conn, database, .. } = self;
         on_conn!(conn, c => { c.close().await.ok(); });
-        match backend {
-            Backend::Postgres => {
-                let options = PgConnectOptions::from_str(&url(backend)).expect("a valid postgres url");
-                let mut admin = PgConnection::connect_with(&options).await.expect("connect");
-                sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)")))
-                    .execute(&mut admin)
-                    .await
-                    .expect("drop the test database");
-            }
-            Backend::MySql => {
-                let options = MySqlConnectOptions::from_str(&url(backend)).expect("a valid mysql url");
-                let mut admin = MySqlConnection::connect_with(&options).await.expect("connect");
-                sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE `{name}`")))
-                    .execute(&mut admin)
-                    .await
-                    .expect("drop the test database");
-            }
-            Backend::Sqlite => {}
+        if let Some(database) = database {
+            database.drop_database().await.expect("drop the test database");
         }
     }
 
