@@ -2,12 +2,11 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use lockgate_dsl::plan::{OneWay, Plan, PlannedOp, inverse_of};
 use lockgate_dsl::risk::Allowances;
 use lockgate_dsl::{Backend, DownError, Migration, MigrationMeta, TransactionMode};
 use lockgate_runtime::Database;
+use lockgate_test_support::{Server, TestDatabase, unique_name};
 use sqlx::{AssertSqlSafe, Connection};
 
 type Build = Box<dyn Fn(&mut Plan<()>) + Send + Sync>;
@@ -113,107 +112,45 @@ pub struct TestDb {
     pub backend: Backend,
     pub name: String,
     pub url: String,
-    admin_url: String,
+    /// The server's database; a SQLite database is a file at `url`.
+    database: Option<TestDatabase>,
 }
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-fn admin_url(backend: Backend) -> String {
-    match backend {
-        Backend::Postgres => std::env::var("LOCKGATE_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
-        Backend::MySql => {
-            std::env::var("LOCKGATE_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
-        }
-        Backend::Sqlite => String::new(),
-    }
-}
-
-/// Replaces the database name in a URL.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
-    let mut out = format!("{}/{name}", &base[..path_start]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
-fn unreachable(backend: Backend, error: impl std::fmt::Display) -> Option<TestDb> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{backend} unreachable in CI: {error}");
-    }
-    eprintln!("SKIPPED: {backend} unreachable: {error}");
-    None
+/// The files a SQLite database at `path` may leave behind.
+fn sqlite_files(path: &str) -> impl Iterator<Item = String> {
+    ["", "-journal", "-wal", "-shm"]
+        .map(|suffix| format!("{path}{suffix}"))
+        .into_iter()
 }
 
 impl TestDb {
     /// Creates `lockgate_<suite>_<pid>_<counter>` on the backend; `None` (with a loud SKIPPED line) when the
     /// server is unreachable outside CI.
     pub async fn create(backend: Backend, suite: &str) -> Option<TestDb> {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let name = format!("lockgate_{suite}_{}_{n}", std::process::id());
-        let admin = admin_url(backend);
-        match backend {
-            Backend::Postgres => {
-                let mut c = match sqlx::PgConnection::connect(&admin).await {
-                    Ok(c) => c,
-                    Err(e) => return unreachable(backend, e),
-                };
-                sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\"")))
-                    .execute(&mut c)
-                    .await
-                    .expect("drop old test database");
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                    .execute(&mut c)
-                    .await
-                    .expect("create test database");
-                Some(TestDb {
-                    backend,
-                    url: with_database(&admin, &name),
-                    name,
-                    admin_url: admin,
-                })
-            }
-            Backend::MySql => {
-                let mut c = match sqlx::MySqlConnection::connect(&admin).await {
-                    Ok(c) => c,
-                    Err(e) => return unreachable(backend, e),
-                };
-                sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS `{name}`")))
-                    .execute(&mut c)
-                    .await
-                    .expect("drop old test database");
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
-                    .execute(&mut c)
-                    .await
-                    .expect("create test database");
-                Some(TestDb {
-                    backend,
-                    url: with_database(&admin, &name),
-                    name,
-                    admin_url: admin,
-                })
-            }
+        let server = match backend {
+            Backend::Postgres => Server::Postgres,
+            Backend::MySql => Server::MySql,
             Backend::Sqlite => {
+                let name = unique_name(suite);
                 let path = std::env::temp_dir().join(format!("{name}.db"));
-                for suffix in ["", "-journal", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                for file in sqlite_files(&path.display().to_string()) {
+                    let _ = std::fs::remove_file(file);
                 }
-                Some(TestDb {
+                return Some(TestDb {
                     backend,
                     url: format!("sqlite:{}", path.display()),
                     name,
-                    admin_url: String::new(),
-                })
+                    database: None,
+                });
             }
-        }
+        };
+        let database = TestDatabase::create(server, suite).await?;
+        Some(TestDb {
+            backend,
+            name: database.name().to_owned(),
+            url: database.url().to_owned(),
+            database: Some(database),
+        })
     }
 
     /// A pool on the database.
@@ -225,23 +162,14 @@ impl TestDb {
 
     /// Drops the database.
     pub async fn drop_db(self) {
-        match self.backend {
-            Backend::Postgres => {
-                if let Ok(mut c) = sqlx::PgConnection::connect(&self.admin_url).await {
-                    let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-                    let _ = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut c).await;
-                }
+        match self.database {
+            // A database left behind is harmless: its name is never used again.
+            Some(database) => {
+                let _ = database.drop_database().await;
             }
-            Backend::MySql => {
-                if let Ok(mut c) = sqlx::MySqlConnection::connect(&self.admin_url).await {
-                    let sql = format!("DROP DATABASE IF EXISTS `{}`", self.name);
-                    let _ = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut c).await;
-                }
-            }
-            Backend::Sqlite => {
-                let path = self.url.trim_start_matches("sqlite:").to_owned();
-                for suffix in ["", "-journal", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            None => {
+                for file in sqlite_files(self.url.trim_start_matches("sqlite:")) {
+                    let _ = std::fs::remove_file(file);
                 }
             }
         }
