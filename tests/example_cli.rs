@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
 
+use lockgate_test_support::{Server, TestDatabase, unique_name};
 use serde_json::Value;
-// Database names come from `unique` and statements from this file or the example's `plan`: never input.
+// Statements come from this file or the example's `plan`: never input.
 use sqlx::AssertSqlSafe;
 
 const MIGRATIONS: usize = 9;
@@ -100,15 +100,6 @@ fn expect(url: &str, args: &[&str], code: i32) -> Run {
         run.code
     );
     run
-}
-
-fn unique(prefix: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "{prefix}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    )
 }
 
 fn states(status: &Value) -> Vec<String> {
@@ -270,7 +261,7 @@ async fn scenario(backend: &str, url: &str, direct: &Direct) {
 
 #[test]
 fn sqlite_in_a_temporary_directory() {
-    let temp = TempDir::new("lockgate_example_sqlite");
+    let temp = TempDir::new("example_sqlite");
     let dir = temp.0.clone();
     let url = format!("sqlite:{}?mode=rwc", dir.join("scenario.db").display());
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
@@ -300,8 +291,8 @@ fn sqlite_in_a_temporary_directory() {
 struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new(prefix: &str) -> Self {
-        let dir = std::env::temp_dir().join(unique(prefix));
+    fn new(suite: &str) -> Self {
+        let dir = std::env::temp_dir().join(unique_name(suite));
         std::fs::create_dir_all(&dir).expect("a temporary directory");
         TempDir(dir)
     }
@@ -313,91 +304,39 @@ impl Drop for TempDir {
     }
 }
 
-/// `url` with its database name replaced.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let (server, _) = base.rsplit_once('/').expect("the URL names a database");
-    match query {
-        Some(q) => format!("{server}/{name}?{q}"),
-        None => format!("{server}/{name}"),
+/// The scenario on a fresh database of `server`, dropped afterwards even when the scenario fails.
+async fn fresh_database(server: Server) {
+    let Some(database) = TestDatabase::create(server, "example_cli").await else {
+        return;
+    };
+    let url = database.url().to_owned();
+    let direct = match server {
+        Server::Postgres => Direct::Postgres(sqlx::PgPool::connect(&url).await.expect("connect to the new database")),
+        Server::MySql => Direct::MySql(
+            sqlx::MySqlPool::connect(&url)
+                .await
+                .expect("connect to the new database"),
+        ),
+    };
+    let outcome = tokio::spawn(async move {
+        scenario(server.name(), &url, &direct).await;
+        direct.close().await;
+    })
+    .await;
+    database.drop_database().await.expect("drop database");
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic.into_panic());
     }
-}
-
-fn unreachable(backend: &str, error: impl std::fmt::Display) {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{backend} unreachable: {error}");
-    }
-    eprintln!("SKIPPED: {backend} unreachable: {error}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn postgres_fresh_database() {
-    let admin_url = std::env::var("LOCKGATE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let admin = match sqlx::PgPool::connect(&admin_url).await {
-        Ok(pool) => pool,
-        Err(e) => return unreachable("postgres", e),
-    };
-    let name = unique("lockgate_example_cli");
-    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&admin)
-        .await
-        .expect("create database");
-    let url = with_database(&admin_url, &name);
-    let direct = Direct::Postgres(sqlx::PgPool::connect(&url).await.expect("connect to the new database"));
-    let outcome = tokio::spawn({
-        let url = url.clone();
-        async move {
-            scenario("postgres", &url, &direct).await;
-            direct.close().await;
-        }
-    })
-    .await;
-    sqlx::raw_sql(AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await
-    .expect("drop database");
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic.into_panic());
-    }
+    fresh_database(Server::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn mariadb_fresh_database() {
-    let admin_url =
-        std::env::var("LOCKGATE_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
-    let admin = match sqlx::MySqlPool::connect(&admin_url).await {
-        Ok(pool) => pool,
-        Err(e) => return unreachable("mysql", e),
-    };
-    let name = unique("lockgate_example_cli");
-    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
-        .execute(&admin)
-        .await
-        .expect("create database");
-    let url = with_database(&admin_url, &name);
-    let direct = Direct::MySql(
-        sqlx::MySqlPool::connect(&url)
-            .await
-            .expect("connect to the new database"),
-    );
-    let outcome = tokio::spawn({
-        let url = url.clone();
-        async move {
-            scenario("mysql", &url, &direct).await;
-            direct.close().await;
-        }
-    })
-    .await;
-    sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS `{name}`")))
-        .execute(&admin)
-        .await
-        .expect("drop database");
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic.into_panic());
-    }
+    fresh_database(Server::MySql).await;
 }
 
 #[test]
