@@ -1,0 +1,102 @@
+//! The migrator end to end against real PostgreSQL, MariaDB/MySQL and SQLite: one suite, three backends.
+//!
+//! Each topic's scenarios live in a file of their own; every test is declared here, so that its name does not
+//! depend on which file holds its body: `<backend>::<scenario>` for the three-backend scenarios, the scenario's
+//! own name for the others.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod adoption;
+mod fixtures;
+mod lifecycle;
+mod locking;
+mod stepwise;
+mod tracking;
+
+use lockgate_dsl::Backend;
+
+/// Tests at the root of the binary, named after their scenario.
+macro_rules! tests {
+    ($($topic:ident :: $scenario:ident),* $(,)?) => {$(
+        #[tokio::test]
+        async fn $scenario() { $topic::$scenario().await }
+    )*};
+}
+
+tests! {
+    stepwise::postgres_invalid_index_is_rebuilt,
+    stepwise::postgres_concurrently_needs_no_transaction,
+    stepwise::mysql_compensation_failure_is_reported,
+    stepwise::mysql_failed_down_is_compensated,
+    lifecycle::unsupported_urls_are_refused,
+    lifecycle::sqlite_in_memory,
+    lifecycle::futures_are_send,
+}
+
+#[tokio::test]
+async fn mysql_interrupted_step_that_took_effect() {
+    stepwise::interrupted_step_that_took_effect(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn postgres_interrupted_step_that_took_effect() {
+    stepwise::interrupted_step_that_took_effect(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn postgres_stepwise_retry_runs_each_step_once() {
+    locking::stepwise_retry_runs_each_step_once(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mysql_stepwise_retry_runs_each_step_once() {
+    locking::stepwise_retry_runs_each_step_once(Backend::MySql).await;
+}
+
+#[test]
+fn versions_must_be_unique_and_ascending() {
+    lifecycle::versions_must_be_unique_and_ascending();
+}
+
+/// The scenarios every backend runs, one module per backend.
+macro_rules! suite {
+    ($($module:ident => $backend:expr),* $(,)?) => {$(
+        mod $module {
+            use super::*;
+
+            #[tokio::test]
+            async fn lifecycle() { lifecycle::lifecycle($backend).await }
+            #[tokio::test]
+            async fn unknown_reverted_from_stored_sql() { lifecycle::unknown_reverted_from_stored_sql($backend).await }
+            #[tokio::test]
+            async fn tamper_is_refused() { tracking::tamper_is_refused($backend).await }
+            #[tokio::test]
+            async fn failure_leaves_schema_as_before() { stepwise::failure_leaves_schema_as_before($backend).await }
+            #[tokio::test]
+            async fn assertion_rolls_back() { stepwise::assertion_rolls_back($backend).await }
+            #[tokio::test]
+            async fn baseline_and_sqlx_adoption() { adoption::baseline_and_sqlx_adoption($backend).await }
+            #[tokio::test]
+            async fn grouped() { lifecycle::grouped($backend).await }
+            #[tokio::test]
+            async fn bad_input() { lifecycle::bad_input($backend).await }
+            #[tokio::test]
+            async fn lock_timeout_is_retried() { locking::lock_timeout_is_retried($backend).await }
+            #[tokio::test]
+            async fn irreversible_is_refused() { lifecycle::irreversible_is_refused($backend).await }
+            #[tokio::test]
+            async fn second_migrator_waits_for_the_lock() {
+                locking::second_migrator_waits_for_the_lock($backend).await
+            }
+            #[tokio::test]
+            async fn custom_tracking_table() { tracking::custom_tracking_table($backend).await }
+        }
+    )*};
+}
+
+suite! {
+    postgres => Backend::Postgres,
+    mysql => Backend::MySql,
+    sqlite => Backend::Sqlite,
+}

@@ -1,0 +1,307 @@
+//! Failures halfway: rollback, compensation on MySQL, interrupted and resumed steps, CONCURRENTLY indexes.
+
+use lockgate_dsl::schema::IndexDef;
+use lockgate_dsl::{Backend, TransactionMode};
+use lockgate_runtime::{Direction, DownTarget, Error, Migrator, State};
+
+use crate::common::{self, Fixture, TestDb, exec, scalar, schema};
+use crate::fixtures::{create_accounts, states};
+
+/// A failing step leaves the schema as it was: rolled back where DDL is transactional, compensated on MySQL.
+pub(crate) async fn failure_leaves_schema_as_before(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "fail").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let base = Migrator::new(vec![create_accounts()]).unwrap();
+    base.up(&db, None).await.unwrap();
+    let before = schema(&db).await;
+    let failing = Fixture::boxed(2, "half a change", |m| {
+        m.create_table("invoices", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.add_column::<Option<i64>>("accounts", "invoice_id");
+        m.create_index(IndexDef::new("accounts", ["invoice_id"]));
+        m.sql("INSERT INTO no_such_table (id) VALUES (1)", "DELETE FROM no_such_table");
+    });
+    let migrator = Migrator::new(vec![create_accounts(), failing]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    assert_eq!(error.statement(), Some("INSERT INTO no_such_table (id) VALUES (1)"));
+    assert_eq!(error.version(), Some(2));
+    match (backend, &error) {
+        (Backend::MySql, Error::Compensated { undone, .. }) => {
+            let message = error.to_string();
+            assert!(
+                message.contains("3 statement(s) already run were undone, so the schema is as it was"),
+                "{message}"
+            );
+            assert!(!message.contains("rolled back"), "{message}");
+            assert_eq!(undone.len(), 3, "{undone:?}");
+            assert!(
+                undone[0].contains("DROP INDEX") || undone[0].contains("DROP KEY"),
+                "{undone:?}"
+            );
+            assert!(undone[2].contains("DROP TABLE"), "{undone:?}");
+        }
+        (Backend::Postgres | Backend::Sqlite, Error::StatementFailed { .. }) => {
+            let message = error.to_string();
+            assert!(
+                message.starts_with("migration 2 `half a change` failed and was rolled back: "),
+                "{message}"
+            );
+            assert!(
+                message.ends_with("\n  statement: INSERT INTO no_such_table (id) VALUES (1)"),
+                "{message}"
+            );
+        }
+        (_, other) => panic!("unexpected error on {backend}: {other}"),
+    }
+    assert_eq!(
+        schema(&db).await,
+        before,
+        "the schema must be as before the failed migration"
+    );
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(states(&status), [(1, State::Applied), (2, State::Failed)]);
+    let failures = scalar(
+        &db,
+        "SELECT COUNT(*) FROM lockgate_migrations_history WHERE version = 2",
+    )
+    .await;
+    assert_eq!(failures, 1);
+    db.close().await;
+    test.drop_db().await;
+}
+
+pub(crate) async fn assertion_rolls_back(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "assert").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let before = schema(&db).await;
+    let checked = Fixture::boxed(1, "checked", |m| {
+        m.create_table("ledger", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.assert("SELECT COUNT(*) = 1 FROM ledger", "the ledger has its opening row");
+    });
+    let migrator = Migrator::new(vec![checked]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    let assertion = match &error {
+        Error::Compensated { cause, .. } => &**cause,
+        other => other,
+    };
+    assert!(
+        matches!(assertion, Error::AssertionFailed { message, .. } if message == "the ledger has its opening row"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("the ledger has its opening row"));
+    assert_eq!(schema(&db).await, before);
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// PostgreSQL: a `CREATE INDEX CONCURRENTLY` that fails leaves an INVALID index; the next run drops and
+/// rebuilds it, resuming at the step that failed.
+pub(crate) async fn postgres_invalid_index_is_rebuilt() {
+    let Some(test) = TestDb::create(Backend::Postgres, "cic").await else {
+        return;
+    };
+    let db = test.connect().await;
+    Migrator::new(vec![create_accounts()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
+    exec(
+        &db,
+        "INSERT INTO accounts (id, email) VALUES (1, 'a@example.com'), (2, 'a@example.com')",
+    )
+    .await;
+    let concurrent = || {
+        Fixture::with_mode(2, "unique emails", TransactionMode::None, |m| {
+            m.create_index(IndexDef::new("accounts", ["email"]).unique().concurrently());
+            m.sql(
+                "INSERT INTO accounts (id, email) VALUES (3, 'c@example.com')",
+                "DELETE FROM accounts WHERE id = 3",
+            );
+        })
+    };
+    let migrator = Migrator::new(vec![create_accounts(), concurrent()]).unwrap();
+    let plan = migrator.plan(&db, Direction::Up, None).await.unwrap();
+    assert!(plan[0].statements[0].starts_with("-- outside a transaction\nCREATE UNIQUE INDEX CONCURRENTLY"));
+    let error = migrator.up(&db, None).await.unwrap_err();
+    assert!(matches!(error, Error::StepFailed { done: 0, total: 2, .. }), "{error}");
+    let invalid = "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+                   WHERE c.relname = 'accounts_email_key' AND NOT i.indisvalid";
+    assert_eq!(
+        scalar(&db, invalid).await,
+        1,
+        "the failed build leaves an INVALID index"
+    );
+    assert_eq!(states(&migrator.status(&db).await.unwrap())[1], (2, State::Failed));
+
+    exec(&db, "UPDATE accounts SET email = 'b@example.com' WHERE id = 2").await;
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 1);
+    assert_eq!(scalar(&db, invalid).await, 0);
+    let valid = "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+                 WHERE c.relname = 'accounts_email_key' AND i.indisvalid AND i.indisunique";
+    assert_eq!(scalar(&db, valid).await, 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM accounts").await, 3);
+
+    // Down runs outside a transaction too (DROP INDEX CONCURRENTLY).
+    assert_eq!(migrator.down(&db, DownTarget::Steps(1)).await.unwrap().applied.len(), 1);
+    assert_eq!(scalar(&db, valid).await, 0);
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// PostgreSQL: a CONCURRENTLY step in a migration that asks for a transaction is refused before anything runs.
+pub(crate) async fn postgres_concurrently_needs_no_transaction() {
+    let Some(test) = TestDb::create(Backend::Postgres, "cictx").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let wrong = Fixture::boxed(2, "index in a transaction", |m| {
+        m.create_index(IndexDef::new("accounts", ["email"]).concurrently());
+    });
+    let migrator = Migrator::new(vec![create_accounts(), wrong]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    assert!(matches!(error, Error::Plan { version: 2, .. }), "{error}");
+    assert!(error.to_string().contains("transaction = none"));
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// MySQL: when undoing fails too, the error names the statement that could not be undone and what stays applied,
+/// and the tracking row keeps the progress of what remains.
+pub(crate) async fn mysql_compensation_failure_is_reported() {
+    let Some(test) = TestDb::create(Backend::MySql, "undo").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let fragile = Fixture::boxed(1, "fragile", |m| {
+        m.create_table("fragile", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.sql("INSERT INTO fragile (id) VALUES (1)", "DELETE FROM gone_table");
+        m.sql("INSERT INTO missing_table (id) VALUES (1)", "SELECT 1");
+    });
+    let migrator = Migrator::new(vec![fragile]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    let Error::CompensationFailed { undo, .. } = &error else {
+        panic!("expected a compensation failure: {error}")
+    };
+    assert!(undo.undone.is_empty());
+    assert_eq!(undo.failed_statement, "DELETE FROM gone_table");
+    assert_eq!(undo.still_applied.len(), 2, "{:?}", undo.still_applied);
+    let message = error.to_string();
+    assert!(
+        message.contains("could not be undone; the schema is half-migrated and needs a person"),
+        "{message}"
+    );
+    assert!(message.contains("undo failed at: DELETE FROM gone_table"), "{message}");
+    assert!(
+        std::error::Error::source(&error).is_some(),
+        "the cause is in the source chain"
+    );
+    assert_eq!(
+        scalar(&db, "SELECT progress FROM lockgate_migrations WHERE version = 1").await,
+        2
+    );
+    assert_eq!(states(&migrator.status(&db).await.unwrap()), [(1, State::Failed)]);
+    let outcome = common::texts(&db, "SELECT outcome FROM lockgate_migrations_history").await;
+    assert_eq!(outcome, ["compensation_failed"]);
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// A process that died right after a step took effect (DDL commits on its own) but before recording its progress:
+/// the next run sees the step's effect and continues after it, on MySQL and for PostgreSQL `CONCURRENTLY` steps.
+pub(crate) async fn interrupted_step_that_took_effect(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "resume").await else {
+        return;
+    };
+    let db = test.connect().await;
+    Migrator::new(vec![create_accounts()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
+    let (migration, effect) = match backend {
+        Backend::MySql => (
+            Fixture::boxed(2, "two steps", |m| {
+                m.create_table("invoices", |t| {
+                    t.column::<i64>("id").primary_key();
+                });
+                m.sql(
+                    "INSERT INTO invoices (id) VALUES (1)",
+                    "DELETE FROM invoices WHERE id = 1",
+                );
+            }),
+            "CREATE TABLE invoices (id BIGINT PRIMARY KEY)",
+        ),
+        _ => (
+            Fixture::with_mode(2, "two steps", TransactionMode::None, |m| {
+                m.create_index(IndexDef::new("accounts", ["email"]).concurrently());
+                m.sql(
+                    "INSERT INTO accounts (id, email) VALUES (1, 'x')",
+                    "DELETE FROM accounts WHERE id = 1",
+                );
+            }),
+            "CREATE INDEX accounts_email_idx ON accounts (email)",
+        ),
+    };
+    let checksum = lockgate_dsl::checksum::checksum(&*migration);
+    // What the dead process left: the first step's effect, and a running row without progress.
+    exec(&db, effect).await;
+    let now = if backend == Backend::MySql { "NOW(6)" } else { "now()" };
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO lockgate_migrations (version, name, checksum, status, progress, applied_at, execution_ms) \
+             VALUES (2, 'two steps', '{checksum}', 'running', 0, {now}, 0)"
+        ),
+    )
+    .await;
+    let migrator = Migrator::new(vec![create_accounts(), migration]).unwrap();
+    assert_eq!(states(&migrator.status(&db).await.unwrap())[1], (2, State::Running));
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 1);
+    assert_eq!(states(&migrator.status(&db).await.unwrap())[1], (2, State::Applied));
+    let table = if backend == Backend::MySql {
+        "invoices"
+    } else {
+        "accounts"
+    };
+    assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM {table}")).await, 1);
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// MySQL: a failing `down` is compensated too, by re-running the inverse (the up) of what it had undone.
+pub(crate) async fn mysql_failed_down_is_compensated() {
+    let Some(test) = TestDb::create(Backend::MySql, "downundo").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let migration = || {
+        Fixture::boxed(1, "down fails halfway", |m| {
+            m.sql("SELECT 1", "INSERT INTO missing_table (id) VALUES (1)");
+            m.create_table("kept", |t| {
+                t.column::<i64>("id").primary_key();
+            });
+        })
+    };
+    let migrator = Migrator::new(vec![migration()]).unwrap();
+    migrator.up(&db, None).await.unwrap();
+    let before = schema(&db).await;
+    let error = migrator.down(&db, DownTarget::Steps(1)).await.unwrap_err();
+    let Error::Compensated { undone, .. } = &error else {
+        panic!("expected compensation: {error}")
+    };
+    assert!(undone[0].starts_with("CREATE TABLE"), "{undone:?}");
+    assert_eq!(schema(&db).await, before, "the table the down dropped is back");
+    assert_eq!(states(&migrator.status(&db).await.unwrap()), [(1, State::Applied)]);
+    db.close().await;
+    test.drop_db().await;
+}
