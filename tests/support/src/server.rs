@@ -12,15 +12,6 @@ pub enum Server {
 }
 
 impl Server {
-    /// Both servers, PostgreSQL first.
-    ///
-    /// ```
-    /// use lockgate_test_support::Server;
-    ///
-    /// assert_eq!(Server::ALL.len(), 2);
-    /// ```
-    pub const ALL: [Server; 2] = [Server::Postgres, Server::MySql];
-
     /// The name a `SKIPPED:` line and a panic use, the same as the backend's name in lockgate.
     ///
     /// ```
