@@ -38,12 +38,14 @@ mod index;
 mod objects;
 mod quote;
 mod rebuild;
+mod script;
 mod step;
 mod table;
 mod types;
 
 pub use quote::{check_name, quote_ident, quote_literal};
 pub use rebuild::{LiveTable, RebuildChange, TableRebuild, split_items};
+pub use script::{Direction, ScriptError, script, script_statements};
 pub use step::Step;
 pub use types::{column_sql, column_type_sql, default_sql};
 
