@@ -131,7 +131,13 @@ pub enum Command {
     /// Revert the last applied migration and apply it again.
     #[command(after_help = EXIT_CODES_HELP)]
     Redo,
-    /// Print the SQL that `up` or `down` would run on the connected database, without running it.
+    /// Print the SQL that `up` or `down` would run, without running it; offline with --backend.
+    ///
+    /// Connected (the default), the plan is the exact SQL for that database: the pending migrations
+    /// for `up`, the applied ones `down` would revert. With --backend postgres|mysql|sqlite, nothing
+    /// connects: `up` renders every migration (or up to --to) as if the database were empty, and
+    /// `down` every migration after --to (default: all), newest first, as if all were applied. SQLite
+    /// table rebuilds read the live table, so offline they are shown as a comment describing them.
     #[command(after_help = EXIT_CODES_HELP)]
     Plan(PlanArgs),
     /// Record migrations up to a version as applied without running them (adopt an existing database).
@@ -201,22 +207,57 @@ pub enum PlanDirection {
     Down,
 }
 
+/// The backend `plan --backend` renders for, without connecting.
+///
+/// ```
+/// use lockgate_dsl::Backend;
+/// use lockgate_runtime::cli::PlanBackend;
+/// assert_eq!(Backend::from(PlanBackend::Mysql), Backend::MySql);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanBackend {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL or MariaDB.
+    #[value(alias = "mariadb")]
+    Mysql,
+    /// SQLite.
+    Sqlite,
+}
+
+impl From<PlanBackend> for lockgate_dsl::Backend {
+    fn from(backend: PlanBackend) -> Self {
+        match backend {
+            PlanBackend::Postgres => lockgate_dsl::Backend::Postgres,
+            PlanBackend::Mysql => lockgate_dsl::Backend::MySql,
+            PlanBackend::Sqlite => lockgate_dsl::Backend::Sqlite,
+        }
+    }
+}
+
 /// `plan` options.
 ///
 /// ```
 /// use clap::Parser;
-/// use lockgate_runtime::cli::{Cli, Command, PlanDirection};
+/// use lockgate_runtime::cli::{Cli, Command, PlanBackend, PlanDirection};
 /// let cli = Cli::try_parse_from(["contracts", "plan", "down", "--to", "0"]).unwrap();
 /// assert!(matches!(cli.command, Command::Plan(ref p) if p.direction == Some(PlanDirection::Down)));
+/// let cli = Cli::try_parse_from(["contracts", "plan", "--backend", "sqlite"]).unwrap();
+/// assert!(matches!(cli.command, Command::Plan(ref p) if p.backend == Some(PlanBackend::Sqlite)));
 /// ```
 #[derive(Debug, Clone, Args)]
 pub struct PlanArgs {
     /// `up` (default) or `down`.
     #[arg(value_enum)]
     pub direction: Option<PlanDirection>,
-    /// Up: stop after this version. Down: revert everything after this version (default: one step).
+    /// Up: stop after this version. Down: revert everything after this version (default: one step;
+    /// with --backend, every migration).
     #[arg(long, value_name = "VERSION")]
     pub to: Option<i64>,
+    /// Render for this backend without connecting to any database, as if it were empty (up) or had
+    /// every migration applied (down): for review and snapshot tests.
+    #[arg(long, value_enum, value_name = "BACKEND")]
+    pub backend: Option<PlanBackend>,
 }
 
 /// `baseline` options.

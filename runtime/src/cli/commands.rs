@@ -2,15 +2,18 @@
 
 use std::io::Write;
 
-use super::args::{Cli, Command, DownArgs, OutputFormat, PlanDirection};
+use lockgate_dsl::Backend;
+
+use super::args::{Cli, Command, DownArgs, OutputFormat, PlanArgs, PlanDirection};
 use super::exit::Exit;
 use super::failure::{Failure, redact};
 use super::human;
 use super::json::{self, PlanDoc, RunDoc, StatusDoc};
+use super::offline::{self, OfflineError};
 use super::probe::probe;
 use super::progress::Progress;
 use super::style::Palette;
-use crate::{Database, Direction, DownTarget, Error, Migrator, Report, State};
+use crate::{Database, Direction, DownTarget, Error, Migrator, PlannedMigration, Report, State};
 
 /// The settings every command shares.
 pub(crate) struct Context {
@@ -30,9 +33,15 @@ impl Context {
     }
 }
 
-/// Connects, runs the command and prints its result; the exit code on success.
+/// Connects, runs the command and prints its result; the exit code on success. `plan --backend`
+/// never connects.
 pub(crate) async fn execute(cli: Cli, migrator: Migrator, cx: &Context) -> Result<Exit, Failure> {
     let command = name(&cli.command);
+    if let Command::Plan(args) = &cli.command
+        && let Some(backend) = args.backend
+    {
+        return plan_offline(args, backend.into(), &migrator, cx);
+    }
     probe(&cx.url).await.map_err(cx.fail(command))?;
     let db = Database::connect(&cx.url).await.map_err(cx.fail(command))?;
     let result = dispatch(cli.command, migrator, &db, cx).await;
@@ -66,19 +75,9 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
             }
         }
         Command::Plan(args) => {
-            let direction = match args.direction.unwrap_or_default() {
-                PlanDirection::Up => Direction::Up,
-                PlanDirection::Down => Direction::Down,
-            };
+            let direction = plan_direction(&args);
             let planned = migrator.plan(db, direction, args.to).await.map_err(&fail)?;
-            match cx.format {
-                OutputFormat::Human => print(&human::plan(db.backend(), direction, &planned, cx.palette))?,
-                OutputFormat::Json => print(&json::to_line(&PlanDoc {
-                    backend: db.backend(),
-                    direction,
-                    migrations: &planned,
-                }))?,
-            }
+            print_plan(db.backend(), direction, &planned, false, cx)?;
             Ok(Exit::Success)
         }
         Command::Up(args) => run(name, migrator, db, cx, async |m| m.up(db, args.to).await).await,
@@ -88,6 +87,46 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
         }
         Command::Redo => run(name, migrator, db, cx, async |m| m.redo(db).await).await,
         Command::Baseline(args) => run(name, migrator, db, cx, async |m| m.baseline(db, args.version).await).await,
+    }
+}
+
+/// `plan --backend`: every migration rendered for `backend` without a database.
+fn plan_offline(args: &PlanArgs, backend: Backend, migrator: &Migrator, cx: &Context) -> Result<Exit, Failure> {
+    let direction = plan_direction(args);
+    let planned = offline::plan(migrator, backend, direction, args.to).map_err(|error| match error {
+        OfflineError::Runtime(source) => cx.fail("plan")(source),
+        OfflineError::Script(source) => Failure::Script {
+            command: "plan",
+            source,
+        },
+    })?;
+    print_plan(backend, direction, &planned, true, cx)?;
+    Ok(Exit::Success)
+}
+
+fn plan_direction(args: &PlanArgs) -> Direction {
+    match args.direction.unwrap_or_default() {
+        PlanDirection::Up => Direction::Up,
+        PlanDirection::Down => Direction::Down,
+    }
+}
+
+/// Prints a plan as an SQL script or as its JSON document.
+fn print_plan(
+    backend: Backend,
+    direction: Direction,
+    planned: &[PlannedMigration],
+    offline: bool,
+    cx: &Context,
+) -> Result<(), Failure> {
+    match cx.format {
+        OutputFormat::Human => print(&human::plan(backend, direction, planned, offline, cx.palette)),
+        OutputFormat::Json => print(&json::to_line(&PlanDoc {
+            backend,
+            direction,
+            offline,
+            migrations: planned,
+        })),
     }
 }
 

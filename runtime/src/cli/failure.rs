@@ -2,6 +2,7 @@
 
 use std::error::Error as _;
 
+use lockgate_dsl::render::ScriptError;
 use serde::Serialize;
 
 use crate::Error;
@@ -18,6 +19,14 @@ pub(crate) enum Failure {
         url: String,
         /// What went wrong (boxed: the runtime's error is large, and this one travels in every `Result`).
         source: Box<Error>,
+    },
+    /// An offline plan (`plan --backend`) met a migration without a down, or one the backend cannot express.
+    #[error("{command} failed: {source}")]
+    Script {
+        /// The subcommand.
+        command: &'static str,
+        /// Which migration, and why.
+        source: ScriptError,
     },
     /// The migration list itself is wrong (duplicate or unordered versions).
     #[error("the migrations compiled into this binary cannot run: {0}")]
@@ -99,6 +108,7 @@ impl Failure {
                 (Some(*command), source.version(), source.statement().map(str::to_owned))
             }
             Failure::Migrations(source) => (None, source.version(), None),
+            Failure::Script { command, source } => (Some(*command), Some(script_version(source)), None),
             _ => (None, None, None),
         };
         FailureJson {
@@ -162,6 +172,14 @@ impl Failure {
             Failure::Runtime(_) => "the process may have run out of threads or file descriptors; try again".to_owned(),
             Failure::Output(_) => "stdout was closed before the output was written".to_owned(),
             Failure::Migrations(_) => "fix the list of migrations given to the migrator, then rebuild".to_owned(),
+            Failure::Script {
+                source: ScriptError::Irreversible { version, .. },
+                ..
+            } => format!("pass `--to {version}` to plan only the migrations after it"),
+            Failure::Script {
+                source: ScriptError::Render { .. },
+                ..
+            } => "change the migration so the backend can express it, or plan for the backend it targets".to_owned(),
             Failure::Migrate { source, .. } => match &**source {
                 Error::Connect {
                     backend: lockgate_dsl::Backend::Sqlite,
@@ -195,6 +213,13 @@ impl Failure {
             },
         };
         Some(hint)
+    }
+}
+
+/// The version of the migration a script error is about.
+fn script_version(error: &ScriptError) -> i64 {
+    match error {
+        ScriptError::Irreversible { version, .. } | ScriptError::Render { version, .. } => *version,
     }
 }
 

@@ -64,17 +64,33 @@ pub(crate) fn state(state: State, palette: Palette) -> String {
 }
 
 /// The plan as an SQL script a person can read and a database can run: a comment per migration, then
-/// its statements, each ending in `;`.
-pub(crate) fn plan(backend: Backend, direction: Direction, planned: &[PlannedMigration], palette: Palette) -> String {
+/// its statements, each ending in `;`. An `offline` plan (`plan --backend`) says in its first line
+/// what it assumed about the database it never saw.
+pub(crate) fn plan(
+    backend: Backend,
+    direction: Direction,
+    planned: &[PlannedMigration],
+    offline: bool,
+    palette: Palette,
+) -> String {
+    let assumed = match (offline, direction) {
+        (false, _) => "",
+        (true, Direction::Up) => ", offline, as if the database were empty",
+        (true, Direction::Down) => ", offline, as if every migration were applied",
+    };
     if planned.is_empty() {
-        let nothing = match direction {
-            Direction::Up => "-- nothing to apply: every migration is applied",
-            Direction::Down => "-- nothing to revert: no migration is applied",
+        let nothing = match (offline, direction) {
+            (false, Direction::Up) => "-- nothing to apply: every migration is applied".to_owned(),
+            (false, Direction::Down) => "-- nothing to revert: no migration is applied".to_owned(),
+            (true, _) => format!("-- {direction} on {backend}{assumed}: no migrations"),
         };
-        return format!("{}\n", palette.dim(nothing));
+        return format!("{}\n", palette.dim(&nothing));
     }
     let noun = if planned.len() == 1 { "migration" } else { "migrations" };
-    let mut out = palette.dim(&format!("-- {direction} on {backend}: {} {noun}", planned.len()));
+    let mut out = palette.dim(&format!(
+        "-- {direction} on {backend}{assumed}: {} {noun}",
+        planned.len()
+    ));
     out.push('\n');
     for migration in planned {
         out.push('\n');
@@ -159,6 +175,30 @@ mod tests {
              20250101090000  migration 20250101090000  pending\n\
              \n\
              2 migrations: 1 applied, 1 pending\n"
+        );
+    }
+
+    #[test]
+    fn an_offline_plan_says_what_it_assumed() {
+        let planned = [PlannedMigration {
+            version: 1,
+            name: "create t1".into(),
+            direction: Direction::Down,
+            statements: vec![r#"DROP TABLE "t1";"#.into()],
+        }];
+        assert_eq!(
+            plan(Backend::Sqlite, Direction::Down, &planned, true, Palette::plain()),
+            "-- down on sqlite, offline, as if every migration were applied: 1 migration\n\n\
+             -- 1 create t1 (down)\n\
+             DROP TABLE \"t1\";\n"
+        );
+        assert_eq!(
+            plan(Backend::Postgres, Direction::Up, &[], true, Palette::plain()),
+            "-- up on postgres, offline, as if the database were empty: no migrations\n"
+        );
+        assert_eq!(
+            plan(Backend::Postgres, Direction::Up, &[], false, Palette::plain()),
+            "-- nothing to apply: every migration is applied\n"
         );
     }
 

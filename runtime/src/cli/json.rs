@@ -32,6 +32,8 @@ pub(crate) struct RunDoc<'a> {
 pub(crate) struct PlanDoc<'a> {
     pub(crate) backend: Backend,
     pub(crate) direction: Direction,
+    /// Rendered with `--backend`, without a database.
+    pub(crate) offline: bool,
     pub(crate) migrations: &'a [PlannedMigration],
 }
 

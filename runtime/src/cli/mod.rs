@@ -23,8 +23,16 @@
 //! | --- | --- |
 //! | `status` | `backend`, `pending`, `migrations[]`: `version`, `name`, `state`, `applied_at`, `duration_ms`, `applied_by` |
 //! | `up`, `down`, `redo`, `baseline` | `command`, `backend`, `applied[]`: `version`, `name`, `direction`, `duration_ms`; `migrations[]` as in `status`, afterwards |
-//! | `plan` | `backend`, `direction`, `migrations[]`: `version`, `name`, `direction`, `statements[]` |
+//! | `plan` | `backend`, `direction`, `offline`, `migrations[]`: `version`, `name`, `direction`, `statements[]` |
 //! | any failure | `error`: `command`, `message`, `details[]`, `version`, `statement`, `hint`, `causes[]`, `exit_code` |
+//!
+//! `plan` connects and prints the exact SQL `up` or `down` would run on that database. `plan --backend
+//! postgres|mysql|sqlite` connects to nothing (any database URL is ignored): `up` renders every migration,
+//! or those up to `--to`, as if the database were empty; `down` renders every migration after `--to`
+//! (default: all of them), newest first, as if every one were applied, and fails on an irreversible
+//! one. Each migration's statements are those of [`lockgate_dsl::render::script`]; a SQLite table
+//! rebuild, which reads the live table, is a comment describing it. Teams review this output, or
+//! snapshot it in CI, per backend.
 //!
 //! A failure also prints one paragraph on stderr: what failed (command, migration), the statement,
 //! and a hint; `-v` adds the whole statement and the error's cause chain.
@@ -35,6 +43,7 @@ mod exit;
 mod failure;
 mod human;
 mod json;
+mod offline;
 mod probe;
 mod progress;
 mod style;
@@ -48,8 +57,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{
-    BaselineArgs, Cli, ColorChoice, Command, DownArgs, GlobalArgs, OutputFormat, PlanArgs, PlanDirection, StatusArgs,
-    UpArgs,
+    BaselineArgs, Cli, ColorChoice, Command, DownArgs, GlobalArgs, OutputFormat, PlanArgs, PlanBackend, PlanDirection,
+    StatusArgs, UpArgs,
 };
 pub use exit::Exit;
 pub use style::Palette;
