@@ -152,6 +152,20 @@ async fn scenario(backend: &str, url: &str, direct: &Direct) {
     // The plan is the exact SQL for this backend; a person has read the snapshot.
     let plan = expect(url, &["plan"], 0);
     insta::assert_snapshot!(format!("plan_up_{backend}"), plan.stdout);
+    // The offline plan of an empty database is the same script, but for its first line and, on SQLite,
+    // the note before each rebuild (connected, a rebuild of a table that does not exist yet is only
+    // described as well).
+    let offline = expect(url, &["plan", "--backend", backend], 0);
+    assert_eq!(
+        without_header(&offline.stdout)
+            .lines()
+            .filter(|line| !line.starts_with("-- the statements of this rebuild depend on the live table"))
+            .collect::<Vec<_>>(),
+        without_header(&plan.stdout).lines().collect::<Vec<_>>(),
+        "offline:\n{}\nconnected:\n{}",
+        offline.stdout,
+        plan.stdout
+    );
     let plan_json = expect(url, &["plan", "--format", "json"], 0).json();
     assert_eq!(plan_json["backend"], backend);
     assert_eq!(plan_json["direction"], "up");
@@ -403,6 +417,77 @@ fn a_bad_url_is_one_paragraph_and_exit_code_1() {
         "{run:?}"
     );
     assert!(run.stderr.contains("\n  hint: pass --database-url"), "{run:?}");
+}
+
+/// A plan's script without its first line, the one that says how the plan was made.
+fn without_header(script: &str) -> &str {
+    script.split_once('\n').map_or("", |(_, rest)| rest)
+}
+
+/// `plan --backend` renders every migration without a database: each URL points at nothing that
+/// answers (a closed port, a file in a missing directory), so a connection attempt would fail the run.
+#[test]
+fn plan_with_a_backend_renders_offline_without_any_database() {
+    let missing = TempDir::new("example_offline");
+    let sqlite_file = missing.0.join("missing").join("never.db");
+    let sqlite_url = format!("sqlite:{}", sqlite_file.display());
+    for (backend, url) in [
+        ("postgres", "postgres://postgres@127.0.0.1:1/test"),
+        ("mysql", "mysql://root@127.0.0.1:1/test"),
+        ("sqlite", sqlite_url.as_str()),
+    ] {
+        let up = expect(url, &["plan", "--backend", backend], 0);
+        assert!(up.stderr.is_empty(), "{up:?}");
+        insta::assert_snapshot!(format!("plan_offline_up_{backend}"), up.stdout);
+        let down = expect(url, &["plan", "down", "--backend", backend], 0);
+        insta::assert_snapshot!(format!("plan_offline_down_{backend}"), down.stdout);
+
+        let json = expect(
+            url,
+            &["plan", "--backend", backend, "--format", "json", "--to", BACKFILL],
+            0,
+        )
+        .json();
+        assert_eq!(json["backend"], backend);
+        assert_eq!(json["direction"], "up");
+        assert_eq!(json["offline"], true);
+        let versions: Vec<i64> = json["migrations"]
+            .as_array()
+            .expect("a migrations array")
+            .iter()
+            .filter_map(|m| m["version"].as_i64())
+            .collect();
+        assert_eq!(versions.len(), 5, "{json}");
+        assert_eq!(versions.last(), BACKFILL.parse::<i64>().ok().as_ref());
+        let down_to = expect(url, &["plan", "down", "--backend", backend, "--to", PARITY_CHECK], 0);
+        assert!(
+            down_to.stdout.starts_with(&format!(
+                "-- down on {backend}, offline, as if every migration were applied: 3 migrations\n"
+            )),
+            "{down_to:?}"
+        );
+    }
+    // The SQLite URL was never opened: opening it would have failed, or created the file.
+    assert!(!sqlite_file.exists());
+    // A version this binary does not know is an error, as when connected.
+    let unknown = expect(
+        "postgres://postgres@127.0.0.1:1/test",
+        &["plan", "--backend", "postgres", "--to", "7"],
+        1,
+    );
+    assert!(
+        unknown.stderr.starts_with("error: plan failed: ") && unknown.stderr.contains("7"),
+        "{unknown:?}"
+    );
+    assert!(!unknown.stderr.contains("cannot connect"), "{unknown:?}");
+    // Without --backend, plan connects, and the closed port fails it.
+    expect("postgres://postgres@127.0.0.1:1/test", &["plan"], 1);
+    // A backend the binary does not know is a usage error.
+    expect(
+        "postgres://postgres@127.0.0.1:1/test",
+        &["plan", "--backend", "oracle"],
+        2,
+    );
 }
 
 #[test]
