@@ -89,6 +89,67 @@
 //! database sees it. Declare migrations at module level: the test of a migration declared inside a
 //! function cannot be named, so the harness skips it (and rustc warns `unnameable_test_items`).
 //!
+//! # Snapshot-testing your SQL
+//!
+//! [`dsl::render::script`] renders one migration's up or down for one backend as an SQL script,
+//! without a database: a header comment (version, name, backend, direction), then every statement
+//! ending in `;`, with `-- outside a transaction` before `CONCURRENTLY` statements, assertions as a
+//! comment and their query, and SQLite table rebuilds (which read the live table) as a comment
+//! describing them. The output is deterministic, so a snapshot of it shows in review exactly what
+//! SQL a change to a migration changes. An irreversible down, or an operation a backend cannot
+//! express, is a [`dsl::render::ScriptError`].
+//!
+//! ```
+//! use lockgate::prelude::*;
+//! use lockgate::dsl::Backend;
+//! use lockgate::dsl::render::{script, Direction};
+//!
+//! /// Add the template flag.
+//! #[derive(Migration)]
+//! #[migration(version = 20250107162500)]
+//! pub struct AddTemplateFlag;
+//!
+//! impl Change for AddTemplateFlag {
+//!     fn change(&self, m: &mut Plan<Self>) {
+//!         m.add_column_with_default::<bool>("contracts", "is_template", false);
+//!     }
+//! }
+//!
+//! let up = script(&AddTemplateFlag, Backend::Postgres, Direction::Up).unwrap();
+//! assert_eq!(
+//!     up,
+//!     "-- migration 20250107162500: Add the template flag.\n\
+//!      -- backend: postgres, direction: up\n\
+//!      \n\
+//!      ALTER TABLE \"contracts\" ADD COLUMN \"is_template\" boolean NOT NULL DEFAULT FALSE;\n"
+//! );
+//! let down = script(&AddTemplateFlag, Backend::MySql, Direction::Down).unwrap();
+//! assert!(down.ends_with("ALTER TABLE `contracts` DROP COLUMN `is_template`;\n"));
+//! ```
+//!
+//! With [insta](https://insta.rs) as a dev-dependency, one test per backend and direction keeps a
+//! reviewed `.snap` file beside the tests; `cargo insta review` shows the SQL diff of a change:
+//!
+//! ```ignore
+//! use lockgate::dsl::Backend;
+//! use lockgate::dsl::render::{script, Direction, ScriptError};
+//!
+//! #[test]
+//! fn add_template_flag_sql() -> Result<(), ScriptError> {
+//!     for backend in [Backend::Postgres, Backend::MySql, Backend::Sqlite] {
+//!         for direction in [Direction::Up, Direction::Down] {
+//!             let name = format!("add_template_flag_{backend}_{direction}");
+//!             insta::assert_snapshot!(name, script(&AddTemplateFlag, backend, direction)?);
+//!         }
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The command line does the same for every migration at once: `plan --backend postgres` (or
+//! `mysql`, `sqlite`) prints the script of every migration as if the database were empty, and
+//! `plan down --backend ...` every way down, newest first, without connecting to any database.
+//!
 //! # Features
 //!
 //! `derive` (the macros), `postgres`, `mysql`, `sqlite` (backends: rendering, runtime drivers, and
