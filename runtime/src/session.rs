@@ -8,7 +8,7 @@ use lockgate_dsl::Backend;
 use sea_query::Values;
 use sea_query_sqlx::SqlxValues;
 
-use crate::conn::{Conn, TrackedRow};
+use crate::conn::{Bound, Conn, TrackedRow};
 use crate::database::Database;
 use crate::error::Error;
 use crate::migrator::{Migrator, Work};
@@ -254,6 +254,18 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Runs one write to the tracking or history table.
+    async fn write_tracking(&mut self, statement: Bound) -> Result<(), Error> {
+        self.conn
+            .execute_bound(statement)
+            .await
+            .map(|_| ())
+            .map_err(|source| Error::Tracking {
+                action: "write",
+                source,
+            })
+    }
+
     pub(crate) async fn write_row(
         &mut self,
         work: &Work,
@@ -262,40 +274,19 @@ impl<'a> Session<'a> {
         elapsed: Duration,
     ) -> Result<(), Error> {
         let statement = self.tracking.upsert(&self.row(work, status, progress, elapsed));
-        self.conn
-            .execute_bound(statement)
-            .await
-            .map(|_| ())
-            .map_err(|source| Error::Tracking {
-                action: "write",
-                source,
-            })
+        self.write_tracking(statement).await
     }
 
     pub(crate) async fn delete_row(&mut self, version: i64) -> Result<(), Error> {
         let statement = self.tracking.delete(version);
-        self.conn
-            .execute_bound(statement)
-            .await
-            .map(|_| ())
-            .map_err(|source| Error::Tracking {
-                action: "write",
-                source,
-            })
+        self.write_tracking(statement).await
     }
 
     pub(crate) async fn set_progress(&mut self, version: i64, progress: usize) -> Result<(), Error> {
         let statement = self
             .tracking
             .set_progress(version, i64::try_from(progress).unwrap_or(i64::MAX));
-        self.conn
-            .execute_bound(statement)
-            .await
-            .map(|_| ())
-            .map_err(|source| Error::Tracking {
-                action: "write",
-                source,
-            })
+        self.write_tracking(statement).await
     }
 
     pub(crate) async fn history(
@@ -315,14 +306,7 @@ impl<'a> Session<'a> {
             applied_by: &self.applied_by,
         };
         let statement = self.tracking.history(&row);
-        self.conn
-            .execute_bound(statement)
-            .await
-            .map(|_| ())
-            .map_err(|source| Error::Tracking {
-                action: "write",
-                source,
-            })
+        self.write_tracking(statement).await
     }
 
     /// Records a failed attempt after the fact (outside any transaction); a failure to record is logged, and the
