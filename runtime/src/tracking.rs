@@ -112,10 +112,7 @@ impl Tracking {
 
     /// A quoted identifier, for the few statements sea-query does not build.
     pub(crate) fn quote(&self, ident: &str) -> String {
-        match self.backend {
-            Backend::MySql => format!("`{}`", ident.replace('`', "``")),
-            Backend::Postgres | Backend::Sqlite => format!("\"{}\"", ident.replace('"', "\"\"")),
-        }
+        lockgate_dsl::render::quote_ident(self.backend, ident)
     }
 
     /// The tracking table's qualified, quoted name.
