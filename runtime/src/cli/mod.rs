@@ -41,6 +41,8 @@ mod args;
 mod commands;
 mod exit;
 mod failure;
+#[cfg(test)]
+mod fixtures;
 mod human;
 mod json;
 mod offline;
@@ -192,39 +194,10 @@ fn report(failure: &Failure, format: OutputFormat, verbose: bool) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use lockgate_dsl::plan::{Plan, PlannedOp};
-    use lockgate_dsl::risk::Allowances;
-    use lockgate_dsl::{DownError, Migration, MigrationMeta, TransactionMode};
+    use lockgate_dsl::{Migration, MigrationMeta};
 
+    use super::fixtures::{CreateTable, ONE};
     use super::*;
-
-    /// A one-table migration with a chosen version.
-    struct CreateTable(&'static MigrationMeta);
-
-    impl Migration for CreateTable {
-        fn meta(&self) -> &'static MigrationMeta {
-            self.0
-        }
-        fn up_operations(&self) -> Vec<PlannedOp> {
-            let mut m = Plan::<()>::new();
-            m.create_table(format!("t{}", self.0.version), |t| {
-                t.column::<i64>("id").primary_key();
-            });
-            m.into_operations()
-        }
-        fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
-            Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?)
-        }
-    }
-
-    const ONE: MigrationMeta = MigrationMeta {
-        version: 1,
-        name: "create t1",
-        type_name: "CreateTable",
-        allow: Allowances::NONE,
-        irreversible: None,
-        transaction: TransactionMode::PerMigration,
-    };
 
     fn migrator(metas: &[&'static MigrationMeta]) -> Result<Migrator, Error> {
         Migrator::new(
