@@ -128,33 +128,31 @@ impl Conn {
         with_conn!(self, c => c.close_on_drop())
     }
 
-    fn count(&self) {
+    /// Counts and traces one query about to run; every query goes through here, so the count is exact.
+    fn start(&self, sql: impl Into<String>, kind: &'static str) -> AssertSqlSafe<String> {
         self.queries.fetch_add(1, Ordering::Relaxed);
+        let sql = sql.into();
+        tracing::trace!(sql, kind, "query");
+        AssertSqlSafe(sql)
     }
 
     /// Runs SQL through the simple-query protocol: migration SQL may hold several statements or statements that
     /// cannot be prepared (MySQL refuses some DDL as prepared statements).
     pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
-        self.count();
-        tracing::trace!(sql, "execute");
-        let sql = AssertSqlSafe(sql.to_owned());
+        let sql = self.start(sql, "execute");
         with_conn!(self, c => sqlx::raw_sql(sql).execute(&mut **c).await.map(|_| ()))
     }
 
     /// Runs a statement with bound values; returns the rows affected.
     pub(crate) async fn execute_bound(&mut self, (sql, values): Bound) -> Result<u64, sqlx::Error> {
-        self.count();
-        tracing::trace!(sql, "execute");
-        let sql = AssertSqlSafe(sql);
+        let sql = self.start(sql, "execute");
         with_conn!(self, c => sqlx::query_with(sql, values).execute(&mut **c).await.map(|r| r.rows_affected()))
     }
 
     /// Reads the first column of the first row as a truth value, for assertion steps: a boolean, a non-zero
     /// integer, or the text `1`/`t`/`true`. `None` when there is no row or the value is NULL.
     pub(crate) async fn fetch_truth(&mut self, sql: &str) -> Result<Option<bool>, sqlx::Error> {
-        self.count();
-        tracing::trace!(sql, "assert");
-        let sql = AssertSqlSafe(sql.to_owned());
+        let sql = self.start(sql, "assert");
         with_conn!(self, c => {
             let row = sqlx::raw_sql(sql).fetch_optional(&mut **c).await?;
             match row {
@@ -166,17 +164,13 @@ impl Conn {
 
     /// Runs a query and counts the rows it returns (`PRAGMA foreign_key_check`).
     pub(crate) async fn count_rows(&mut self, sql: &str) -> Result<usize, sqlx::Error> {
-        self.count();
-        tracing::trace!(sql, "fetch");
-        let sql = AssertSqlSafe(sql.to_owned());
+        let sql = self.start(sql, "fetch");
         with_conn!(self, c => sqlx::raw_sql(sql).fetch_all(&mut **c).await.map(|rows| rows.len()))
     }
 
     /// Reads the first column of the first row as an integer (lock functions), or `None` for no row or NULL.
     pub(crate) async fn fetch_i64(&mut self, (sql, values): Bound) -> Result<Option<i64>, sqlx::Error> {
-        self.count();
-        tracing::trace!(sql, "fetch");
-        let sql = AssertSqlSafe(sql);
+        let sql = self.start(sql, "fetch");
         with_conn!(self, c => {
             let row = sqlx::query_with(sql, values).fetch_optional(&mut **c).await?;
             match row {
@@ -188,9 +182,7 @@ impl Conn {
 
     /// Reads rows of text columns (catalog queries cast what they select to text).
     pub(crate) async fn fetch_text(&mut self, (sql, values): Bound) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
-        self.count();
-        tracing::trace!(sql, "fetch");
-        let sql = AssertSqlSafe(sql);
+        let sql = self.start(sql, "fetch");
         with_conn!(self, c => {
             let rows = sqlx::query_with(sql, values).fetch_all(&mut **c).await?;
             let mut out = Vec::with_capacity(rows.len());
@@ -207,9 +199,7 @@ impl Conn {
 
     /// Reads tracking rows.
     pub(crate) async fn fetch_tracked(&mut self, (sql, values): Bound) -> Result<Vec<TrackedRow>, sqlx::Error> {
-        self.count();
-        tracing::trace!(sql, "fetch");
-        let sql = AssertSqlSafe(sql);
+        let sql = self.start(sql, "fetch");
         with_conn!(self, c => {
             let rows = sqlx::query_with(sql, values).fetch_all(&mut **c).await?;
             let mut out = Vec::with_capacity(rows.len());
@@ -225,9 +215,7 @@ impl Conn {
         &mut self,
         (sql, values): Bound,
     ) -> Result<Vec<(i64, String, bool)>, sqlx::Error> {
-        self.count();
-        tracing::trace!(sql, "fetch");
-        let sql = AssertSqlSafe(sql);
+        let sql = self.start(sql, "fetch");
         with_conn!(self, c => {
             let rows = sqlx::query_with(sql, values).fetch_all(&mut **c).await?;
             let mut out = Vec::with_capacity(rows.len());
