@@ -1,18 +1,26 @@
-//! One dedicated connection of any backend, and the only place that sends SQL (so every query is counted).
+//! One dedicated connection, and the only place that sends SQL (so every query is counted and traced).
+//!
+//! [`SqlConn`] is what the drivers and the executor send SQL through; [`Conn`] implements it for the pool
+//! connection of each compiled-in backend.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
-use lockgate_dsl::Backend;
 use sea_query_sqlx::SqlxValues;
+use sqlx::AssertSqlSafe;
 use sqlx::pool::PoolConnection;
-use sqlx::{AssertSqlSafe, MySql, Postgres, Row, Sqlite};
 
-use crate::database::Database;
+/// A boxed future, so that [`SqlConn`] and the drivers can be trait objects.
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A statement built by sea-query with its bound values.
 pub(crate) type Bound = (String, SqlxValues);
+
+/// sqlx's history rows: version, description, success.
+pub(crate) type SqlxHistory = Vec<(i64, String, bool)>;
 
 /// One row of the tracking table.
 #[derive(Debug, Clone)]
@@ -28,43 +36,62 @@ pub(crate) struct TrackedRow {
     pub(crate) applied_by: Option<String>,
 }
 
+/// Sending SQL on one connection, whatever its backend.
+pub(crate) trait SqlConn: Send {
+    /// Runs SQL through the simple-query protocol: migration SQL may hold several statements or statements that
+    /// cannot be prepared (MySQL refuses some DDL as prepared statements).
+    fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), sqlx::Error>>;
+
+    /// Runs a statement with bound values; returns the rows affected.
+    fn execute_bound(&mut self, statement: Bound) -> BoxFuture<'_, Result<u64, sqlx::Error>>;
+
+    /// Reads the first column of the first row as a truth value, for assertion steps: a boolean, a non-zero
+    /// integer, or the text `1`/`t`/`true`. `None` when there is no row or the value is NULL.
+    fn fetch_truth<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<Option<bool>, sqlx::Error>>;
+
+    /// Runs a query and counts the rows it returns.
+    fn count_rows<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<usize, sqlx::Error>>;
+
+    /// Reads the first column of the first row as an integer, or `None` for no row or NULL.
+    fn fetch_i64(&mut self, statement: Bound) -> BoxFuture<'_, Result<Option<i64>, sqlx::Error>>;
+
+    /// Reads rows of text columns (catalog queries cast what they select to text).
+    fn fetch_text(&mut self, statement: Bound) -> BoxFuture<'_, Result<Vec<Vec<Option<String>>>, sqlx::Error>>;
+
+    /// Reads tracking rows.
+    fn fetch_tracked(&mut self, statement: Bound) -> BoxFuture<'_, Result<Vec<TrackedRow>, sqlx::Error>>;
+
+    /// Reads sqlx's history: version, description, success.
+    fn fetch_sqlx_history(&mut self, statement: Bound) -> BoxFuture<'_, Result<SqlxHistory, sqlx::Error>>;
+}
+
 /// A pooled connection held for a whole operation, so session locks and transactions stay on it.
-pub(crate) struct Conn {
-    inner: Inner,
+pub(crate) struct Conn<DB: sqlx::Database> {
+    pub(crate) inner: PoolConnection<DB>,
     queries: Arc<AtomicU64>,
 }
 
-enum Inner {
-    Postgres(PoolConnection<Postgres>),
-    MySql(PoolConnection<MySql>),
-    Sqlite(PoolConnection<Sqlite>),
-}
-
-macro_rules! with_conn {
-    ($self:expr, $c:ident => $body:expr) => {
-        match &mut $self.inner {
-            Inner::Postgres($c) => $body,
-            Inner::MySql($c) => $body,
-            Inner::Sqlite($c) => $body,
+impl<DB: sqlx::Database> Conn<DB> {
+    pub(crate) fn new(inner: PoolConnection<DB>, queries: &Arc<AtomicU64>) -> Conn<DB> {
+        Conn {
+            inner,
+            queries: Arc::clone(queries),
         }
-    };
-}
+    }
 
-macro_rules! tracked_row {
-    ($row:expr) => {{
-        let row = $row;
-        TrackedRow {
-            version: row.try_get("version")?,
-            name: row.try_get("name")?,
-            checksum: row.try_get("checksum")?,
-            status: row.try_get("status")?,
-            progress: row.try_get("progress")?,
-            applied_at: row.try_get("applied_at")?,
-            execution_ms: row.try_get("execution_ms")?,
-            down_sql: row.try_get("down_sql")?,
-            applied_by: row.try_get("applied_by")?,
-        }
-    }};
+    /// Closes the connection instead of returning it to the pool when dropped, so a cancelled run cannot leave a
+    /// session lock or an open transaction on a pooled connection.
+    pub(crate) fn close_on_drop(&mut self) {
+        self.inner.close_on_drop();
+    }
+
+    /// Counts and traces one query about to run; every query goes through here, so the count is exact.
+    fn start(&self, sql: impl Into<String>, kind: &'static str) -> AssertSqlSafe<String> {
+        self.queries.fetch_add(1, Ordering::Relaxed);
+        let sql = sql.into();
+        tracing::trace!(sql, kind, "query");
+        AssertSqlSafe(sql)
+    }
 }
 
 /// Decodes the first column of a row as an integer of any width.
@@ -83,146 +110,130 @@ macro_rules! int {
     }};
 }
 
-/// Decodes the first column of a row as a truth value, whatever its SQL type.
-macro_rules! truth {
-    ($row:expr) => {{
-        let row = &$row;
-        if row.len() == 0 {
-            None
-        } else if let Ok(v) = row.try_get::<Option<bool>, _>(0) {
-            v
-        } else if let Some(v) = int!(row) {
-            Some(v != 0)
-        } else if let Ok(v) = row.try_get::<Option<String>, _>(0) {
-            v.map(|s| matches!(s.trim().to_ascii_lowercase().as_str(), "1" | "t" | "true" | "y" | "yes"))
-        } else {
-            None
+/// Implements [`SqlConn`] for the connection of one sqlx database type (the row decoding needs the concrete type).
+macro_rules! sql_conn {
+    ($db:ty) => {
+        impl SqlConn for Conn<$db> {
+            fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+                let sql = self.start(sql, "execute");
+                Box::pin(async move { sqlx::raw_sql(sql).execute(&mut *self.inner).await.map(|_| ()) })
+            }
+
+            fn execute_bound(&mut self, (sql, values): Bound) -> BoxFuture<'_, Result<u64, sqlx::Error>> {
+                let sql = self.start(sql, "execute");
+                Box::pin(async move {
+                    let done = sqlx::query_with(sql, values).execute(&mut *self.inner).await?;
+                    Ok(done.rows_affected())
+                })
+            }
+
+            fn fetch_truth<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<Option<bool>, sqlx::Error>> {
+                use sqlx::Row as _;
+                let sql = self.start(sql, "assert");
+                Box::pin(async move {
+                    let Some(row) = sqlx::raw_sql(sql).fetch_optional(&mut *self.inner).await? else {
+                        return Ok(None);
+                    };
+                    if row.len() == 0 {
+                        return Ok(None);
+                    }
+                    if let Ok(v) = row.try_get::<Option<bool>, _>(0) {
+                        return Ok(v);
+                    }
+                    if let Some(v) = int!(row) {
+                        return Ok(Some(v != 0));
+                    }
+                    Ok(row.try_get::<Option<String>, _>(0).ok().flatten().map(|s| {
+                        matches!(
+                            s.trim().to_ascii_lowercase().as_str(),
+                            "1" | "t" | "true" | "y" | "yes"
+                        )
+                    }))
+                })
+            }
+
+            fn count_rows<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<usize, sqlx::Error>> {
+                let sql = self.start(sql, "fetch");
+                Box::pin(async move { Ok(sqlx::raw_sql(sql).fetch_all(&mut *self.inner).await?.len()) })
+            }
+
+            fn fetch_i64(&mut self, (sql, values): Bound) -> BoxFuture<'_, Result<Option<i64>, sqlx::Error>> {
+                use sqlx::Row as _;
+                let sql = self.start(sql, "fetch");
+                Box::pin(async move {
+                    let row = sqlx::query_with(sql, values)
+                        .fetch_optional(&mut *self.inner)
+                        .await?;
+                    Ok(row.and_then(|row| int!(row)))
+                })
+            }
+
+            fn fetch_text(
+                &mut self,
+                (sql, values): Bound,
+            ) -> BoxFuture<'_, Result<Vec<Vec<Option<String>>>, sqlx::Error>> {
+                use sqlx::Row as _;
+                let sql = self.start(sql, "fetch");
+                Box::pin(async move {
+                    let rows = sqlx::query_with(sql, values).fetch_all(&mut *self.inner).await?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for row in rows {
+                        let mut cols = Vec::with_capacity(row.len());
+                        for i in 0..row.len() {
+                            cols.push(row.try_get::<Option<String>, _>(i)?);
+                        }
+                        out.push(cols);
+                    }
+                    Ok(out)
+                })
+            }
+
+            fn fetch_tracked(&mut self, (sql, values): Bound) -> BoxFuture<'_, Result<Vec<TrackedRow>, sqlx::Error>> {
+                use sqlx::Row as _;
+                let sql = self.start(sql, "fetch");
+                Box::pin(async move {
+                    let rows = sqlx::query_with(sql, values).fetch_all(&mut *self.inner).await?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for row in rows {
+                        out.push(TrackedRow {
+                            version: row.try_get("version")?,
+                            name: row.try_get("name")?,
+                            checksum: row.try_get("checksum")?,
+                            status: row.try_get("status")?,
+                            progress: row.try_get("progress")?,
+                            applied_at: row.try_get("applied_at")?,
+                            execution_ms: row.try_get("execution_ms")?,
+                            down_sql: row.try_get("down_sql")?,
+                            applied_by: row.try_get("applied_by")?,
+                        });
+                    }
+                    Ok(out)
+                })
+            }
+
+            fn fetch_sqlx_history(&mut self, (sql, values): Bound) -> BoxFuture<'_, Result<SqlxHistory, sqlx::Error>> {
+                use sqlx::Row as _;
+                let sql = self.start(sql, "fetch");
+                Box::pin(async move {
+                    let rows = sqlx::query_with(sql, values).fetch_all(&mut *self.inner).await?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for row in rows {
+                        out.push((
+                            row.try_get("version")?,
+                            row.try_get("description")?,
+                            row.try_get("success")?,
+                        ));
+                    }
+                    Ok(out)
+                })
+            }
         }
-    }};
+    };
 }
 
-impl Conn {
-    pub(crate) async fn acquire(db: &Database, queries: &Arc<AtomicU64>) -> Result<Conn, sqlx::Error> {
-        let inner = match db {
-            Database::Postgres(pool) => Inner::Postgres(pool.acquire().await?),
-            Database::MySql(pool) => Inner::MySql(pool.acquire().await?),
-            Database::Sqlite(pool) => Inner::Sqlite(pool.acquire().await?),
-        };
-        Ok(Conn {
-            inner,
-            queries: Arc::clone(queries),
-        })
-    }
-
-    pub(crate) fn backend(&self) -> Backend {
-        match self.inner {
-            Inner::Postgres(_) => Backend::Postgres,
-            Inner::MySql(_) => Backend::MySql,
-            Inner::Sqlite(_) => Backend::Sqlite,
-        }
-    }
-
-    /// Closes the connection instead of returning it to the pool when dropped, so a cancelled run cannot leave a
-    /// session lock or an open transaction on a pooled connection.
-    pub(crate) fn close_on_drop(&mut self) {
-        with_conn!(self, c => c.close_on_drop())
-    }
-
-    /// Counts and traces one query about to run; every query goes through here, so the count is exact.
-    fn start(&self, sql: impl Into<String>, kind: &'static str) -> AssertSqlSafe<String> {
-        self.queries.fetch_add(1, Ordering::Relaxed);
-        let sql = sql.into();
-        tracing::trace!(sql, kind, "query");
-        AssertSqlSafe(sql)
-    }
-
-    /// Runs SQL through the simple-query protocol: migration SQL may hold several statements or statements that
-    /// cannot be prepared (MySQL refuses some DDL as prepared statements).
-    pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
-        let sql = self.start(sql, "execute");
-        with_conn!(self, c => sqlx::raw_sql(sql).execute(&mut **c).await.map(|_| ()))
-    }
-
-    /// Runs a statement with bound values; returns the rows affected.
-    pub(crate) async fn execute_bound(&mut self, (sql, values): Bound) -> Result<u64, sqlx::Error> {
-        let sql = self.start(sql, "execute");
-        with_conn!(self, c => sqlx::query_with(sql, values).execute(&mut **c).await.map(|r| r.rows_affected()))
-    }
-
-    /// Reads the first column of the first row as a truth value, for assertion steps: a boolean, a non-zero
-    /// integer, or the text `1`/`t`/`true`. `None` when there is no row or the value is NULL.
-    pub(crate) async fn fetch_truth(&mut self, sql: &str) -> Result<Option<bool>, sqlx::Error> {
-        let sql = self.start(sql, "assert");
-        with_conn!(self, c => {
-            let row = sqlx::raw_sql(sql).fetch_optional(&mut **c).await?;
-            match row {
-                None => Ok(None),
-                Some(row) => Ok(truth!(row)),
-            }
-        })
-    }
-
-    /// Runs a query and counts the rows it returns (`PRAGMA foreign_key_check`).
-    pub(crate) async fn count_rows(&mut self, sql: &str) -> Result<usize, sqlx::Error> {
-        let sql = self.start(sql, "fetch");
-        with_conn!(self, c => sqlx::raw_sql(sql).fetch_all(&mut **c).await.map(|rows| rows.len()))
-    }
-
-    /// Reads the first column of the first row as an integer (lock functions), or `None` for no row or NULL.
-    pub(crate) async fn fetch_i64(&mut self, (sql, values): Bound) -> Result<Option<i64>, sqlx::Error> {
-        let sql = self.start(sql, "fetch");
-        with_conn!(self, c => {
-            let row = sqlx::query_with(sql, values).fetch_optional(&mut **c).await?;
-            match row {
-                None => Ok(None),
-                Some(row) => Ok(int!(row)),
-            }
-        })
-    }
-
-    /// Reads rows of text columns (catalog queries cast what they select to text).
-    pub(crate) async fn fetch_text(&mut self, (sql, values): Bound) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
-        let sql = self.start(sql, "fetch");
-        with_conn!(self, c => {
-            let rows = sqlx::query_with(sql, values).fetch_all(&mut **c).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                let mut cols = Vec::with_capacity(row.len());
-                for i in 0..row.len() {
-                    cols.push(row.try_get::<Option<String>, _>(i)?);
-                }
-                out.push(cols);
-            }
-            Ok(out)
-        })
-    }
-
-    /// Reads tracking rows.
-    pub(crate) async fn fetch_tracked(&mut self, (sql, values): Bound) -> Result<Vec<TrackedRow>, sqlx::Error> {
-        let sql = self.start(sql, "fetch");
-        with_conn!(self, c => {
-            let rows = sqlx::query_with(sql, values).fetch_all(&mut **c).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                out.push(tracked_row!(row));
-            }
-            Ok(out)
-        })
-    }
-
-    /// Reads sqlx's history: version, description, success.
-    pub(crate) async fn fetch_sqlx_history(
-        &mut self,
-        (sql, values): Bound,
-    ) -> Result<Vec<(i64, String, bool)>, sqlx::Error> {
-        let sql = self.start(sql, "fetch");
-        with_conn!(self, c => {
-            let rows = sqlx::query_with(sql, values).fetch_all(&mut **c).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                out.push((row.try_get("version")?, row.try_get("description")?, row.try_get("success")?));
-            }
-            Ok(out)
-        })
-    }
-}
+#[cfg(feature = "postgres")]
+sql_conn!(sqlx::Postgres);
+#[cfg(feature = "mysql")]
+sql_conn!(sqlx::MySql);
+#[cfg(feature = "sqlite")]
+sql_conn!(sqlx::Sqlite);

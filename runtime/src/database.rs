@@ -1,12 +1,12 @@
 //! A connection pool to one of the supported backends.
 
-use std::str::FromStr;
-use std::time::Duration;
-
 use lockgate_dsl::Backend;
-use sqlx::mysql::{MySqlPool, MySqlPoolOptions};
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+#[cfg(feature = "mysql")]
+use sqlx::mysql::MySqlPool;
+#[cfg(feature = "postgres")]
+use sqlx::postgres::PgPool;
+#[cfg(feature = "sqlite")]
+use sqlx::sqlite::SqlitePool;
 
 use crate::error::Error;
 
@@ -22,10 +22,13 @@ use crate::error::Error;
 #[derive(Debug, Clone)]
 pub enum Database {
     /// PostgreSQL.
+    #[cfg(feature = "postgres")]
     Postgres(PgPool),
     /// MySQL or MariaDB.
+    #[cfg(feature = "mysql")]
     MySql(MySqlPool),
     /// SQLite.
+    #[cfg(feature = "sqlite")]
     Sqlite(SqlitePool),
 }
 
@@ -40,43 +43,12 @@ impl Database {
     /// ```
     pub async fn connect(url: &str) -> Result<Database, Error> {
         let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
-        match scheme.as_str() {
-            "postgres" | "postgresql" => {
-                let pool = PgPoolOptions::new()
-                    .max_connections(4)
-                    .connect(url)
-                    .await
-                    .map_err(|source| connect_error(Backend::Postgres, source))?;
-                Ok(Database::Postgres(pool))
-            }
-            "mysql" | "mariadb" => {
-                // sqlx only knows the `mysql` scheme; MariaDB speaks the same protocol.
-                let url = match url.strip_prefix("mariadb") {
-                    Some(rest) => format!("mysql{rest}"),
-                    None => url.to_owned(),
-                };
-                let pool = MySqlPoolOptions::new()
-                    .max_connections(4)
-                    .connect(&url)
-                    .await
-                    .map_err(|source| connect_error(Backend::MySql, source))?;
-                Ok(Database::MySql(pool))
-            }
-            "sqlite" => {
-                let options = SqliteConnectOptions::from_str(url)
-                    .map_err(|source| connect_error(Backend::Sqlite, source))?
-                    .create_if_missing(true)
-                    .busy_timeout(Duration::from_secs(60));
-                // Every connection to an in-memory database opens a new, empty one: keep a single connection.
-                let memory = url.contains(":memory:") || url.contains("mode=memory");
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(if memory { 1 } else { 4 })
-                    .connect_with(options)
-                    .await
-                    .map_err(|source| connect_error(Backend::Sqlite, source))?;
-                Ok(Database::Sqlite(pool))
-            }
-            _ => Err(Error::UnsupportedUrl { scheme }),
+        match crate::backend::connect(&scheme, url).await {
+            Some(result) => result,
+            None => Err(Error::UnsupportedUrl {
+                scheme,
+                supported: crate::backend::url_forms(),
+            }),
         }
     }
 
@@ -90,8 +62,11 @@ impl Database {
     /// ```
     pub fn backend(&self) -> Backend {
         match self {
+            #[cfg(feature = "postgres")]
             Database::Postgres(_) => Backend::Postgres,
+            #[cfg(feature = "mysql")]
             Database::MySql(_) => Backend::MySql,
+            #[cfg(feature = "sqlite")]
             Database::Sqlite(_) => Backend::Sqlite,
         }
     }
@@ -106,29 +81,31 @@ impl Database {
     /// ```
     pub async fn close(&self) {
         match self {
+            #[cfg(feature = "postgres")]
             Database::Postgres(pool) => pool.close().await,
+            #[cfg(feature = "mysql")]
             Database::MySql(pool) => pool.close().await,
+            #[cfg(feature = "sqlite")]
             Database::Sqlite(pool) => pool.close().await,
         }
     }
 }
 
-fn connect_error(backend: Backend, source: sqlx::Error) -> Error {
-    Error::Connect { backend, source }
-}
-
+#[cfg(feature = "postgres")]
 impl From<PgPool> for Database {
     fn from(pool: PgPool) -> Self {
         Database::Postgres(pool)
     }
 }
 
+#[cfg(feature = "mysql")]
 impl From<MySqlPool> for Database {
     fn from(pool: MySqlPool) -> Self {
         Database::MySql(pool)
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl From<SqlitePool> for Database {
     fn from(pool: SqlitePool) -> Self {
         Database::Sqlite(pool)

@@ -22,10 +22,12 @@ use crate::report::Direction;
 #[non_exhaustive]
 pub enum Error {
     /// The database URL names no backend lockgate supports.
-    #[error("unsupported database url `{scheme}`: expected postgres://, mysql://, mariadb:// or sqlite:")]
+    #[error("unsupported database url `{scheme}`: {}", expected_urls(supported))]
     UnsupportedUrl {
         /// The scheme part of the URL (never the credentials).
         scheme: String,
+        /// How the URLs of the backends compiled into this build start.
+        supported: Vec<&'static str>,
     },
     /// Connecting failed.
     #[error("cannot connect to the {backend} database: {source}")]
@@ -248,6 +250,15 @@ pub enum Error {
     Database(#[from] sqlx::Error),
 }
 
+/// The URL forms of the compiled-in backends, for [`Error::UnsupportedUrl`].
+fn expected_urls(forms: &[&str]) -> String {
+    match forms.split_last() {
+        None => "this build has no backend; enable the `postgres`, `mysql` or `sqlite` feature".to_owned(),
+        Some((last, [])) => format!("expected {last}"),
+        Some((last, rest)) => format!("expected {} or {last}", rest.join(", ")),
+    }
+}
+
 /// Where undoing a failed MySQL migration stopped (see [`Error::CompensationFailed`]).
 ///
 /// ```
@@ -333,25 +344,9 @@ impl Error {
     pub fn is_lock_timeout(&self) -> bool {
         match self {
             Error::LockTimeout { .. } => true,
-            Error::StatementFailed { source, .. } | Error::Database(source) => is_lock_timeout(source),
+            Error::StatementFailed { source, .. } | Error::Database(source) => crate::backend::is_lock_timeout(source),
             Error::Compensated { cause, .. } | Error::StepFailed { cause, .. } => cause.is_lock_timeout(),
             _ => false,
         }
-    }
-}
-
-/// Whether a driver error is a lock timeout.
-pub(crate) fn is_lock_timeout(error: &sqlx::Error) -> bool {
-    let Some(db) = error.as_database_error() else {
-        return false;
-    };
-    if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
-        return my.number() == 1205;
-    }
-    match db.code().as_deref() {
-        Some("55P03") => true,
-        // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
-        Some(code) => matches!(code, "5" | "6" | "261" | "262" | "517" | "773"),
-        None => false,
     }
 }

@@ -38,18 +38,19 @@
 //!   migration's `BEGIN IMMEDIATE` transaction re-reads its tracking row. A start with nothing pending costs one
 //!   query and takes no lock.
 
+mod backend;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod conn;
 mod database;
 mod error;
 mod exec;
-mod lock;
 mod migrator;
 mod report;
 mod session;
 mod steps;
 mod tracking;
+mod work;
 
 pub use database::Database;
 pub use error::{Error, FailedUndo};

@@ -1,98 +1,113 @@
-//! A migrator's session on one database: its dedicated connection, the tracking tables, the lock, and the
-//! bookkeeping around running one migration.
+//! A migrator's session on one database: its driver (a dedicated connection), the tracking tables, the lock,
+//! and the bookkeeping around running one migration.
 
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
 
 use chrono::Utc;
 use lockgate_dsl::Backend;
-use sea_query::Values;
-use sea_query_sqlx::SqlxValues;
 
-use crate::conn::{Bound, Conn, TrackedRow};
+use crate::backend::{self, Driver, Scope};
+use crate::conn::{Bound, TrackedRow};
 use crate::database::Database;
 use crate::error::Error;
-use crate::migrator::{Migrator, Work};
 use crate::report::{Direction, Event};
-use crate::steps::ExecStep;
 use crate::tracking::{self, HistoryRow, NewRow, Tracking};
+use crate::work::Work;
 
-/// The connection and tracking tables of one migrator operation.
+/// A progress observer.
+pub(crate) type Observer = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// The migrator's settings a session runs with.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub(crate) table: String,
+    pub(crate) schema: Option<String>,
+    pub(crate) lock_timeout: Duration,
+    pub(crate) lock_retries: u32,
+    pub(crate) wait_deadline: Duration,
+    pub(crate) grouped: bool,
+    pub(crate) observer: Option<Observer>,
+    pub(crate) queries: Arc<AtomicU64>,
+}
+
+impl Settings {
+    /// Tells the observer, when there is one.
+    pub(crate) fn emit(&self, event: Event) {
+        if let Some(observer) = &self.observer {
+            observer(&event);
+        }
+    }
+}
+
+/// The driver and tracking tables of one migrator operation.
 pub(crate) struct Session<'a> {
-    pub(crate) migrator: &'a Migrator,
-    pub(crate) conn: Conn,
+    pub(crate) settings: &'a Settings,
+    pub(crate) driver: Box<dyn Driver>,
     pub(crate) tracking: Tracking,
     pub(crate) applied_by: String,
     locked: bool,
-    /// SQLite: the connection's busy timeout before the run changed it.
-    busy_timeout: Option<i64>,
 }
 
 impl<'a> Session<'a> {
-    pub(crate) async fn open(migrator: &'a Migrator, db: &Database) -> Result<Session<'a>, Error> {
-        let conn = Conn::acquire(db, &migrator.queries)
+    pub(crate) async fn open(settings: &'a Settings, db: &Database) -> Result<Session<'a>, Error> {
+        let driver = backend::open(db, &settings.queries)
             .await
             .map_err(|source| Error::Connect {
                 backend: db.backend(),
                 source,
             })?;
+        let tracking = Tracking::new(driver.dialect(), settings.schema.as_deref(), &settings.table);
         Ok(Session {
-            migrator,
-            conn,
-            tracking: Tracking::new(db.backend(), migrator.schema.as_deref(), &migrator.table),
+            settings,
+            driver,
+            tracking,
             applied_by: applied_by(),
             locked: false,
-            busy_timeout: None,
         })
     }
 
     pub(crate) fn backend(&self) -> Backend {
-        self.conn.backend()
+        self.driver.backend()
     }
 
     /// Every tracking row, or `None` when the tracking table does not exist yet.
     pub(crate) async fn read_rows(&mut self) -> Result<Option<Vec<TrackedRow>>, Error> {
-        match self.conn.fetch_tracked(self.tracking.select_all()).await {
+        match self.driver.conn().fetch_tracked(self.tracking.select_all()).await {
             Ok(rows) => Ok(Some(rows)),
-            Err(e) if tracking::is_missing_table(&e) => Ok(None),
+            Err(e) if backend::is_missing_table(&e) => Ok(None),
             Err(source) => Err(Error::Tracking { action: "read", source }),
         }
     }
 
-    /// Takes the migration lock (PostgreSQL, MySQL) and keeps the connection out of the pool from now on, so a
-    /// cancelled run cannot leave the session lock on a pooled connection. (Not on SQLite: closing the only
-    /// connection of an in-memory database would drop the database.)
+    /// The key the lock is taken under: derived from the tracking table's qualified name, so migrators with
+    /// different tracking tables do not wait for each other.
+    fn lock_key(&self) -> String {
+        format!("lockgate:{}", self.tracking.qualified_table())
+    }
+
+    /// Takes the migration lock, waiting up to the wait deadline.
     pub(crate) async fn lock(&mut self) -> Result<(), Error> {
-        if self.backend() != Backend::Sqlite {
-            self.conn.close_on_drop();
-        }
-        let migrator = self.migrator;
-        if self.backend() == Backend::Sqlite {
-            // `BEGIN IMMEDIATE` waits for other writers up to the busy timeout: make that the wait deadline, and
-            // give the pooled connection its own back afterwards.
-            let query = ("PRAGMA busy_timeout".to_owned(), SqlxValues(Values(Vec::new())));
-            self.busy_timeout = self.conn.fetch_i64(query).await?;
-            let ms = migrator.wait_deadline.as_millis().max(1);
-            self.conn
-                .execute(&format!("PRAGMA busy_timeout = {ms}"))
-                .await
-                .map_err(Error::Database)?;
-        }
-        let emit = |event: Event| migrator.emit(event);
-        crate::lock::acquire(&mut self.conn, &self.tracking, migrator.wait_deadline, &emit).await?;
+        let settings = self.settings;
+        let key = self.lock_key();
+        let waiting = |waited: Duration| {
+            settings.emit(Event::Waiting {
+                waited,
+                deadline: settings.wait_deadline,
+            });
+        };
+        self.driver.lock(&key, settings.wait_deadline, &waiting).await?;
         self.locked = true;
         Ok(())
     }
 
     /// Releases the migration lock, logging (not failing) when that fails: closing the connection releases it.
     pub(crate) async fn unlock(&mut self) {
-        if let Some(ms) = self.busy_timeout.take()
-            && let Err(e) = self.conn.execute(&format!("PRAGMA busy_timeout = {ms}")).await
-        {
-            tracing::warn!(error = %e, "restoring the busy timeout failed");
-        }
         if self.locked {
             self.locked = false;
-            if let Err(e) = crate::lock::release(&mut self.conn, &self.tracking).await {
+            let key = self.lock_key();
+            if let Err(e) = self.driver.unlock(&key).await {
                 tracing::warn!(error = %e, "releasing the migration lock failed; closing the connection releases it");
             }
         }
@@ -110,133 +125,39 @@ impl<'a> Session<'a> {
     /// Creates the tracking tables (idempotent).
     pub(crate) async fn ensure_tables(&mut self) -> Result<(), Error> {
         tracing::info!(table = %self.tracking.qualified_table(), "creating the migration tracking tables");
-        let sqlite = self.backend() == Backend::Sqlite;
-        if sqlite {
-            self.begin().await?;
-        }
-        for sql in self.tracking.create() {
-            if let Err(source) = self.conn.execute(&sql).await {
-                if sqlite {
-                    self.rollback().await;
-                }
-                return Err(Error::Tracking {
-                    action: "create",
-                    source,
-                });
-            }
-        }
-        if sqlite {
-            self.commit().await.map_err(|source| Error::Tracking {
-                action: "create",
-                source,
-            })?;
-        }
-        Ok(())
+        let statements = self.tracking.create();
+        self.driver.create_tracking(&statements).await
     }
 
-    /// Opens a transaction; on SQLite `BEGIN IMMEDIATE`, which takes the write lock and waits for it.
+    /// Opens a transaction (on SQLite one that holds the write lock).
     pub(crate) async fn begin(&mut self) -> Result<(), Error> {
-        let started = Instant::now();
-        let sql = match self.backend() {
-            Backend::Sqlite => "BEGIN IMMEDIATE",
-            _ => "BEGIN",
-        };
-        self.conn.execute(sql).await.map_err(|e| {
-            if crate::error::is_lock_timeout(&e) {
-                Error::LockTimeout {
-                    waited: started.elapsed(),
-                }
-            } else {
-                Error::Database(e)
-            }
-        })
+        self.driver.begin().await
     }
 
     pub(crate) async fn commit(&mut self) -> Result<(), sqlx::Error> {
-        self.conn.execute("COMMIT").await
+        self.driver.conn().execute("COMMIT").await
     }
 
     pub(crate) async fn rollback(&mut self) {
-        if let Err(e) = self.conn.execute("ROLLBACK").await {
+        if let Err(e) = self.driver.conn().execute("ROLLBACK").await {
             tracing::warn!(error = %e, "rollback failed");
         }
     }
 
-    /// Turns SQLite foreign keys off before a table rebuild (the pragma is a no-op inside a transaction);
-    /// returns whether they were on.
-    pub(crate) async fn foreign_keys_off(&mut self) -> Result<bool, Error> {
-        let query = ("PRAGMA foreign_keys".to_owned(), SqlxValues(Values(Vec::new())));
-        let on = self.conn.fetch_i64(query).await? == Some(1);
-        if on {
-            self.conn.execute("PRAGMA foreign_keys = OFF").await?;
-        }
-        Ok(on)
-    }
-
-    /// Turns SQLite foreign keys back on after a rebuild.
-    pub(crate) async fn foreign_keys_on(&mut self) {
-        if let Err(e) = self.conn.execute("PRAGMA foreign_keys = ON").await {
-            tracing::warn!(error = %e, "turning foreign keys back on failed");
-        }
-    }
-
-    /// Fails when a rebuild left rows that break a foreign key.
-    pub(crate) async fn check_foreign_keys(&mut self, work: &Work) -> Result<(), Error> {
-        let sql = "PRAGMA foreign_key_check";
-        let broken = self
-            .conn
-            .count_rows(sql)
-            .await
-            .map_err(|source| Error::StatementFailed {
-                version: work.version,
-                name: work.name.clone(),
-                statement: sql.to_owned(),
-                source,
-            })?;
-        if broken > 0 {
-            return Err(Error::AssertionFailed {
-                version: work.version,
-                name: work.name.clone(),
-                message: format!("the table rebuild left {broken} row(s) that break a foreign key"),
-                query: sql.to_owned(),
-            });
-        }
-        Ok(())
-    }
-
     /// Sets how long statements wait for locks, for the migrations to come.
-    pub(crate) async fn set_lock_timeout(&mut self, local: bool) -> Result<(), Error> {
-        let timeout = self.migrator.lock_timeout;
-        let sql = match self.backend() {
-            Backend::Postgres => {
-                let scope = if local { "SET LOCAL" } else { "SET" };
-                format!("{scope} lock_timeout = '{}ms'", timeout.as_millis().max(1))
-            }
-            Backend::MySql => {
-                let secs = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
-                let secs = secs.max(1);
-                format!("SET SESSION lock_wait_timeout = {secs}, SESSION innodb_lock_wait_timeout = {secs}")
-            }
-            Backend::Sqlite => return Ok(()),
-        };
-        self.conn.execute(&sql).await.map_err(Error::Database)
+    pub(crate) async fn set_lock_timeout(&mut self, scope: Scope) -> Result<(), Error> {
+        let timeout = self.settings.lock_timeout;
+        self.driver
+            .set_lock_timeout(timeout, scope)
+            .await
+            .map_err(Error::Database)
     }
 
     /// Restores the server's lock wait settings on the connection.
     pub(crate) async fn reset_lock_timeout(&mut self) {
-        let sql = match self.backend() {
-            Backend::Postgres => "RESET lock_timeout",
-            Backend::MySql => "SET SESSION lock_wait_timeout = DEFAULT, SESSION innodb_lock_wait_timeout = DEFAULT",
-            Backend::Sqlite => return,
-        };
-        if let Err(e) = self.conn.execute(sql).await {
+        if let Err(e) = self.driver.reset_lock_timeout().await {
             tracing::warn!(error = %e, "restoring the lock timeout failed");
         }
-    }
-
-    /// Runs one step.
-    pub(crate) async fn exec_step(&mut self, work: &Work, step: &ExecStep) -> Result<(), Error> {
-        crate::exec::exec_step(self, work, step).await
     }
 
     /// The tracking row to write for `work` with this status and progress.
@@ -256,7 +177,8 @@ impl<'a> Session<'a> {
 
     /// Runs one write to the tracking or history table.
     async fn write_tracking(&mut self, statement: Bound) -> Result<(), Error> {
-        self.conn
+        self.driver
+            .conn()
             .execute_bound(statement)
             .await
             .map(|_| ())
@@ -332,7 +254,8 @@ impl<'a> Session<'a> {
     /// Re-reads one tracking row inside the current transaction.
     pub(crate) async fn read_row(&mut self, version: i64) -> Result<Option<TrackedRow>, Error> {
         let statement = self.tracking.select_one(version);
-        self.conn
+        self.driver
+            .conn()
             .fetch_tracked(statement)
             .await
             .map(|rows| rows.into_iter().next())

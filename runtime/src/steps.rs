@@ -140,23 +140,3 @@ pub(crate) fn from_stored(stored: Vec<StoredStep>, backend: Backend) -> Result<V
         })
         .collect()
 }
-
-/// The name of the index a step builds concurrently on PostgreSQL, when it does: a crash can leave it INVALID.
-pub(crate) fn concurrent_index<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'a str> {
-    let op = &ops.get(step.op?)?.op;
-    match op {
-        Operation::CreateIndex(index)
-            if index.concurrently
-                && matches!(
-                    step.step,
-                    Step::Sql {
-                        outside_transaction: true,
-                        ..
-                    }
-                ) =>
-        {
-            Some(&index.name)
-        }
-        _ => None,
-    }
-}

@@ -1,13 +1,9 @@
 //! The tracking table and its history table: their definitions and every statement on them, built by sea-query.
 
 use chrono::{DateTime, Utc};
-use lockgate_dsl::Backend;
-use sea_query::{
-    ColumnDef, Expr, ExprTrait, Index, MysqlQueryBuilder, OnConflict, Order, PostgresQueryBuilder, Query,
-    SqliteQueryBuilder, Table, TableCreateStatement, TableName,
-};
-use sea_query_sqlx::SqlxBinder;
+use sea_query::{ColumnDef, Expr, ExprTrait, Index, OnConflict, Order, Query, Table, TableName};
 
+use crate::backend::Dialect;
 use crate::conn::Bound;
 
 /// The columns of the tracking table.
@@ -42,9 +38,9 @@ pub(crate) const APPLIED: &str = "applied";
 pub(crate) const FAILED: &str = "failed";
 
 /// Where the tracking tables live on one backend.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Tracking {
-    pub(crate) backend: Backend,
+    pub(crate) dialect: &'static Dialect,
     pub(crate) schema: Option<String>,
     pub(crate) table: String,
     pub(crate) history: String,
@@ -77,11 +73,11 @@ pub(crate) struct HistoryRow<'a> {
 }
 
 impl Tracking {
-    pub(crate) fn new(backend: Backend, schema: Option<&str>, table: &str) -> Tracking {
+    pub(crate) fn new(dialect: &'static Dialect, schema: Option<&str>, table: &str) -> Tracking {
         Tracking {
-            backend,
-            // SQLite has no schemas beyond attached databases; the tracking tables live in `main`.
-            schema: schema.filter(|_| backend != Backend::Sqlite).map(str::to_owned),
+            dialect,
+            // Where the backend has no schemas, the tracking tables live in the default one.
+            schema: schema.filter(|_| dialect.create_schema.is_some()).map(str::to_owned),
             table: table.to_owned(),
             history: format!("{table}_history"),
         }
@@ -94,25 +90,9 @@ impl Tracking {
         }
     }
 
-    fn build<S: SqlxBinder>(&self, statement: &S) -> Bound {
-        match self.backend {
-            Backend::Postgres => statement.build_sqlx(PostgresQueryBuilder),
-            Backend::MySql => statement.build_sqlx(MysqlQueryBuilder),
-            Backend::Sqlite => statement.build_sqlx(SqliteQueryBuilder),
-        }
-    }
-
-    fn build_schema(&self, statement: &TableCreateStatement) -> String {
-        match self.backend {
-            Backend::Postgres => statement.to_string(PostgresQueryBuilder),
-            Backend::MySql => statement.to_string(MysqlQueryBuilder),
-            Backend::Sqlite => statement.to_string(SqliteQueryBuilder),
-        }
-    }
-
     /// A quoted identifier, for the few statements sea-query does not build.
     pub(crate) fn quote(&self, ident: &str) -> String {
-        lockgate_dsl::render::quote_ident(self.backend, ident)
+        lockgate_dsl::render::quote_ident(self.dialect.backend, ident)
     }
 
     /// The tracking table's qualified, quoted name.
@@ -125,23 +105,11 @@ impl Tracking {
 
     /// The statements that create the schema (when one is set) and both tables, all idempotent.
     pub(crate) fn create(&self) -> Vec<String> {
+        let dialect = self.dialect;
         let mut statements = Vec::new();
-        if let Some(schema) = &self.schema {
-            statements.push(match self.backend {
-                Backend::MySql => format!("CREATE DATABASE IF NOT EXISTS {}", self.quote(schema)),
-                _ => format!("CREATE SCHEMA IF NOT EXISTS {}", self.quote(schema)),
-            });
+        if let (Some(schema), Some(create_schema)) = (&self.schema, dialect.create_schema) {
+            statements.push(create_schema(&self.quote(schema)));
         }
-        let timestamp = match self.backend {
-            Backend::Postgres => "timestamptz",
-            // DATETIME, not TIMESTAMP: MariaDB gives the first TIMESTAMP column an ON UPDATE clause.
-            Backend::MySql => "datetime(6)",
-            Backend::Sqlite => "text",
-        };
-        let text = match self.backend {
-            Backend::MySql => "longtext",
-            _ => "text",
-        };
         let tracking = Table::create()
             .table(self.name(&self.table))
             .if_not_exists()
@@ -150,57 +118,47 @@ impl Tracking {
             .col(ColumnDef::new(col::CHECKSUM).string_len(64).not_null())
             .col(ColumnDef::new(col::STATUS).string_len(16).not_null())
             .col(ColumnDef::new(col::PROGRESS).big_integer().not_null().default(0))
-            .col(ColumnDef::new(col::APPLIED_AT).custom(timestamp).not_null())
+            .col(ColumnDef::new(col::APPLIED_AT).custom(dialect.timestamp).not_null())
             .col(ColumnDef::new(col::EXECUTION_MS).big_integer().not_null().default(0))
-            .col(ColumnDef::new(col::DOWN_SQL).custom(text).null())
+            .col(ColumnDef::new(col::DOWN_SQL).custom(dialect.long_text).null())
             .col(ColumnDef::new(col::APPLIED_BY).string_len(255).null())
             .to_owned();
-        statements.push(self.build_schema(&tracking));
+        statements.push((dialect.create_table)(&tracking));
+        let mut id = ColumnDef::new(hist::ID);
+        if dialect.integer_rowid {
+            id.integer();
+        } else {
+            id.big_integer();
+        }
         let mut history = Table::create();
-        history.table(self.name(&self.history)).if_not_exists();
-        match self.backend {
-            // SQLite's AUTOINCREMENT needs the `integer` type exactly.
-            Backend::Sqlite => history.col(
-                ColumnDef::new(hist::ID)
-                    .integer()
-                    .not_null()
-                    .auto_increment()
-                    .primary_key(),
-            ),
-            _ => history.col(
-                ColumnDef::new(hist::ID)
-                    .big_integer()
-                    .not_null()
-                    .auto_increment()
-                    .primary_key(),
-            ),
-        };
         history
+            .table(self.name(&self.history))
+            .if_not_exists()
+            .col(id.not_null().auto_increment().primary_key())
             .col(ColumnDef::new(hist::VERSION).big_integer().not_null())
             .col(ColumnDef::new(hist::NAME).string_len(255).not_null())
             .col(ColumnDef::new(hist::DIRECTION).string_len(8).not_null())
             .col(ColumnDef::new(hist::OUTCOME).string_len(32).not_null())
-            .col(ColumnDef::new(hist::ERROR).custom(text).null())
-            .col(ColumnDef::new(hist::RECORDED_AT).custom(timestamp).not_null())
+            .col(ColumnDef::new(hist::ERROR).custom(dialect.long_text).null())
+            .col(ColumnDef::new(hist::RECORDED_AT).custom(dialect.timestamp).not_null())
             .col(ColumnDef::new(hist::DURATION_MS).big_integer().not_null().default(0))
             .col(ColumnDef::new(hist::APPLIED_BY).string_len(255).null());
         let index_name = format!("{}_version_idx", self.history);
-        if self.backend == Backend::MySql {
-            // MySQL has no `CREATE INDEX IF NOT EXISTS` (and sea-query cannot qualify its table): inline it.
-            history.index(Index::create().name(index_name).col(hist::VERSION));
-            statements.push(self.build_schema(&history));
-        } else {
-            statements.push(self.build_schema(&history));
-            let index = Index::create()
-                .if_not_exists()
-                .name(index_name)
-                .table(self.name(&self.history))
-                .col(hist::VERSION)
-                .to_owned();
-            statements.push(match self.backend {
-                Backend::Postgres => index.to_string(PostgresQueryBuilder),
-                _ => index.to_string(SqliteQueryBuilder),
-            });
+        match dialect.create_index {
+            Some(create_index) => {
+                statements.push((dialect.create_table)(&history));
+                let index = Index::create()
+                    .if_not_exists()
+                    .name(index_name)
+                    .table(self.name(&self.history))
+                    .col(hist::VERSION)
+                    .to_owned();
+                statements.push(create_index(&index));
+            }
+            None => {
+                history.index(Index::create().name(index_name).col(hist::VERSION));
+                statements.push((dialect.create_table)(&history));
+            }
         }
         statements
     }
@@ -226,7 +184,7 @@ impl Tracking {
             .from(self.name(&self.table))
             .order_by(col::VERSION, Order::Asc)
             .to_owned();
-        self.build(&q)
+        (self.dialect.select)(&q)
     }
 
     /// The tracking row of one version.
@@ -236,7 +194,7 @@ impl Tracking {
             .from(self.name(&self.table))
             .and_where(Expr::col(col::VERSION).eq(version))
             .to_owned();
-        self.build(&q)
+        (self.dialect.select)(&q)
     }
 
     /// Inserts or replaces a tracking row.
@@ -261,7 +219,7 @@ impl Tracking {
                     .to_owned(),
             )
             .to_owned();
-        self.build(&q)
+        (self.dialect.insert)(&q)
     }
 
     /// Records how many steps of a running migration are done.
@@ -271,7 +229,7 @@ impl Tracking {
             .value(col::PROGRESS, progress)
             .and_where(Expr::col(col::VERSION).eq(version))
             .to_owned();
-        self.build(&q)
+        (self.dialect.update)(&q)
     }
 
     /// Removes a row (the migration was reverted).
@@ -280,7 +238,7 @@ impl Tracking {
             .from_table(self.name(&self.table))
             .and_where(Expr::col(col::VERSION).eq(version))
             .to_owned();
-        self.build(&q)
+        (self.dialect.delete)(&q)
     }
 
     /// Appends a history row.
@@ -308,7 +266,7 @@ impl Tracking {
                 row.applied_by.into(),
             ])
             .to_owned();
-        self.build(&q)
+        (self.dialect.insert)(&q)
     }
 
     /// sqlx's history, oldest first.
@@ -318,22 +276,6 @@ impl Tracking {
             .from("_sqlx_migrations")
             .order_by("version", Order::Asc)
             .to_owned();
-        self.build(&q)
-    }
-}
-
-/// Whether an error says the tracking table (or its schema) does not exist yet.
-pub(crate) fn is_missing_table(error: &sqlx::Error) -> bool {
-    let Some(db) = error.as_database_error() else {
-        return false;
-    };
-    if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
-        // ER_NO_SUCH_TABLE, ER_BAD_DB_ERROR.
-        return matches!(my.number(), 1146 | 1049);
-    }
-    match db.code().as_deref() {
-        // undefined_table, invalid_schema_name.
-        Some("42P01" | "3F000") => true,
-        _ => db.message().contains("no such table"),
+        (self.dialect.select)(&q)
     }
 }

@@ -2,15 +2,15 @@
 
 use std::time::Instant;
 
-use lockgate_dsl::Backend;
 use lockgate_dsl::operation::Inverse;
 use lockgate_dsl::render::{self, Step};
 
+use super::step::exec_step;
 use crate::error::{Error, FailedUndo};
-use crate::migrator::Work;
 use crate::report::Direction;
 use crate::session::Session;
 use crate::steps::ExecStep;
+use crate::work::Work;
 
 /// Undoes, newest first, the operations whose steps all ran before step `failed`, by running their inverses.
 pub(super) async fn compensate(
@@ -49,7 +49,7 @@ pub(super) async fn compensate(
         let statements = match planned.op.inverse() {
             Inverse::Nothing => Ok(Vec::new()),
             Inverse::Irreversible(reason) => Err(reason.to_owned()),
-            Inverse::Op(inverse) => render::render(&inverse, Backend::MySql).map_err(|e| e.to_string()),
+            Inverse::Op(inverse) => render::render(&inverse, session.backend()).map_err(|e| e.to_string()),
         };
         let result = match statements {
             Ok(statements) => undo_steps(session, work, &statements, &mut undone).await,
@@ -109,7 +109,7 @@ async fn undo_steps(
             step: step.clone(),
         };
         let text = exec.describe();
-        match session.exec_step(work, &exec).await {
+        match exec_step(session, work, &exec).await {
             Ok(()) => undone.push(text),
             Err(Error::StatementFailed { source, .. }) => return Err((text, source)),
             Err(other) => return Err((text, sqlx::Error::Protocol(other.to_string()))),

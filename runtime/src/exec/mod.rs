@@ -8,14 +8,13 @@ mod transaction;
 
 use std::time::Duration;
 
-use lockgate_dsl::Backend;
-
+use crate::backend::Execution;
 use crate::error::Error;
-use crate::migrator::Work;
 use crate::report::Event;
 use crate::session::Session;
+use crate::work::Work;
 
-pub(crate) use step::{describe_live, exec_step};
+pub(crate) use step::describe_live;
 pub(crate) use transaction::run_transactional;
 
 /// What running a migration did.
@@ -29,12 +28,12 @@ pub(crate) enum Outcome {
 
 /// Runs one migration, retrying with exponential backoff when (and only when) it hit a lock timeout.
 pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcome, Error> {
-    let migrator = session.migrator;
+    let settings = session.settings;
     let mut attempt = 0;
     let mut retry: Option<Work> = None;
     loop {
         let work = retry.as_ref().unwrap_or(work);
-        if !in_transaction(session.backend(), work) {
+        if session.driver.execution(work.transactional) != Execution::Transaction {
             // Transactional runs announce the start once the transaction knows there is work (see `transaction`).
             started(session, work);
         }
@@ -43,7 +42,7 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
         match result {
             Ok(Outcome::Ran(duration)) => {
                 tracing::info!(version = work.version, ?duration, direction = %work.direction, "migration done");
-                migrator.emit(Event::Finished {
+                settings.emit(Event::Finished {
                     version: work.version,
                     name: work.name.clone(),
                     direction: work.direction,
@@ -53,18 +52,18 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
             }
             Ok(Outcome::AlreadyDone) => {
                 tracing::info!(version = work.version, "another migrator ran this migration first");
-                migrator.emit(Event::Skipped {
+                settings.emit(Event::Skipped {
                     version: work.version,
                     name: work.name.clone(),
                     direction: work.direction,
                 });
                 return Ok(Outcome::AlreadyDone);
             }
-            Err(e) if e.is_lock_timeout() && attempt < migrator.lock_retries => {
+            Err(e) if e.is_lock_timeout() && attempt < settings.lock_retries => {
                 attempt += 1;
                 let delay = Duration::from_millis(200) * 2u32.saturating_pow(attempt - 1);
                 tracing::warn!(version = work.version, attempt, ?delay, error = %e, "lock timeout; retrying");
-                migrator.emit(Event::Retrying {
+                settings.emit(Event::Retrying {
                     version: work.version,
                     name: work.name.clone(),
                     attempt,
@@ -93,26 +92,16 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
 
 /// Announces that a migration starts.
 pub(crate) fn started(session: &Session<'_>, work: &Work) {
-    session.migrator.emit(Event::Started {
+    session.settings.emit(Event::Started {
         version: work.version,
         name: work.name.clone(),
         direction: work.direction,
     });
 }
 
-/// Whether the migration runs in one transaction on this backend.
-fn in_transaction(backend: Backend, work: &Work) -> bool {
-    match backend {
-        Backend::MySql => false,
-        Backend::Postgres => work.transactional,
-        Backend::Sqlite => true,
-    }
-}
-
 async fn run_once(session: &mut Session<'_>, work: &Work) -> Result<Outcome, Error> {
-    match session.backend() {
-        Backend::MySql => stepwise::run_stepwise(session, work).await,
-        Backend::Postgres if !work.transactional => stepwise::run_stepwise(session, work).await,
-        Backend::Postgres | Backend::Sqlite => run_transactional(session, std::slice::from_ref(work)).await,
+    match session.driver.execution(work.transactional) {
+        Execution::Stepwise { compensate } => stepwise::run_stepwise(session, work, compensate).await,
+        Execution::Transaction => run_transactional(session, std::slice::from_ref(work)).await,
     }
 }

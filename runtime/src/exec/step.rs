@@ -1,19 +1,19 @@
 //! One step of a migration: a statement, an assertion, or a SQLite table rebuild resolved against the live table.
 
-use lockgate_dsl::render::{LiveTable, Step};
-use sea_query::{Value, Values};
-use sea_query_sqlx::SqlxValues;
+use lockgate_dsl::render::Step;
 
+use crate::backend::LiveError;
 use crate::error::Error;
-use crate::migrator::Work;
 use crate::session::Session;
 use crate::steps::ExecStep;
+use crate::work::Work;
 
 /// Runs one step of a migration.
-pub(crate) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &ExecStep) -> Result<(), Error> {
+pub(super) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &ExecStep) -> Result<(), Error> {
     match &step.step {
         Step::Sql { sql, .. } => session
-            .conn
+            .driver
+            .conn()
             .execute(sql)
             .await
             .map_err(|source| Error::StatementFailed {
@@ -22,7 +22,7 @@ pub(crate) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &Exe
                 statement: sql.clone(),
                 source,
             }),
-        Step::Assert { query, message } => match session.conn.fetch_truth(query).await {
+        Step::Assert { query, message } => match session.driver.conn().fetch_truth(query).await {
             Ok(Some(true)) => Ok(()),
             Ok(_) => Err(Error::AssertionFailed {
                 version: work.version,
@@ -38,17 +38,21 @@ pub(crate) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &Exe
             }),
         },
         Step::Rebuild(rebuild) => {
-            let live = live_table(session, &rebuild.table).await.map_err(|e| match e {
+            let live = session.driver.live_table(rebuild).await.map_err(|e| match e {
                 LiveError::Render(source) => Error::Render {
                     version: work.version,
                     name: work.name.clone(),
                     source,
                 },
-                LiveError::Database(source) => Error::StatementFailed {
+                LiveError::Database { query, source } => Error::StatementFailed {
                     version: work.version,
                     name: work.name.clone(),
-                    statement: MASTER_QUERY.to_owned(),
+                    statement: query.to_owned(),
                     source,
+                },
+                LiveError::Unsupported { backend, table } => Error::Plan {
+                    version: work.version,
+                    reason: format!("{backend} cannot rebuild table `{table}`: only SQLite rebuilds tables"),
                 },
             })?;
             let statements = rebuild.statements(&live).map_err(|source| Error::Render {
@@ -58,7 +62,8 @@ pub(crate) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &Exe
             })?;
             for sql in statements {
                 session
-                    .conn
+                    .driver
+                    .conn()
                     .execute(&sql)
                     .await
                     .map_err(|source| Error::StatementFailed {
@@ -71,26 +76,6 @@ pub(crate) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &Exe
             Ok(())
         }
     }
-}
-
-const MASTER_QUERY: &str = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ?";
-
-enum LiveError {
-    Render(lockgate_dsl::render::RenderError),
-    Database(sqlx::Error),
-}
-
-/// Reads a SQLite table's definition and its indexes and triggers from `sqlite_master`.
-async fn live_table(session: &mut Session<'_>, table: &str) -> Result<LiveTable, LiveError> {
-    let query = (MASTER_QUERY.to_owned(), SqlxValues(Values(vec![Value::from(table)])));
-    let rows = session.conn.fetch_text(query).await.map_err(LiveError::Database)?;
-    let rows = rows.into_iter().map(|mut cols| {
-        let sql = cols.pop().flatten();
-        let name = cols.pop().flatten().unwrap_or_default();
-        let kind = cols.pop().flatten().unwrap_or_default();
-        (kind, name, sql)
-    });
-    LiveTable::from_master_rows(table, rows).map_err(LiveError::Render)
 }
 
 /// Whether any step rebuilds a SQLite table (foreign keys must be off around the transaction).
@@ -110,7 +95,7 @@ pub(crate) async fn describe_live(session: &mut Session<'_>, step: &ExecStep) ->
         } => vec![format!("-- outside a transaction\n{sql}")],
         Step::Sql { sql, .. } => vec![sql.clone()],
         Step::Assert { query, message } => vec![format!("-- assert: {}\n{query}", message.replace('\n', " "))],
-        Step::Rebuild(rebuild) => match live_table(session, &rebuild.table).await {
+        Step::Rebuild(rebuild) => match session.driver.live_table(rebuild).await {
             // The table may not exist yet when an earlier pending migration creates it.
             Ok(live) => match rebuild.statements(&live) {
                 Ok(statements) => {

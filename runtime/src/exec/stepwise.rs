@@ -2,23 +2,20 @@
 
 use std::time::{Duration, Instant};
 
-use lockgate_dsl::Backend;
-use sea_query::{Value, Values};
-use sea_query_sqlx::SqlxValues;
-
 use super::Outcome;
 use super::compensate::compensate;
+use super::step::exec_step;
 use super::transaction::finish;
+use crate::backend::{Scope, StepProbe};
 use crate::error::Error;
-use crate::migrator::Work;
 use crate::report::Direction;
 use crate::session::Session;
-use crate::steps;
 use crate::tracking;
+use crate::work::Work;
 
 /// Runs a migration one step at a time, recording progress after each step: MySQL (DDL commits implicitly) and
 /// PostgreSQL migrations declared `transaction = none`.
-pub(super) async fn run_stepwise(session: &mut Session<'_>, work: &Work) -> Result<Outcome, Error> {
+pub(super) async fn run_stepwise(session: &mut Session<'_>, work: &Work, compensate: bool) -> Result<Outcome, Error> {
     let started = Instant::now();
     let start = if work.direction == Direction::Up {
         work.resume_from.min(work.steps.len())
@@ -32,8 +29,8 @@ pub(super) async fn run_stepwise(session: &mut Session<'_>, work: &Work) -> Resu
             "resuming an interrupted migration"
         );
     }
-    session.set_lock_timeout(false).await?;
-    let result = stepwise_body(session, work, start, started).await;
+    session.set_lock_timeout(Scope::Session).await?;
+    let result = stepwise_body(session, work, start, compensate, started).await;
     session.reset_lock_timeout().await;
     result
 }
@@ -42,6 +39,7 @@ async fn stepwise_body(
     session: &mut Session<'_>,
     work: &Work,
     start: usize,
+    compensate: bool,
     started: Instant,
 ) -> Result<Outcome, Error> {
     if work.direction == Direction::Up {
@@ -52,16 +50,15 @@ async fn stepwise_body(
     for (i, step) in work.steps.iter().enumerate().skip(start) {
         // The step an interrupted attempt was running may have taken effect before it died.
         let interrupted = work.resuming && i == start;
-        if session.backend() == Backend::Postgres
-            && let Some(index) = steps::concurrent_index(step, &work.ops)
-            && recover_index(session, index).await?
-            && interrupted
-        {
-            tracing::info!(index, "the index of the interrupted step is valid; skipping the step");
+        // Runs for every step, not only the interrupted one: it also cleans up what a failed attempt left (an
+        // INVALID index).
+        let probe = session.driver.probe_step(step, &work.ops).await?;
+        if interrupted && probe == StepProbe::Done {
+            tracing::info!(step = i + 1, "the interrupted step took effect; skipping it");
             continue;
         }
-        if let Err(cause) = session.exec_step(work, step).await {
-            if interrupted && session.backend() == Backend::MySql && already_done(&cause) {
+        if let Err(cause) = exec_step(session, work, step).await {
+            if interrupted && effect_already_there(session, &cause) {
                 tracing::warn!(
                     version = work.version,
                     step = i + 1,
@@ -69,7 +66,7 @@ async fn stepwise_body(
                     "the interrupted step had taken effect; continuing after it"
                 );
             } else {
-                return Err(step_failed(session, work, i, cause, started).await);
+                return Err(step_failed(session, work, i, cause, compensate, started).await);
             }
         }
         if work.direction == Direction::Up {
@@ -80,48 +77,28 @@ async fn stepwise_body(
     Ok(Outcome::Ran(started.elapsed()))
 }
 
-/// Whether a MySQL DDL error says the statement's effect is already there (table, column or key exists; or, for a
-/// drop, is gone): DDL commits on its own, so a process that died right after it left no progress for it.
-fn already_done(error: &Error) -> bool {
-    let Error::StatementFailed { source, .. } = error else {
-        return false;
-    };
-    source
-        .as_database_error()
-        .and_then(|db| db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>())
-        // ER_TABLE_EXISTS_ERROR, ER_BAD_TABLE_ERROR, ER_DUP_FIELDNAME, ER_DUP_KEYNAME, ER_CANT_DROP_FIELD_OR_KEY.
-        .is_some_and(|my| matches!(my.number(), 1050 | 1051 | 1060 | 1061 | 1091))
-}
-
-/// Checks an index a crashed `CREATE INDEX CONCURRENTLY` may have left: drops it when INVALID. Returns whether a
-/// valid index of that name exists.
-async fn recover_index(session: &mut Session<'_>, index: &str) -> Result<bool, Error> {
-    let query = (
-        "SELECT i.indisvalid::int FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
-         WHERE c.relname = $1 AND pg_table_is_visible(c.oid)"
-            .to_owned(),
-        SqlxValues(Values(vec![Value::from(index)])),
-    );
-    match session.conn.fetch_i64(query).await? {
-        Some(1) => Ok(true),
-        Some(_) => {
-            tracing::warn!(
-                index,
-                "dropping the INVALID index left by an interrupted CREATE INDEX CONCURRENTLY"
-            );
-            let sql = format!("DROP INDEX CONCURRENTLY IF EXISTS {}", session.tracking.quote(index));
-            session.conn.execute(&sql).await?;
-            Ok(false)
-        }
-        None => Ok(false),
+/// Whether a failed statement's error says its effect is already there: DDL that commits on its own, run by a
+/// process that died right after it, left no progress for it.
+fn effect_already_there(session: &Session<'_>, error: &Error) -> bool {
+    match error {
+        Error::StatementFailed { source, .. } => session.driver.effect_already_there(source),
+        _ => false,
     }
 }
 
-/// Handles a failed step outside a transaction: compensation on MySQL, a resumable failure on PostgreSQL.
-async fn step_failed(session: &mut Session<'_>, work: &Work, failed: usize, cause: Error, started: Instant) -> Error {
+/// Handles a failed step outside a transaction: compensation where DDL commits by itself (MySQL), a resumable
+/// failure otherwise.
+async fn step_failed(
+    session: &mut Session<'_>,
+    work: &Work,
+    failed: usize,
+    cause: Error,
+    compensate_it: bool,
+    started: Instant,
+) -> Error {
     let statement = work.steps[failed].describe();
     let total = work.steps.len();
-    if session.backend() != Backend::MySql || work.ops.is_empty() {
+    if !compensate_it || work.ops.is_empty() {
         let error = Error::StepFailed {
             version: work.version,
             name: work.name.clone(),

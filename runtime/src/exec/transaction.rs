@@ -2,42 +2,42 @@
 
 use std::time::{Duration, Instant};
 
-use lockgate_dsl::Backend;
-
 use super::Outcome;
-use super::step::has_rebuild;
+use super::step::{exec_step, has_rebuild};
+use crate::backend::Scope;
 use crate::error::Error;
-use crate::migrator::Work;
 use crate::report::Direction;
 use crate::session::Session;
 use crate::tracking;
+use crate::work::Work;
 
 /// Runs migrations in one transaction together with their tracking rows (one migration, or all of them in
 /// grouped mode). PostgreSQL and SQLite.
 pub(crate) async fn run_transactional(session: &mut Session<'_>, works: &[Work]) -> Result<Outcome, Error> {
     let started = Instant::now();
-    let sqlite = session.backend() == Backend::Sqlite;
+    let per_transaction = session.driver.locks_per_transaction();
     // A `running` row committed beforehand shows a crashed run in `status` (the transaction itself leaves no
     // trace). It is only informative: the run itself re-checks the row inside its transaction, so a row left by
     // a dead process, or by a live one about to start, never makes a migration run twice.
     if works.len() == 1 && works[0].direction == Direction::Up {
         let work = &works[0];
-        if sqlite {
-            if !mark_running_sqlite(session, work).await? {
+        if per_transaction {
+            if !mark_running_under_write_lock(session, work).await? {
                 return Ok(Outcome::AlreadyDone);
             }
         } else {
             session.write_row(work, tracking::RUNNING, 0, Duration::ZERO).await?;
         }
     }
-    let foreign_keys = if sqlite && has_rebuild(works) {
-        session.foreign_keys_off().await?
+    let rebuilds = has_rebuild(works);
+    let restore = if rebuilds {
+        session.driver.before_rebuilds().await?
     } else {
         false
     };
-    let result = transaction_body(session, works, sqlite, started).await;
-    if foreign_keys {
-        session.foreign_keys_on().await;
+    let result = transaction_body(session, works, per_transaction, rebuilds, started).await;
+    if rebuilds {
+        session.driver.after_rebuilds(restore).await;
     }
     result
 }
@@ -45,14 +45,15 @@ pub(crate) async fn run_transactional(session: &mut Session<'_>, works: &[Work])
 async fn transaction_body(
     session: &mut Session<'_>,
     works: &[Work],
-    sqlite: bool,
+    per_transaction: bool,
+    rebuilds: bool,
     started: Instant,
 ) -> Result<Outcome, Error> {
     session.begin().await?;
     let mut ran = 0;
     for work in works {
         let step_started = Instant::now();
-        let result = match run_in_transaction(session, work, sqlite).await {
+        let result = match run_in_transaction(session, work, per_transaction).await {
             Ok(true) => finish(session, work, step_started.elapsed()).await.map(|()| true),
             other => other,
         };
@@ -72,10 +73,7 @@ async fn transaction_body(
         session.rollback().await;
         return Ok(Outcome::AlreadyDone);
     }
-    if sqlite
-        && has_rebuild(works)
-        && let Err(e) = session.check_foreign_keys(&works[0]).await
-    {
+    if rebuilds && let Err(e) = check_rebuilds(session, &works[0]).await {
         session.rollback().await;
         for work in works {
             session
@@ -96,9 +94,9 @@ async fn transaction_body(
     Ok(Outcome::Ran(started.elapsed()))
 }
 
-/// SQLite: writes the `running` row under the write lock, unless another process applied the migration
-/// meanwhile (then `false`).
-async fn mark_running_sqlite(session: &mut Session<'_>, work: &Work) -> Result<bool, Error> {
+/// Where the write lock is the migration lock (SQLite): writes the `running` row under it, unless another process
+/// applied the migration meanwhile (then `false`).
+async fn mark_running_under_write_lock(session: &mut Session<'_>, work: &Work) -> Result<bool, Error> {
     session.begin().await?;
     let result = async {
         if applied_already(session, work).await? {
@@ -139,8 +137,8 @@ async fn applied_already(session: &mut Session<'_>, work: &Work) -> Result<bool,
 }
 
 /// The body of one migration inside the transaction; `false` when there was nothing to do.
-async fn run_in_transaction(session: &mut Session<'_>, work: &Work, sqlite: bool) -> Result<bool, Error> {
-    if sqlite {
+async fn run_in_transaction(session: &mut Session<'_>, work: &Work, per_transaction: bool) -> Result<bool, Error> {
+    if per_transaction {
         // The write lock is held now: re-read, another process may have run this migration meanwhile.
         let applied = match work.direction {
             Direction::Up => applied_already(session, work).await?,
@@ -154,11 +152,9 @@ async fn run_in_transaction(session: &mut Session<'_>, work: &Work, sqlite: bool
         }
     }
     super::started(session, work);
-    if session.backend() == Backend::Postgres {
-        session.set_lock_timeout(true).await?;
-    }
+    session.set_lock_timeout(Scope::Transaction).await?;
     for step in &work.steps {
-        session.exec_step(work, step).await?;
+        exec_step(session, work, step).await?;
     }
     Ok(true)
 }
@@ -176,5 +172,24 @@ pub(super) async fn finish(session: &mut Session<'_>, work: &Work, elapsed: Dura
             session.delete_row(work.version).await?;
             session.history(work, "reverted", None, elapsed).await
         }
+    }
+}
+
+/// Fails when a table rebuild left rows that break a foreign key.
+async fn check_rebuilds(session: &mut Session<'_>, work: &Work) -> Result<(), Error> {
+    match session.driver.check_rebuilds().await {
+        Ok((0, _)) => Ok(()),
+        Ok((broken, query)) => Err(Error::AssertionFailed {
+            version: work.version,
+            name: work.name.clone(),
+            message: format!("the table rebuild left {broken} row(s) that break a foreign key"),
+            query: query.to_owned(),
+        }),
+        Err((query, source)) => Err(Error::StatementFailed {
+            version: work.version,
+            name: work.name.clone(),
+            statement: query.to_owned(),
+            source,
+        }),
     }
 }

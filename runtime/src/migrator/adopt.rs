@@ -25,18 +25,23 @@ impl Migrator {
 
     pub(crate) async fn run_adopt_sqlx(&self, db: &Database) -> Result<Report, Error> {
         tracing::info!(backend = %db.backend(), "adopting sqlx's migration history");
-        let mut session = Session::open(self, db).await?;
+        let mut session = Session::open(&self.settings, db).await?;
         let statement = session.tracking.select_sqlx_history();
-        let history = session.conn.fetch_sqlx_history(statement).await.map_err(|source| {
-            if tracking::is_missing_table(&source) {
-                Error::Plan {
-                    version: 0,
-                    reason: "there is no `_sqlx_migrations` table on this database; nothing to adopt".to_owned(),
+        let history = session
+            .driver
+            .conn()
+            .fetch_sqlx_history(statement)
+            .await
+            .map_err(|source| {
+                if crate::backend::is_missing_table(&source) {
+                    Error::Plan {
+                        version: 0,
+                        reason: "there is no `_sqlx_migrations` table on this database; nothing to adopt".to_owned(),
+                    }
+                } else {
+                    Error::Database(source)
                 }
-            } else {
-                Error::Database(source)
-            }
-        })?;
+            })?;
         drop(session);
         if let Some((version, description, _)) = history.iter().find(|(_, _, success)| !success) {
             return Err(Error::SqlxMigrationFailed {
@@ -61,18 +66,17 @@ impl Migrator {
 
     /// Records `versions` (all known) as applied, without running them, under the lock.
     async fn mark_applied(&self, db: &Database, versions: &BTreeSet<i64>, outcome: &str) -> Result<Report, Error> {
-        let mut session = Session::open(self, db).await?;
+        let mut session = Session::open(&self.settings, db).await?;
         session.lock().await?;
         let result = async {
             let rows = session.read_rows_or_create().await?;
             self.verify_checksums(&rows)?;
-            let backend = session.backend();
-            let mut report = Report::default();
+                        let mut report = Report::default();
             for (m, row) in self.pending(&rows, None) {
                 if !versions.contains(&m.meta().version) {
                     continue;
                 }
-                let work = self.up_work(m, row, backend)?;
+                let work = self.up_work(m, row, &*session.driver)?;
                 tracing::info!(version = work.version, name = %work.name, outcome, "recording as applied without running");
                 session.write_row(&work, tracking::APPLIED, work.steps.len(), Duration::ZERO).await?;
                 session.history(&work, outcome, None, Duration::ZERO).await?;

@@ -9,15 +9,15 @@ use super::Migrator;
 use crate::conn::TrackedRow;
 use crate::database::Database;
 use crate::error::Error;
-use crate::migrator::Work;
 use crate::report::{Direction, DownTarget, MigrationStatus, PlannedMigration, State};
 use crate::session::Session;
 use crate::tracking;
+use crate::work::Work;
 
 impl Migrator {
     pub(crate) async fn run_status(&self, db: &Database) -> Result<Vec<MigrationStatus>, Error> {
         tracing::info!(backend = %db.backend(), "reading migration status");
-        let mut session = Session::open(self, db).await?;
+        let mut session = Session::open(&self.settings, db).await?;
         let rows = session.read_rows().await?.unwrap_or_default();
         let mut by_version: BTreeMap<i64, &TrackedRow> = rows.iter().map(|r| (r.version, r)).collect();
         let mut out = Vec::with_capacity(self.migrations.len() + rows.len());
@@ -59,10 +59,9 @@ impl Migrator {
         target: Option<i64>,
     ) -> Result<Vec<PlannedMigration>, Error> {
         tracing::info!(backend = %db.backend(), %direction, ?target, "planning migrations");
-        let mut session = Session::open(self, db).await?;
+        let mut session = Session::open(&self.settings, db).await?;
         let rows = session.read_rows().await?.unwrap_or_default();
         self.verify_checksums(&rows)?;
-        let backend = session.backend();
         let works: Vec<Work> = match direction {
             Direction::Up => {
                 if let Some(version) = target
@@ -72,7 +71,7 @@ impl Migrator {
                 }
                 let mut works = Vec::new();
                 for (m, row) in self.pending(&rows, target) {
-                    works.push(self.up_work(m, row, backend)?);
+                    works.push(self.up_work(m, row, &*session.driver)?);
                 }
                 works
             }
@@ -80,7 +79,7 @@ impl Migrator {
                 let target = target.map_or(DownTarget::Steps(1), DownTarget::To);
                 let mut works = Vec::new();
                 for row in self.to_revert(&rows, target) {
-                    works.push(self.down_work(row, backend)?);
+                    works.push(self.down_work(row, &*session.driver)?);
                 }
                 works
             }

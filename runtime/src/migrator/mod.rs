@@ -5,8 +5,6 @@ mod inspect;
 mod run;
 mod work;
 
-pub(crate) use work::Work;
-
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,11 +15,10 @@ use lockgate_dsl::Migration;
 use crate::database::Database;
 use crate::error::Error;
 use crate::report::{Direction, DownTarget, Event, MigrationStatus, PlannedMigration, Report};
+use crate::session::Settings;
 
 /// The default name of the tracking table; the history table adds `_history`.
 pub const DEFAULT_TABLE: &str = "lockgate_migrations";
-
-type Observer = Arc<dyn Fn(&Event) + Send + Sync>;
 
 /// Applies, reverts and inspects a fixed list of migrations on a [`Database`].
 ///
@@ -37,14 +34,7 @@ type Observer = Arc<dyn Fn(&Event) + Send + Sync>;
 /// ```
 pub struct Migrator {
     pub(crate) migrations: Vec<Box<dyn Migration>>,
-    pub(crate) table: String,
-    pub(crate) schema: Option<String>,
-    pub(crate) lock_timeout: Duration,
-    pub(crate) lock_retries: u32,
-    pub(crate) wait_deadline: Duration,
-    pub(crate) grouped: bool,
-    pub(crate) observer: Option<Observer>,
-    pub(crate) queries: Arc<AtomicU64>,
+    pub(crate) settings: Settings,
 }
 
 impl fmt::Debug for Migrator {
@@ -52,12 +42,12 @@ impl fmt::Debug for Migrator {
         let versions: Vec<i64> = self.migrations.iter().map(|m| m.meta().version).collect();
         f.debug_struct("Migrator")
             .field("versions", &versions)
-            .field("table", &self.table)
-            .field("schema", &self.schema)
-            .field("lock_timeout", &self.lock_timeout)
-            .field("lock_retries", &self.lock_retries)
-            .field("wait_deadline", &self.wait_deadline)
-            .field("grouped", &self.grouped)
+            .field("table", &self.settings.table)
+            .field("schema", &self.settings.schema)
+            .field("lock_timeout", &self.settings.lock_timeout)
+            .field("lock_retries", &self.settings.lock_retries)
+            .field("wait_deadline", &self.settings.wait_deadline)
+            .field("grouped", &self.settings.grouped)
             .finish_non_exhaustive()
     }
 }
@@ -88,14 +78,16 @@ impl Migrator {
         }
         Ok(Migrator {
             migrations,
-            table: DEFAULT_TABLE.to_owned(),
-            schema: None,
-            lock_timeout: Duration::from_secs(5),
-            lock_retries: 3,
-            wait_deadline: Duration::from_secs(60),
-            grouped: false,
-            observer: None,
-            queries: Arc::new(AtomicU64::new(0)),
+            settings: Settings {
+                table: DEFAULT_TABLE.to_owned(),
+                schema: None,
+                lock_timeout: Duration::from_secs(5),
+                lock_retries: 3,
+                wait_deadline: Duration::from_secs(60),
+                grouped: false,
+                observer: None,
+                queries: Arc::new(AtomicU64::new(0)),
+            },
         })
     }
 
@@ -106,7 +98,7 @@ impl Migrator {
     /// assert!(format!("{m:?}").contains("schema_versions"));
     /// ```
     pub fn with_table(mut self, name: &str) -> Self {
-        name.clone_into(&mut self.table);
+        name.clone_into(&mut self.settings.table);
         self
     }
 
@@ -118,7 +110,7 @@ impl Migrator {
     /// assert!(format!("{m:?}").contains("ops"));
     /// ```
     pub fn with_schema(mut self, schema: &str) -> Self {
-        self.schema = Some(schema.to_owned());
+        self.settings.schema = Some(schema.to_owned());
         self
     }
 
@@ -131,7 +123,7 @@ impl Migrator {
     /// assert!(format!("{m:?}").contains("lock_timeout: 1s"));
     /// ```
     pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
-        self.lock_timeout = timeout;
+        self.settings.lock_timeout = timeout;
         self
     }
 
@@ -143,7 +135,7 @@ impl Migrator {
     /// assert!(format!("{m:?}").contains("lock_retries: 0"));
     /// ```
     pub fn with_lock_retries(mut self, retries: u32) -> Self {
-        self.lock_retries = retries;
+        self.settings.lock_retries = retries;
         self
     }
 
@@ -155,7 +147,7 @@ impl Migrator {
     /// assert!(format!("{m:?}").contains("wait_deadline: 5s"));
     /// ```
     pub fn with_wait_deadline(mut self, deadline: Duration) -> Self {
-        self.wait_deadline = deadline;
+        self.settings.wait_deadline = deadline;
         self
     }
 
@@ -166,7 +158,7 @@ impl Migrator {
     /// assert!(format!("{m:?}").contains("grouped: true"));
     /// ```
     pub fn grouped(mut self, grouped: bool) -> Self {
-        self.grouped = grouped;
+        self.settings.grouped = grouped;
         self
     }
 
@@ -176,7 +168,7 @@ impl Migrator {
     /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().with_observer(|e| eprintln!("{e:?}"));
     /// ```
     pub fn with_observer(mut self, observer: impl Fn(&Event) + Send + Sync + 'static) -> Self {
-        self.observer = Some(Arc::new(observer));
+        self.settings.observer = Some(Arc::new(observer));
         self
     }
 
@@ -195,7 +187,7 @@ impl Migrator {
     /// assert_eq!(lockgate_runtime::Migrator::new(Vec::new()).unwrap().queries_executed(), 0);
     /// ```
     pub fn queries_executed(&self) -> u64 {
-        self.queries.load(Ordering::Relaxed)
+        self.settings.queries.load(Ordering::Relaxed)
     }
 
     /// Applies pending migrations up to and including `to` (all when `None`).
@@ -296,9 +288,7 @@ impl Migrator {
     }
 
     pub(crate) fn emit(&self, event: Event) {
-        if let Some(observer) = &self.observer {
-            observer(&event);
-        }
+        self.settings.emit(event);
     }
 
     pub(crate) fn find(&self, version: i64) -> Option<&dyn Migration> {

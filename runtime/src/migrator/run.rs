@@ -2,16 +2,15 @@
 
 use std::time::Duration;
 
-use lockgate_dsl::Backend;
-
 use super::Migrator;
+use crate::backend::Execution;
 use crate::conn::TrackedRow;
 use crate::database::Database;
 use crate::error::Error;
 use crate::exec::{self, Outcome};
-use crate::migrator::Work;
 use crate::report::{AppliedMigration, DownTarget, Event, Report};
 use crate::session::Session;
+use crate::work::Work;
 
 impl Migrator {
     pub(crate) async fn run_up(&self, db: &Database, to: Option<i64>) -> Result<Report, Error> {
@@ -20,14 +19,17 @@ impl Migrator {
         {
             return Err(Error::UnknownVersion { version });
         }
-        if self.grouped && db.backend() == Backend::MySql {
+        tracing::info!(backend = %db.backend(), ?to, "migrating up");
+        let mut session = Session::open(&self.settings, db).await?;
+        if self.settings.grouped && session.driver.execution(true) != Execution::Transaction {
             return Err(Error::Plan {
                 version: 0,
-                reason: "grouped mode needs transactional DDL, which MySQL/MariaDB lack; run without it".to_owned(),
+                reason: format!(
+                    "grouped mode needs transactional DDL, which {} lacks; run without it",
+                    session.driver.dialect().title
+                ),
             });
         }
-        tracing::info!(backend = %db.backend(), ?to, "migrating up");
-        let mut session = Session::open(self, db).await?;
         // The common start: everything applied. One query, no lock.
         let rows = session.read_rows().await?;
         if let Some(rows) = &rows {
@@ -46,10 +48,9 @@ impl Migrator {
     async fn up_locked(&self, session: &mut Session<'_>, to: Option<i64>) -> Result<Report, Error> {
         let rows = session.read_rows_or_create().await?;
         self.verify_checksums(&rows)?;
-        let backend = session.backend();
         let mut works = Vec::new();
         for (m, row) in self.pending(&rows, to) {
-            works.push(self.up_work(m, row, backend)?);
+            works.push(self.up_work(m, row, &*session.driver)?);
         }
         tracing::info!(pending = works.len(), "applying migrations");
         self.run_works(session, &works).await
@@ -57,7 +58,7 @@ impl Migrator {
 
     pub(crate) async fn run_works(&self, session: &mut Session<'_>, works: &[Work]) -> Result<Report, Error> {
         let mut report = Report::default();
-        if self.grouped && works.len() > 1 {
+        if self.settings.grouped && works.len() > 1 {
             if let Some(w) = works.iter().find(|w| !w.transactional) {
                 return Err(Error::Plan {
                     version: w.version,
@@ -88,7 +89,7 @@ impl Migrator {
 
     pub(crate) async fn run_down(&self, db: &Database, target: DownTarget) -> Result<Report, Error> {
         tracing::info!(backend = %db.backend(), ?target, "migrating down");
-        let mut session = Session::open(self, db).await?;
+        let mut session = Session::open(&self.settings, db).await?;
         let Some(rows) = session.read_rows().await? else {
             tracing::info!("nothing is applied");
             return Ok(Report::default());
@@ -107,11 +108,10 @@ impl Migrator {
     async fn down_locked(&self, session: &mut Session<'_>, target: DownTarget) -> Result<Report, Error> {
         let rows = session.read_rows().await?.unwrap_or_default();
         self.verify_checksums(&rows)?;
-        let backend = session.backend();
         let mut works = Vec::new();
         // Build every work first: an irreversible migration stops the run before anything is reverted.
         for row in self.to_revert(&rows, target) {
-            works.push(self.down_work(row, backend)?);
+            works.push(self.down_work(row, &*session.driver)?);
         }
         tracing::info!(count = works.len(), "reverting migrations");
         let mut report = Report::default();
@@ -125,7 +125,7 @@ impl Migrator {
 
     pub(crate) async fn run_redo(&self, db: &Database) -> Result<Report, Error> {
         tracing::info!(backend = %db.backend(), "redoing the last migration");
-        let mut session = Session::open(self, db).await?;
+        let mut session = Session::open(&self.settings, db).await?;
         if session.read_rows().await?.is_none() {
             return Err(Error::NothingApplied { action: "redo" });
         }
@@ -145,9 +145,8 @@ impl Migrator {
         let Some(m) = self.find(last.version) else {
             return Err(Error::UnknownVersion { version: last.version });
         };
-        let backend = session.backend();
-        let down = self.down_work(last, backend)?;
-        let up = self.up_work(m, None, backend)?;
+        let down = self.down_work(last, &*session.driver)?;
+        let up = self.up_work(m, None, &*session.driver)?;
         let mut report = Report::default();
         for work in [&down, &up] {
             if let Outcome::Ran(duration) = exec::run(session, work).await? {

@@ -3,37 +3,16 @@
 use std::collections::BTreeMap;
 
 use lockgate_dsl::checksum::checksum;
-use lockgate_dsl::plan::PlannedOp;
-use lockgate_dsl::{Backend, Migration, TransactionMode};
+use lockgate_dsl::{Migration, TransactionMode};
 
 use super::Migrator;
+use crate::backend::{Driver, Execution};
 use crate::conn::TrackedRow;
 use crate::error::Error;
 use crate::report::{Direction, DownTarget};
 use crate::steps::{self, ExecStep};
 use crate::tracking;
-
-/// What to run for one migration in one direction.
-#[derive(Debug, Clone)]
-pub(crate) struct Work {
-    pub(crate) version: i64,
-    pub(crate) name: String,
-    pub(crate) direction: Direction,
-    /// Up: the checksum to record. Down: the stored one.
-    pub(crate) checksum: String,
-    pub(crate) steps: Vec<ExecStep>,
-    /// The operations the steps render, for compensation on MySQL; empty for steps read from storage.
-    pub(crate) ops: Vec<PlannedOp>,
-    /// Up: the down steps to store, encoded.
-    pub(crate) down_sql: Option<String>,
-    /// Whether the migration runs in one transaction (where DDL is transactional).
-    pub(crate) transactional: bool,
-    /// Up, without a transaction: the steps already done by an earlier, interrupted attempt.
-    pub(crate) resume_from: usize,
-    /// Up, without a transaction: an earlier attempt was interrupted, so the step it was running may have taken
-    /// effect without its progress being recorded.
-    pub(crate) resuming: bool,
-}
+use crate::work::Work;
 
 impl Migrator {
     /// Refuses when an applied (or partly applied) migration was edited since.
@@ -91,7 +70,13 @@ impl Migrator {
     }
 
     /// The work of applying `m`.
-    pub(crate) fn up_work(&self, m: &dyn Migration, row: Option<&TrackedRow>, backend: Backend) -> Result<Work, Error> {
+    pub(crate) fn up_work(
+        &self,
+        m: &dyn Migration,
+        row: Option<&TrackedRow>,
+        driver: &dyn Driver,
+    ) -> Result<Work, Error> {
+        let backend = driver.backend();
         let meta = m.meta();
         let ops = m.up_operations();
         let steps = steps::render_ops(&ops, backend).map_err(|source| Error::Render {
@@ -110,8 +95,9 @@ impl Migrator {
             Err(_) => None,
         };
         let transactional = meta.transaction == TransactionMode::PerMigration;
-        check_transaction(meta.version, transactional, &steps, backend)?;
-        let stepwise = backend == Backend::MySql || !transactional;
+        let execution = driver.execution(transactional);
+        check_transaction(meta.version, execution, &steps)?;
+        let stepwise = execution != Execution::Transaction;
         let interrupted = row.filter(|r| stepwise && r.status != tracking::APPLIED);
         let resume_from = interrupted.map_or(0, |r| usize::try_from(r.progress).unwrap_or(0));
         Ok(Work {
@@ -129,7 +115,8 @@ impl Migrator {
     }
 
     /// The work of reverting the migration of `row`: from the binary when it knows it, else from the stored SQL.
-    pub(crate) fn down_work(&self, row: &TrackedRow, backend: Backend) -> Result<Work, Error> {
+    pub(crate) fn down_work(&self, row: &TrackedRow, driver: &dyn Driver) -> Result<Work, Error> {
+        let backend = driver.backend();
         if let Some(m) = self.find(row.version) {
             let meta = m.meta();
             let ops = m.down_operations().map_err(|e| Error::Irreversible {
@@ -143,7 +130,7 @@ impl Migrator {
                 source,
             })?;
             let transactional = meta.transaction == TransactionMode::PerMigration;
-            check_transaction(meta.version, transactional, &steps, backend)?;
+            check_transaction(meta.version, driver.execution(transactional), &steps)?;
             return Ok(Work {
                 version: meta.version,
                 name: meta.name.to_owned(),
@@ -189,8 +176,8 @@ impl Migrator {
 }
 
 /// A step that must run outside a transaction cannot be part of a transactional migration.
-fn check_transaction(version: i64, transactional: bool, steps: &[ExecStep], backend: Backend) -> Result<(), Error> {
-    if transactional && backend == Backend::Postgres && steps.iter().any(ExecStep::step_outside_transaction) {
+fn check_transaction(version: i64, execution: Execution, steps: &[ExecStep]) -> Result<(), Error> {
+    if execution == Execution::Transaction && steps.iter().any(ExecStep::step_outside_transaction) {
         return Err(Error::Plan {
             version,
             reason: "a step must run outside a transaction (CONCURRENTLY); declare the migration with \

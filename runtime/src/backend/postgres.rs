@@ -1,0 +1,234 @@
+//! PostgreSQL: a session advisory lock, `lock_timeout`, transactional DDL, and the catalog probe that recovers an
+//! index a crashed `CREATE INDEX CONCURRENTLY` left INVALID.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use lockgate_dsl::Backend;
+use lockgate_dsl::operation::Operation;
+use lockgate_dsl::plan::PlannedOp;
+use lockgate_dsl::render::Step;
+use sea_query::{PostgresQueryBuilder, Value, Values};
+use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sqlx::Postgres;
+use sqlx::error::DatabaseError;
+use sqlx::postgres::{PgDatabaseError, PgPool, PgPoolOptions};
+
+use super::{Dialect, Driver, Execution, LockWait, Scope, StepProbe};
+use crate::conn::{BoxFuture, Conn, SqlConn};
+use crate::database::Database;
+use crate::error::Error;
+use crate::steps::ExecStep;
+
+/// The URL schemes this driver takes.
+pub(super) const SCHEMES: [&str; 2] = ["postgres", "postgresql"];
+
+/// How its URLs start, for messages.
+pub(super) const URL_FORMS: [&str; 1] = ["postgres://"];
+
+static DIALECT: Dialect = Dialect {
+    backend: Backend::Postgres,
+    title: "PostgreSQL",
+    select: |s| s.build_sqlx(PostgresQueryBuilder),
+    insert: |s| s.build_sqlx(PostgresQueryBuilder),
+    update: |s| s.build_sqlx(PostgresQueryBuilder),
+    delete: |s| s.build_sqlx(PostgresQueryBuilder),
+    create_table: |s| s.to_string(PostgresQueryBuilder),
+    create_index: Some(|s| s.to_string(PostgresQueryBuilder)),
+    create_schema: Some(|schema| format!("CREATE SCHEMA IF NOT EXISTS {schema}")),
+    timestamp: "timestamptz",
+    long_text: "text",
+    integer_rowid: false,
+};
+
+pub(super) async fn connect(url: &str) -> Result<Database, Error> {
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect(url)
+        .await
+        .map_err(|source| Error::Connect {
+            backend: Backend::Postgres,
+            source,
+        })?;
+    Ok(Database::Postgres(pool))
+}
+
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+pub(super) async fn probe(url: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection as _;
+    sqlx::PgConnection::connect(url).await?.close().await
+}
+
+pub(super) fn is_lock_timeout(error: &dyn DatabaseError) -> bool {
+    // lock_not_available.
+    error
+        .try_downcast_ref::<PgDatabaseError>()
+        .is_some_and(|pg| pg.code() == "55P03")
+}
+
+pub(super) fn is_missing_table(error: &dyn DatabaseError) -> bool {
+    // undefined_table, invalid_schema_name.
+    error
+        .try_downcast_ref::<PgDatabaseError>()
+        .is_some_and(|pg| matches!(pg.code(), "42P01" | "3F000"))
+}
+
+/// FNV-1a: stable across builds and platforms, unlike `DefaultHasher`.
+fn fnv1a(text: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_le_bytes(hash.to_le_bytes())
+}
+
+fn bound(sql: &str, values: Vec<Value>) -> (String, SqlxValues) {
+    (sql.to_owned(), SqlxValues(Values(values)))
+}
+
+/// A PostgreSQL connection.
+pub(super) struct PostgresDriver {
+    conn: Conn<Postgres>,
+}
+
+impl PostgresDriver {
+    pub(super) async fn open(pool: &PgPool, queries: &Arc<AtomicU64>) -> Result<PostgresDriver, sqlx::Error> {
+        Ok(PostgresDriver {
+            conn: Conn::new(pool.acquire().await?, queries),
+        })
+    }
+
+    /// Checks an index a crashed `CREATE INDEX CONCURRENTLY` may have left: drops it when INVALID.
+    async fn recover_index(&mut self, index: &str) -> Result<StepProbe, Error> {
+        let query = bound(
+            "SELECT i.indisvalid::int FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             WHERE c.relname = $1 AND pg_table_is_visible(c.oid)",
+            vec![Value::from(index)],
+        );
+        match self.conn.fetch_i64(query).await? {
+            Some(1) => Ok(StepProbe::Done),
+            Some(_) => {
+                tracing::warn!(
+                    index,
+                    "dropping the INVALID index left by an interrupted CREATE INDEX CONCURRENTLY"
+                );
+                let sql = format!(
+                    "DROP INDEX CONCURRENTLY IF EXISTS {}",
+                    lockgate_dsl::render::quote_ident(Backend::Postgres, index)
+                );
+                self.conn.execute(&sql).await?;
+                Ok(StepProbe::NotDone)
+            }
+            None => Ok(StepProbe::NotDone),
+        }
+    }
+}
+
+/// The name of the index a step builds concurrently, when it does: a crash can leave it INVALID.
+fn concurrent_index<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'a str> {
+    let Step::Sql {
+        outside_transaction: true,
+        ..
+    } = step.step
+    else {
+        return None;
+    };
+    match &ops.get(step.op?)?.op {
+        Operation::CreateIndex(index) if index.concurrently => Some(&index.name),
+        _ => None,
+    }
+}
+
+impl Driver for PostgresDriver {
+    fn dialect(&self) -> &'static Dialect {
+        &DIALECT
+    }
+
+    fn conn(&mut self) -> &mut dyn SqlConn {
+        &mut self.conn
+    }
+
+    fn lock<'a>(
+        &'a mut self,
+        key: &'a str,
+        deadline: Duration,
+        waiting: &'a (dyn Fn(Duration) + Sync),
+    ) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(async move {
+            self.conn.close_on_drop();
+            let key = fnv1a(key);
+            let mut wait = LockWait::new(deadline, waiting);
+            let mut delay = Duration::from_millis(20);
+            loop {
+                let answer = self
+                    .conn
+                    .fetch_i64(bound("SELECT pg_try_advisory_lock($1)::int", vec![key.into()]))
+                    .await?;
+                if answer == Some(1) {
+                    wait.acquired();
+                    return Ok(());
+                }
+                wait.missed()?;
+                tokio::time::sleep(delay.min(wait.remaining())).await;
+                delay = (delay * 2).min(Duration::from_millis(250));
+            }
+        })
+    }
+
+    fn unlock<'a>(&'a mut self, key: &'a str) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+        Box::pin(async move {
+            let key = fnv1a(key);
+            self.conn
+                .fetch_i64(bound("SELECT pg_advisory_unlock($1)::int", vec![key.into()]))
+                .await
+                .map(|_| ())
+        })
+    }
+
+    fn set_lock_timeout(&mut self, timeout: Duration, scope: Scope) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+        let scope = match scope {
+            Scope::Transaction => "SET LOCAL",
+            Scope::Session => "SET",
+        };
+        let sql = format!("{scope} lock_timeout = '{}ms'", timeout.as_millis().max(1));
+        Box::pin(async move { self.conn.execute(&sql).await })
+    }
+
+    fn reset_lock_timeout(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+        Box::pin(async move { self.conn.execute("RESET lock_timeout").await })
+    }
+
+    fn execution(&self, transactional: bool) -> Execution {
+        if transactional {
+            Execution::Transaction
+        } else {
+            Execution::Stepwise { compensate: false }
+        }
+    }
+
+    fn probe_step<'a>(
+        &'a mut self,
+        step: &'a ExecStep,
+        ops: &'a [PlannedOp],
+    ) -> BoxFuture<'a, Result<StepProbe, Error>> {
+        Box::pin(async move {
+            match concurrent_index(step, ops) {
+                Some(index) => self.recover_index(index).await,
+                None => Ok(StepProbe::Unknown),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fnv1a;
+
+    #[test]
+    fn lock_keys_are_stable() {
+        assert_eq!(fnv1a(""), i64::from_le_bytes(0xcbf2_9ce4_8422_2325_u64.to_le_bytes()));
+        assert_ne!(fnv1a("lockgate:\"a\""), fnv1a("lockgate:\"b\""));
+    }
+}

@@ -1,0 +1,28 @@
+//! The work to run for one migration in one direction: its rendered steps and what its tracking row records.
+
+use lockgate_dsl::plan::PlannedOp;
+
+use crate::report::Direction;
+use crate::steps::ExecStep;
+
+/// What to run for one migration in one direction.
+#[derive(Debug, Clone)]
+pub(crate) struct Work {
+    pub(crate) version: i64,
+    pub(crate) name: String,
+    pub(crate) direction: Direction,
+    /// Up: the checksum to record. Down: the stored one.
+    pub(crate) checksum: String,
+    pub(crate) steps: Vec<ExecStep>,
+    /// The operations the steps render, for compensation on MySQL; empty for steps read from storage.
+    pub(crate) ops: Vec<PlannedOp>,
+    /// Up: the down steps to store, encoded.
+    pub(crate) down_sql: Option<String>,
+    /// Whether the migration runs in one transaction (where DDL is transactional).
+    pub(crate) transactional: bool,
+    /// Up, without a transaction: the steps already done by an earlier, interrupted attempt.
+    pub(crate) resume_from: usize,
+    /// Up, without a transaction: an earlier attempt was interrupted, so the step it was running may have taken
+    /// effect without its progress being recorded.
+    pub(crate) resuming: bool,
+}
