@@ -64,6 +64,7 @@
 //! | `allow(data_dependent = "why")` | allows operations that may fail on production data |
 //! | `irreversible = "why"` | the migration has no way down; implement `Up` alone |
 //! | `transaction = false` | runs without a transaction, for `CONCURRENTLY` index operations |
+//! | `backends = "postgres"` | the backends the migration is for (comma-separated); elsewhere its plan test checks nothing and the runtime records it as `skipped` without running it |
 //! | `crate = "path"` | where the `lockgate` crate is, when it is re-exported under another name |
 //!
 //! Every reason must be a non-empty string: it is the review note a colleague reads. Every
@@ -152,8 +153,20 @@
 //!
 //! # Features
 //!
-//! `derive` (the macros), `postgres`, `mysql`, `sqlite` (backends: rendering, runtime drivers, and
-//! the backends the generated tests check), `cli` (the embeddable command line). All are on by default.
+//! `derive` (the macros), `postgres`, `mysql`, `sqlite` (backends), `cli` (the embeddable command line).
+//! All are on by default. A backend feature brings its sqlx driver, its [`runtime::Database`] variant and
+//! runtime driver, and its plan-time rules in the generated tests; a build without it has none of them:
+//!
+//! ```toml
+//! lockgate = { version = "0.1", default-features = false, features = ["derive", "postgres", "cli"] }
+//! ```
+//!
+//! That build links no MySQL or SQLite driver and refuses `sqlite:` URLs. SQL for every backend can still
+//! be rendered offline (`plan --backend`), since rendering needs no driver.
+//!
+//! One list can carry migrations for some backends only: `#[migration(backends = "postgres")]` on a
+//! PostgreSQL enum keeps it out of the SQLite checks, and on SQLite the runtime records it as `skipped` and
+//! runs nothing, so a service that tests on SQLite and ships on PostgreSQL keeps one list.
 
 /// The typed DSL: operations, column types, plans, risk rules, rendering and checksums.
 pub use lockgate_dsl as dsl;

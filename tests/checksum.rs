@@ -29,6 +29,7 @@ impl Ops {
             allow: Allowances::NONE,
             irreversible: None,
             transaction,
+            backends: None,
         }));
         Ops { meta, up }
     }

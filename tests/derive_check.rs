@@ -42,6 +42,7 @@ fn built(allow: Allowances, transaction: TransactionMode, plan: impl FnOnce(&mut
         allow,
         irreversible: None,
         transaction,
+        backends: None,
     }));
     Built {
         meta,
@@ -166,6 +167,7 @@ fn an_underived_down_is_a_problem() {
                 allow: Allowances::NONE,
                 irreversible: None,
                 transaction: TransactionMode::PerMigration,
+                backends: None,
             };
             &META
         }

@@ -76,6 +76,79 @@ impl Change for WithFields {
     }
 }
 
+/// Create the mood enum, which only PostgreSQL has.
+///
+/// Its generated plan test checks PostgreSQL alone: without `backends`, the enum would fail the MySQL and SQLite
+/// checks (`enum-postgres-only`) in a build with every backend on, as this one is.
+#[derive(Migration)]
+#[migration(version = 20250112090000, backends = "postgres")]
+struct CreateMood;
+
+impl Change for CreateMood {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.create_enum("mood", ["ok", "sad"]);
+    }
+}
+
+#[derive(Migration)]
+#[migration(version = 20250113090000, backends = "sqlite, mysql")]
+struct TouchFile;
+
+impl Change for TouchFile {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.sql("CREATE TABLE touched (id integer)", "DROP TABLE touched");
+    }
+}
+
+/// Without `backends`, a PostgreSQL enum passes its generated plan test in a PostgreSQL-only build: the MySQL and
+/// SQLite rules are not compiled in. (CI runs this file on each single-backend build.)
+#[cfg(all(feature = "postgres", not(feature = "mysql"), not(feature = "sqlite")))]
+#[derive(Migration)]
+#[migration(version = 20250114090000)]
+struct CreateMoodInAPostgresBuild;
+
+#[cfg(all(feature = "postgres", not(feature = "mysql"), not(feature = "sqlite")))]
+impl Change for CreateMoodInAPostgresBuild {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.create_enum("mood_everywhere", ["ok", "sad"]);
+    }
+}
+
+#[test]
+fn a_backend_left_out_is_not_checked() {
+    let backends = lockgate::dsl::risk::enabled_backends();
+    assert_eq!(
+        backends.contains(&lockgate::dsl::Backend::Postgres),
+        cfg!(feature = "postgres")
+    );
+    assert_eq!(
+        backends.contains(&lockgate::dsl::Backend::MySql),
+        cfg!(feature = "mysql")
+    );
+    assert_eq!(
+        backends.contains(&lockgate::dsl::Backend::Sqlite),
+        cfg!(feature = "sqlite")
+    );
+}
+
+#[test]
+fn backends_name_what_a_migration_is_for() {
+    use lockgate::dsl::Backend;
+    assert_eq!(CreateMood.meta().backends, Some(&[Backend::Postgres][..]));
+    assert_eq!(TouchFile.meta().backends, Some(&[Backend::Sqlite, Backend::MySql][..]));
+    assert_eq!(CreateContractTemplates.meta().backends, None);
+    assert!(CreateMood.meta().targets(Backend::Postgres));
+    assert!(!CreateMood.meta().targets(Backend::Sqlite));
+    // The check the generated test runs passes, though the enum cannot render for MySQL or SQLite.
+    lockgate::dsl::risk::check_migration(&CreateMood).unwrap();
+    let script =
+        lockgate::dsl::render::script(&CreateMood, Backend::Sqlite, lockgate::dsl::render::Direction::Up).unwrap();
+    assert!(
+        script.contains("-- not for sqlite: recorded as skipped, nothing runs"),
+        "{script}"
+    );
+}
+
 #[test]
 fn name_is_the_first_doc_line_and_meta_has_the_attributes() {
     let meta = CreateContractTemplates.meta();

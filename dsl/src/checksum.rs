@@ -32,7 +32,7 @@ struct Canonical<'a> {
 /// # struct M;
 /// # impl Migration for M {
 /// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 7, name: "m", type_name: "M",
-/// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration } }
+/// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration, backends: None } }
 /// #     fn up_operations(&self) -> Vec<PlannedOp> { let mut m = Plan::<()>::new(); m.create_extension("citext"); m.into_operations() }
 /// #     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?) }
 /// # }
@@ -61,7 +61,7 @@ pub fn canonical(migration: &dyn Migration) -> String {
 /// # struct M;
 /// # impl Migration for M {
 /// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 7, name: "m", type_name: "M",
-/// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration } }
+/// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration, backends: None } }
 /// #     fn up_operations(&self) -> Vec<PlannedOp> { Vec::new() }
 /// #     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(Vec::new()) }
 /// # }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::backend::Backend;
 use crate::plan::{Backward, IrreversibleOp, OneWay, Plan, PlannedOp};
 use crate::risk::Allowances;
 
@@ -33,7 +34,7 @@ pub enum TransactionMode {
 ///     type_name: "CreateContractTemplates",
 ///     allow: Allowances::NONE,
 ///     irreversible: None,
-///     transaction: TransactionMode::PerMigration,
+///     transaction: TransactionMode::PerMigration, backends: None,
 /// };
 /// assert!(meta.is_reversible());
 /// ```
@@ -51,6 +52,9 @@ pub struct MigrationMeta {
     pub irreversible: Option<&'static str>,
     /// Transaction handling.
     pub transaction: TransactionMode,
+    /// The backends the migration is for (`#[migration(backends = "postgres")]`); `None` means every backend.
+    /// On the others it is checked by nothing, renders nothing, and the runtime records it as skipped.
+    pub backends: Option<&'static [Backend]>,
 }
 
 impl MigrationMeta {
@@ -59,11 +63,24 @@ impl MigrationMeta {
     /// ```
     /// # use lockgate_dsl::{MigrationMeta, TransactionMode, risk::Allowances};
     /// let meta = MigrationMeta { version: 1, name: "n", type_name: "N", allow: Allowances::NONE,
-    ///     irreversible: Some("precision is lost"), transaction: TransactionMode::PerMigration };
+    ///     irreversible: Some("precision is lost"), transaction: TransactionMode::PerMigration, backends: None };
     /// assert!(!meta.is_reversible());
     /// ```
     pub fn is_reversible(&self) -> bool {
         self.irreversible.is_none()
+    }
+
+    /// Whether the migration is for `backend`.
+    ///
+    /// ```
+    /// # use lockgate_dsl::{Backend, MigrationMeta, TransactionMode, risk::Allowances};
+    /// let meta = MigrationMeta { version: 1, name: "n", type_name: "N", allow: Allowances::NONE, irreversible: None,
+    ///     transaction: TransactionMode::PerMigration, backends: Some(&[Backend::Postgres]) };
+    /// assert!(meta.targets(Backend::Postgres));
+    /// assert!(!meta.targets(Backend::Sqlite));
+    /// ```
+    pub fn targets(&self, backend: Backend) -> bool {
+        self.backends.is_none_or(|backends| backends.contains(&backend))
     }
 }
 
@@ -78,7 +95,7 @@ impl MigrationMeta {
 /// impl Migration for AddCitext {
 ///     fn meta(&self) -> &'static MigrationMeta {
 ///         &MigrationMeta { version: 1, name: "add citext", type_name: "AddCitext",
-///             allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration }
+///             allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration, backends: None }
 ///     }
 ///     fn up_operations(&self) -> Vec<PlannedOp> {
 ///         let mut m = Plan::<()>::new();

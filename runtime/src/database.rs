@@ -111,3 +111,29 @@ impl From<SqlitePool> for Database {
         Database::Sqlite(pool)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Database;
+    use crate::error::Error;
+
+    /// A build without a backend's feature refuses its URLs, naming what this build takes; it never falls
+    /// back to another backend. (Run by CI on each single-backend build.)
+    #[tokio::test]
+    async fn urls_of_backends_left_out_are_refused() {
+        let left_out = [
+            (cfg!(feature = "postgres"), "postgres://postgres@127.0.0.1:5432/test"),
+            (cfg!(feature = "mysql"), "mysql://root@127.0.0.1:3306/test"),
+            (cfg!(feature = "sqlite"), "sqlite::memory:"),
+        ];
+        for (_, url) in left_out.iter().filter(|(enabled, _)| !enabled) {
+            match Database::connect(url).await {
+                Err(Error::UnsupportedUrl { scheme, supported }) => {
+                    assert!(url.starts_with(&scheme), "{scheme} of {url}");
+                    assert!(!supported.iter().any(|form| url.starts_with(form)), "{supported:?}");
+                }
+                other => panic!("{url} must be refused by this build, got {other:?}"),
+            }
+        }
+    }
+}

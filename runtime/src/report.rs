@@ -92,6 +92,18 @@ pub enum Event {
         /// How long it took.
         duration: Duration,
     },
+    /// The migration is not for this backend (`#[migration(backends = "...")]`): it was recorded as skipped (or,
+    /// going down, its skipped record was removed) and nothing ran.
+    NotForBackend {
+        /// The version.
+        version: i64,
+        /// The migration name.
+        name: String,
+        /// Which way.
+        direction: Direction,
+        /// The backend it is not for.
+        backend: lockgate_dsl::Backend,
+    },
     /// Another migrator applied (or reverted) the migration first; nothing was run (SQLite, where the check
     /// happens once the write lock is held).
     Skipped {
@@ -153,6 +165,10 @@ pub struct AppliedMigration {
 pub struct Report {
     /// The migrations applied or reverted, in the order they ran.
     pub applied: Vec<AppliedMigration>,
+    /// The migrations recorded as skipped (or whose skipped record was removed going down), because they are not
+    /// for this backend.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<AppliedMigration>,
 }
 
 /// Where a migration stands on a database.
@@ -176,6 +192,8 @@ pub enum State {
     Changed,
     /// Applied, but this binary does not know it (a newer deploy applied it); `down` can revert it from its stored SQL.
     Unknown,
+    /// Not for this backend (`#[migration(backends = "...")]`): recorded as skipped, nothing ran.
+    Skipped,
 }
 
 impl State {
@@ -193,6 +211,7 @@ impl State {
             State::Running => "running",
             State::Changed => "changed",
             State::Unknown => "unknown",
+            State::Skipped => "skipped",
         }
     }
 }

@@ -36,6 +36,8 @@ mod hist {
 pub(crate) const RUNNING: &str = "running";
 pub(crate) const APPLIED: &str = "applied";
 pub(crate) const FAILED: &str = "failed";
+/// Not for this backend: nothing ran.
+pub(crate) const SKIPPED: &str = "skipped";
 
 /// Where the tracking tables live on one backend.
 #[derive(Clone)]

@@ -18,6 +18,8 @@ pub(crate) struct Work {
     pub(crate) ops: Vec<PlannedOp>,
     /// Up: the down steps to store, encoded.
     pub(crate) down_sql: Option<String>,
+    /// The migration is not for this backend: nothing runs, the tracking row says `skipped` (up) or goes (down).
+    pub(crate) skipped: bool,
     /// Whether the migration runs in one transaction (where DDL is transactional).
     pub(crate) transactional: bool,
     /// Up, without a transaction: the steps already done by an earlier, interrupted attempt.
@@ -25,4 +27,23 @@ pub(crate) struct Work {
     /// Up, without a transaction: an earlier attempt was interrupted, so the step it was running may have taken
     /// effect without its progress being recorded.
     pub(crate) resuming: bool,
+}
+
+impl Work {
+    /// The work of a migration that is not for this backend: no steps; its tracking row records that.
+    pub(crate) fn skipped(version: i64, name: &str, direction: Direction, checksum: String) -> Work {
+        Work {
+            version,
+            name: name.to_owned(),
+            direction,
+            checksum,
+            steps: Vec::new(),
+            ops: Vec::new(),
+            down_sql: None,
+            skipped: true,
+            transactional: true,
+            resume_from: 0,
+            resuming: false,
+        }
+    }
 }

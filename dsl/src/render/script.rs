@@ -30,7 +30,7 @@ const REBUILD_NOTE: &str =
 /// impl Migration for Round {
 ///     fn meta(&self) -> &'static MigrationMeta {
 ///         &MigrationMeta { version: 7, name: "round prices", type_name: "Round", allow: Allowances::NONE,
-///             irreversible: Some("precision is lost"), transaction: TransactionMode::PerMigration }
+///             irreversible: Some("precision is lost"), transaction: TransactionMode::PerMigration, backends: None }
 ///     }
 ///     fn up_operations(&self) -> Vec<PlannedOp> { Vec::new() }
 ///     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
@@ -93,7 +93,7 @@ pub enum ScriptError {
 /// impl Migration for CreateTenants {
 ///     fn meta(&self) -> &'static MigrationMeta {
 ///         &MigrationMeta { version: 1, name: "Create the tenants table.", type_name: "CreateTenants",
-///             allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration }
+///             allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration, backends: None }
 ///     }
 ///     fn up_operations(&self) -> Vec<PlannedOp> {
 ///         let mut m = Plan::<()>::new();
@@ -147,7 +147,7 @@ pub fn script(migration: &dyn Migration, backend: Backend, direction: Direction)
 /// impl Migration for IndexTenant {
 ///     fn meta(&self) -> &'static MigrationMeta {
 ///         &MigrationMeta { version: 2, name: "index tenant", type_name: "IndexTenant",
-///             allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::None }
+///             allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::None, backends: None }
 ///     }
 ///     fn up_operations(&self) -> Vec<PlannedOp> {
 ///         vec![PlannedOp::here(Operation::CreateIndex(IndexDef::new("contracts", ["tenant"]).concurrently()))]
@@ -166,6 +166,9 @@ pub fn script_statements(
     direction: Direction,
 ) -> Result<Vec<String>, ScriptError> {
     let meta = migration.meta();
+    if !meta.targets(backend) {
+        return Ok(vec![format!("-- not for {backend}: recorded as skipped, nothing runs")]);
+    }
     let operations: Vec<PlannedOp> = match direction {
         Direction::Up => migration.up_operations(),
         Direction::Down => migration
@@ -237,6 +240,7 @@ mod tests {
         allow: Allowances::NONE,
         irreversible: None,
         transaction: TransactionMode::PerMigration,
+        backends: None,
     };
 
     fn templates() -> Vec<PlannedOp> {
@@ -324,6 +328,7 @@ mod tests {
     fn concurrent_indexes_are_marked_outside_a_transaction() {
         static NO_TRANSACTION: MigrationMeta = MigrationMeta {
             transaction: TransactionMode::None,
+            backends: None,
             ..META
         };
         let m = Ops {

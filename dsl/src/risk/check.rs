@@ -75,7 +75,7 @@ pub fn enabled_backends() -> Vec<Backend> {
 }
 
 /// Checks a migration as `cargo test` does for every `#[derive(Migration)]` type: builds `up` and
-/// `down`, and for every [enabled backend](enabled_backends) runs the [plan-time rules](plan_rules)
+/// `down`, and for every [enabled backend](enabled_backends) the migration is for runs the [plan-time rules](plan_rules)
 /// and renders both directions. Returns every problem found, not just the first.
 ///
 /// ```
@@ -86,7 +86,7 @@ pub fn enabled_backends() -> Vec<Backend> {
 /// struct IndexTenant;
 /// # impl Migration for IndexTenant {
 /// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 7, name: "m", type_name: "IndexTenant",
-/// #         allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration } }
+/// #         allow: Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration, backends: None } }
 /// #     fn up_operations(&self) -> Vec<PlannedOp> {
 /// #         let mut m = Plan::<()>::new(); m.create_index(IndexDef::new("contracts", ["tenant"])); m.into_operations() }
 /// #     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?) }
@@ -109,7 +109,8 @@ pub fn check_migration(migration: &dyn Migration) -> Result<(), Vec<PlanProblem>
             None
         }
     };
-    for backend in enabled_backends() {
+    // A migration for some backends only is checked on those: on the others it never runs.
+    for backend in enabled_backends().into_iter().filter(|b| meta.targets(*b)) {
         let mut directions: Vec<(Direction, &[PlannedOp])> = vec![(Direction::Up, &up)];
         if let Some(down) = &down {
             directions.push((Direction::Down, down));

@@ -44,6 +44,17 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
     } else {
         quote!(#dsl::TransactionMode::None)
     };
+    let backends = match &attrs.backends {
+        Some(names) => {
+            let variants = names.iter().map(|name| match *name {
+                "postgres" => quote!(#dsl::Backend::Postgres),
+                "mysql" => quote!(#dsl::Backend::MySql),
+                _ => quote!(#dsl::Backend::Sqlite),
+            });
+            quote!(::core::option::Option::Some(&[#(#variants),*]))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let declared = match &attrs.irreversible {
         Some(reason) => quote!(#private::DeclaredIrreversible(#reason)),
         None => quote!(#private::DeclaredReversible),
@@ -86,6 +97,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
                         },
                         irreversible: #irreversible,
                         transaction: #transaction,
+                        backends: #backends,
                     };
                     &META
                 }

@@ -12,8 +12,8 @@ use syn::{Expr, ExprLit, Lit, LitStr, Token};
 use super::ctxt::Ctxt;
 use super::suggest::closest;
 use super::symbol::{
-    ALLOW, BLOCKING, CATEGORIES, CRATE, DATA_DEPENDENT, DESTRUCTIVE, INCOMPATIBLE, IRREVERSIBLE, KEYS, MIGRATION, NAME,
-    Symbol, TRANSACTION, VERSION,
+    ALLOW, BACKEND_NAMES, BACKENDS, BLOCKING, CATEGORIES, CRATE, DATA_DEPENDENT, DESTRUCTIVE, INCOMPATIBLE,
+    IRREVERSIBLE, KEYS, MIGRATION, NAME, Symbol, TRANSACTION, VERSION,
 };
 
 /// An attribute value that may be set once; a second setting is reported at its key.
@@ -99,6 +99,8 @@ pub(crate) struct Container {
     pub(crate) irreversible: Option<String>,
     /// `transaction = false`: run without a transaction (`CONCURRENTLY`).
     pub(crate) transaction: bool,
+    /// `backends = "postgres, mysql"`: the backends the migration is for, by name; `None` for every backend.
+    pub(crate) backends: Option<Vec<&'static str>>,
     /// `crate = "..."`: the path of the `lockgate` facade.
     pub(crate) krate: Option<syn::Path>,
 }
@@ -111,6 +113,7 @@ impl Container {
         let mut irreversible = Attr::none(cx, "migration attribute", IRREVERSIBLE);
         let mut transaction = Attr::none(cx, "migration attribute", TRANSACTION);
         let mut krate = Attr::none(cx, "migration attribute", CRATE);
+        let mut backends = Attr::none(cx, "migration attribute", BACKENDS);
         let mut destructive = Attr::none(cx, "risk category", DESTRUCTIVE);
         let mut blocking = Attr::none(cx, "risk category", BLOCKING);
         let mut incompatible = Attr::none(cx, "risk category", INCOMPATIBLE);
@@ -128,7 +131,8 @@ impl Container {
                     || (meta.path == NAME && name.duplicate(&meta.path))
                     || (meta.path == IRREVERSIBLE && irreversible.duplicate(&meta.path))
                     || (meta.path == TRANSACTION && transaction.duplicate(&meta.path))
-                    || (meta.path == CRATE && krate.duplicate(&meta.path));
+                    || (meta.path == CRATE && krate.duplicate(&meta.path))
+                    || (meta.path == BACKENDS && backends.duplicate(&meta.path));
                 if duplicate {
                     return skip_value(&meta);
                 }
@@ -170,6 +174,11 @@ impl Container {
                     match &expr {
                         Expr::Lit(ExprLit { lit: Lit::Bool(value), .. }) => transaction.set(value.value),
                         other => cx.error_spanned_by(other, "expected `transaction = false` or `transaction = true`"),
+                    }
+                } else if meta.path == BACKENDS {
+                    let expr: Expr = meta.value()?.parse()?;
+                    if let Some(names) = parse_backends(cx, &expr) {
+                        backends.set(names);
                     }
                 } else if meta.path == CRATE {
                     let expr: Expr = meta.value()?.parse()?;
@@ -261,6 +270,7 @@ impl Container {
             },
             irreversible: irreversible.get(),
             transaction: transaction.get().unwrap_or(true),
+            backends: backends.get(),
             krate: krate.get(),
         }
     }
@@ -319,6 +329,53 @@ fn parse_text(cx: &Ctxt, expr: &Expr, expected: &str, empty: &str) -> Option<Str
         return None;
     }
     Some(value)
+}
+
+/// `backends = "postgres, mysql"`: a non-empty, comma-separated list of known backend names, each once.
+fn parse_backends(cx: &Ctxt, expr: &Expr) -> Option<Vec<&'static str>> {
+    let expected = "expected the backends as a string literal, like `backends = \"postgres\"` or \
+                    `backends = \"postgres, mysql\"`";
+    let Expr::Lit(ExprLit {
+        lit: Lit::Str(text), ..
+    }) = expr
+    else {
+        cx.error_spanned_by(expr, expected);
+        return None;
+    };
+    let value = text.value();
+    let mut names: Vec<&'static str> = Vec::new();
+    let mut ok = true;
+    for word in value.split(',').map(str::trim) {
+        match BACKEND_NAMES.iter().find(|symbol| symbol.0 == word) {
+            Some(symbol) if names.contains(&symbol.0) => {
+                cx.error_spanned_by(text, format!("backend `{word}` is listed twice in `backends`"));
+                ok = false;
+            }
+            Some(symbol) => names.push(symbol.0),
+            None if word.is_empty() => {
+                cx.error_spanned_by(
+                    text,
+                    "empty backend name in `backends`: list one or more of `postgres`, `mysql` and `sqlite`, \
+                     separated by commas",
+                );
+                ok = false;
+            }
+            None => {
+                let list = BACKEND_NAMES
+                    .iter()
+                    .map(|symbol| format!("`{symbol}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let message = match closest(word, BACKEND_NAMES) {
+                    Some(suggestion) => format!("unknown backend `{word}` in `backends`, did you mean `{suggestion}`?"),
+                    None => format!("unknown backend `{word}` in `backends`, expected one of {list}"),
+                };
+                cx.error_spanned_by(text, message);
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(names)
 }
 
 fn span_of(expr: &Expr) -> Span {

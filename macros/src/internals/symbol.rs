@@ -17,6 +17,11 @@ pub(crate) const ALLOW: Symbol = Symbol("allow");
 pub(crate) const IRREVERSIBLE: Symbol = Symbol("irreversible");
 pub(crate) const TRANSACTION: Symbol = Symbol("transaction");
 pub(crate) const CRATE: Symbol = Symbol("crate");
+pub(crate) const BACKENDS: Symbol = Symbol("backends");
+
+pub(crate) const POSTGRES: Symbol = Symbol("postgres");
+pub(crate) const MYSQL: Symbol = Symbol("mysql");
+pub(crate) const SQLITE: Symbol = Symbol("sqlite");
 
 pub(crate) const DESTRUCTIVE: Symbol = Symbol("destructive");
 pub(crate) const BLOCKING: Symbol = Symbol("blocking");
@@ -24,7 +29,10 @@ pub(crate) const INCOMPATIBLE: Symbol = Symbol("incompatible");
 pub(crate) const DATA_DEPENDENT: Symbol = Symbol("data_dependent");
 
 /// Every key of `#[migration(...)]`, for suggestions.
-pub(crate) const KEYS: &[Symbol] = &[VERSION, NAME, ALLOW, IRREVERSIBLE, TRANSACTION, CRATE];
+pub(crate) const KEYS: &[Symbol] = &[VERSION, NAME, ALLOW, IRREVERSIBLE, TRANSACTION, BACKENDS, CRATE];
+
+/// Every backend name of `backends = "..."`, for suggestions.
+pub(crate) const BACKEND_NAMES: &[Symbol] = &[POSTGRES, MYSQL, SQLITE];
 
 /// Every risk category of `allow(...)`, for suggestions.
 pub(crate) const CATEGORIES: &[Symbol] = &[DESTRUCTIVE, BLOCKING, INCOMPATIBLE, DATA_DEPENDENT];

@@ -190,9 +190,14 @@ impl Failure {
                 Error::Connect { .. } => "check that the database server is running and reachable, and that \
                                           --database-url (or DATABASE_URL) names the right database"
                     .to_owned(),
-                Error::UnsupportedUrl { .. } => "pass --database-url (or set DATABASE_URL) to a postgres://, \
-                                                 mysql:// or sqlite: URL"
-                    .to_owned(),
+                Error::UnsupportedUrl { supported, .. } => match supported.split_last() {
+                    Some((last, [])) => format!("pass --database-url (or set DATABASE_URL) to a {last} URL"),
+                    Some((last, rest)) => format!(
+                        "pass --database-url (or set DATABASE_URL) to a {} or {last} URL",
+                        rest.join(", ")
+                    ),
+                    None => "rebuild with a backend feature: `postgres`, `mysql` or `sqlite`".to_owned(),
+                },
                 Error::StatementFailed { .. } | Error::Compensated { .. } => {
                     format!("fix the statement, or the schema or data it trips over, then run the command again{more}")
                 }

@@ -34,4 +34,5 @@ pub(super) const ONE: MigrationMeta = MigrationMeta {
     allow: Allowances::NONE,
     irreversible: None,
     transaction: TransactionMode::PerMigration,
+    backends: None,
 };

@@ -42,6 +42,7 @@ pub(crate) fn summary(rows: &[MigrationStatus], palette: Palette) -> String {
         State::Running,
         State::Changed,
         State::Unknown,
+        State::Skipped,
     ];
     let counts: Vec<String> = states
         .iter()
@@ -59,6 +60,7 @@ pub(crate) fn state(state: State, palette: Palette) -> String {
     match state {
         State::Applied => palette.ok(state.name()),
         State::Pending | State::Running | State::Unknown => palette.warn(state.name()),
+        State::Skipped => palette.dim(state.name()),
         State::Failed | State::Changed => palette.error(state.name()),
     }
 }

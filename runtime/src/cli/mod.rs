@@ -214,6 +214,8 @@ mod tests {
         all
     }
 
+    // It connects to an in-memory SQLite database.
+    #[cfg(feature = "sqlite")]
     #[tokio::test]
     async fn status_check_exits_with_3_while_migrations_are_pending() {
         let code = run_async(migrator(&[&ONE]), args(&["status", "--check"])).await;

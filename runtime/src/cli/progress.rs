@@ -109,10 +109,23 @@ impl Progress {
                     None => Ok(()),
                 }
             }
-            // NOTE: events added to the runtime later print nothing until the CLI learns them; the
-            // runtime's own build must never break on a new variant.
-            #[allow(unreachable_patterns)]
-            _ => Ok(()),
+            Event::NotForBackend {
+                version,
+                name,
+                direction,
+                backend,
+            } => {
+                self.close_line(&mut out);
+                let verb = match direction {
+                    Direction::Up => "skipping ",
+                    Direction::Down => "unskipping",
+                };
+                writeln!(
+                    out,
+                    "{verb} {version} {name} … {}",
+                    p.dim(&format!("not for {backend}"))
+                )
+            }
         };
     }
 

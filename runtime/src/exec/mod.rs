@@ -40,6 +40,16 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
         tracing::info!(version = work.version, name = %work.name, direction = %work.direction, "running migration");
         let result = run_once(session, work).await;
         match result {
+            Ok(Outcome::Ran(duration)) if work.skipped => {
+                tracing::info!(version = work.version, backend = %session.backend(), "not for this backend; recorded");
+                settings.emit(Event::NotForBackend {
+                    version: work.version,
+                    name: work.name.clone(),
+                    direction: work.direction,
+                    backend: session.backend(),
+                });
+                return Ok(Outcome::Ran(duration));
+            }
             Ok(Outcome::Ran(duration)) => {
                 tracing::info!(version = work.version, ?duration, direction = %work.direction, "migration done");
                 settings.emit(Event::Finished {
@@ -92,6 +102,9 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
 
 /// Announces that a migration starts.
 pub(crate) fn started(session: &Session<'_>, work: &Work) {
+    if work.skipped {
+        return;
+    }
     session.settings.emit(Event::Started {
         version: work.version,
         name: work.name.clone(),

@@ -122,7 +122,12 @@ async fn mark_running_under_write_lock(session: &mut Session<'_>, work: &Work) -
 /// was applied with another checksum.
 async fn applied_already(session: &mut Session<'_>, work: &Work) -> Result<bool, Error> {
     let row = session.read_row(work.version).await?;
-    let Some(row) = row.filter(|r| r.status == tracking::APPLIED) else {
+    let done = if work.skipped {
+        tracking::SKIPPED
+    } else {
+        tracking::APPLIED
+    };
+    let Some(row) = row.filter(|r| r.status == done) else {
         return Ok(false);
     };
     if row.checksum != work.checksum {
@@ -144,7 +149,7 @@ async fn run_in_transaction(session: &mut Session<'_>, work: &Work, per_transact
             Direction::Up => applied_already(session, work).await?,
             Direction::Down => {
                 let row = session.read_row(work.version).await?;
-                row.is_some_and(|r| r.status == tracking::APPLIED)
+                row.is_some_and(|r| r.status == tracking::APPLIED || r.status == tracking::SKIPPED)
             }
         };
         if applied == (work.direction == Direction::Up) {
@@ -162,6 +167,10 @@ async fn run_in_transaction(session: &mut Session<'_>, work: &Work, per_transact
 /// Writes the tracking row and the history row of a finished migration.
 pub(super) async fn finish(session: &mut Session<'_>, work: &Work, elapsed: Duration) -> Result<(), Error> {
     match work.direction {
+        Direction::Up if work.skipped => {
+            session.write_row(work, tracking::SKIPPED, 0, elapsed).await?;
+            session.history(work, "skipped", None, elapsed).await
+        }
         Direction::Up => {
             session
                 .write_row(work, tracking::APPLIED, work.steps.len(), elapsed)

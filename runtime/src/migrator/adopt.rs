@@ -72,15 +72,21 @@ impl Migrator {
             let rows = session.read_rows_or_create().await?;
             self.verify_checksums(&rows)?;
                         let mut report = Report::default();
-            for (m, row) in self.pending(&rows, None) {
+            for (m, row) in self.pending(&rows, None, session.backend()) {
                 if !versions.contains(&m.meta().version) {
                     continue;
                 }
                 let work = self.up_work(m, row, &*session.driver)?;
                 tracing::info!(version = work.version, name = %work.name, outcome, "recording as applied without running");
-                session.write_row(&work, tracking::APPLIED, work.steps.len(), Duration::ZERO).await?;
-                session.history(&work, outcome, None, Duration::ZERO).await?;
-                report.applied.push(applied(&work, Duration::ZERO));
+                if work.skipped {
+                    session.write_row(&work, tracking::SKIPPED, 0, Duration::ZERO).await?;
+                    session.history(&work, "skipped", None, Duration::ZERO).await?;
+                    report.skipped.push(applied(&work, Duration::ZERO));
+                } else {
+                    session.write_row(&work, tracking::APPLIED, work.steps.len(), Duration::ZERO).await?;
+                    session.history(&work, outcome, None, Duration::ZERO).await?;
+                    report.applied.push(applied(&work, Duration::ZERO));
+                }
             }
             Ok(report)
         }

@@ -19,13 +19,17 @@ impl Migrator {
         tracing::info!(backend = %db.backend(), "reading migration status");
         let mut session = Session::open(&self.settings, db).await?;
         let rows = session.read_rows().await?.unwrap_or_default();
+        let backend = session.backend();
         let mut by_version: BTreeMap<i64, &TrackedRow> = rows.iter().map(|r| (r.version, r)).collect();
         let mut out = Vec::with_capacity(self.migrations.len() + rows.len());
         for m in &self.migrations {
             let meta = m.meta();
             let row = by_version.remove(&meta.version);
             let state = match row {
+                None if !meta.targets(backend) => State::Skipped,
                 None => State::Pending,
+                Some(r) if r.status == tracking::SKIPPED && meta.targets(backend) => State::Pending,
+                Some(r) if r.status == tracking::SKIPPED => State::Skipped,
                 Some(r) if r.status == tracking::APPLIED => {
                     if r.checksum == checksum(&**m) {
                         State::Applied
@@ -41,6 +45,8 @@ impl Migrator {
         for (version, row) in by_version {
             let state = if row.status == tracking::APPLIED {
                 State::Unknown
+            } else if row.status == tracking::SKIPPED {
+                State::Skipped
             } else if row.status == tracking::RUNNING {
                 State::Running
             } else {
@@ -70,7 +76,7 @@ impl Migrator {
                     return Err(Error::UnknownVersion { version });
                 }
                 let mut works = Vec::new();
-                for (m, row) in self.pending(&rows, target) {
+                for (m, row) in self.pending(&rows, target, session.backend()) {
                     works.push(self.up_work(m, row, &*session.driver)?);
                 }
                 works

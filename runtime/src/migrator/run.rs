@@ -34,7 +34,7 @@ impl Migrator {
         let rows = session.read_rows().await?;
         if let Some(rows) = &rows {
             self.verify_checksums(rows)?;
-            if self.pending(rows, to).is_empty() {
+            if self.pending(rows, to, session.backend()).is_empty() {
                 tracing::info!("the database is up to date");
                 return Ok(Report::default());
             }
@@ -49,7 +49,7 @@ impl Migrator {
         let rows = session.read_rows_or_create().await?;
         self.verify_checksums(&rows)?;
         let mut works = Vec::new();
-        for (m, row) in self.pending(&rows, to) {
+        for (m, row) in self.pending(&rows, to, session.backend()) {
             works.push(self.up_work(m, row, &*session.driver)?);
         }
         tracing::info!(pending = works.len(), "applying migrations");
@@ -68,20 +68,29 @@ impl Migrator {
             if let Outcome::Ran(duration) = exec::run_transactional(session, works).await? {
                 let each = duration / u32::try_from(works.len()).unwrap_or(u32::MAX).max(1);
                 for w in works {
-                    self.emit(Event::Finished {
-                        version: w.version,
-                        name: w.name.clone(),
-                        direction: w.direction,
-                        duration: each,
-                    });
-                    report.applied.push(applied(w, each));
+                    if w.skipped {
+                        self.emit(Event::NotForBackend {
+                            version: w.version,
+                            name: w.name.clone(),
+                            direction: w.direction,
+                            backend: session.backend(),
+                        });
+                    } else {
+                        self.emit(Event::Finished {
+                            version: w.version,
+                            name: w.name.clone(),
+                            direction: w.direction,
+                            duration: each,
+                        });
+                    }
+                    report.record(w, each);
                 }
             }
             return Ok(report);
         }
         for work in works {
             if let Outcome::Ran(duration) = exec::run(session, work).await? {
-                report.applied.push(applied(work, duration));
+                report.record(work, duration);
             }
         }
         Ok(report)
@@ -117,7 +126,7 @@ impl Migrator {
         let mut report = Report::default();
         for work in &works {
             if let Outcome::Ran(duration) = exec::run(session, work).await? {
-                report.applied.push(applied(work, duration));
+                report.record(work, duration);
             }
         }
         Ok(report)
@@ -150,10 +159,21 @@ impl Migrator {
         let mut report = Report::default();
         for work in [&down, &up] {
             if let Outcome::Ran(duration) = exec::run(session, work).await? {
-                report.applied.push(applied(work, duration));
+                report.record(work, duration);
             }
         }
         Ok(report)
+    }
+}
+
+impl Report {
+    /// Adds a migration that ran (or was recorded as not for this backend).
+    fn record(&mut self, work: &Work, duration: Duration) {
+        if work.skipped {
+            self.skipped.push(applied(work, duration));
+        } else {
+            self.applied.push(applied(work, duration));
+        }
     }
 }
 

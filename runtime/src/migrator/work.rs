@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use lockgate_dsl::checksum::checksum;
-use lockgate_dsl::{Migration, TransactionMode};
+use lockgate_dsl::{Backend, Migration, TransactionMode};
 
 use super::Migrator;
 use crate::backend::{Driver, Execution};
@@ -19,8 +19,9 @@ impl Migrator {
     pub(crate) fn verify_checksums(&self, rows: &[TrackedRow]) -> Result<(), Error> {
         for row in rows {
             let Some(m) = self.find(row.version) else { continue };
-            let partly = row.status != tracking::APPLIED && row.progress > 0;
-            if row.status == tracking::APPLIED || partly {
+            let done = row.status == tracking::APPLIED || row.status == tracking::SKIPPED;
+            let partly = !done && row.progress > 0;
+            if done || partly {
                 let current = checksum(m);
                 if current != row.checksum {
                     return Err(Error::ChecksumMismatch {
@@ -35,11 +36,13 @@ impl Migrator {
         Ok(())
     }
 
-    /// The migrations `up` would run, with their tracking rows (failed or interrupted attempts).
+    /// The migrations `up` would run, with their tracking rows (failed or interrupted attempts). A migration
+    /// skipped as not for `backend` is pending again once it is for it.
     pub(crate) fn pending<'r>(
         &self,
         rows: &'r [TrackedRow],
         to: Option<i64>,
+        backend: Backend,
     ) -> Vec<(&dyn Migration, Option<&'r TrackedRow>)> {
         let by_version: BTreeMap<i64, &TrackedRow> = rows.iter().map(|r| (r.version, r)).collect();
         self.migrations
@@ -50,15 +53,19 @@ impl Migrator {
                 let row = by_version.get(&m.meta().version).copied();
                 match row {
                     Some(r) if r.status == tracking::APPLIED => None,
+                    Some(r) if r.status == tracking::SKIPPED && !m.meta().targets(backend) => None,
                     _ => Some((m, row)),
                 }
             })
             .collect()
     }
 
-    /// The applied rows `down` would revert, newest first.
+    /// The applied (or skipped) rows `down` would revert, newest first.
     pub(crate) fn to_revert<'r>(&self, rows: &'r [TrackedRow], target: DownTarget) -> Vec<&'r TrackedRow> {
-        let mut applied: Vec<&TrackedRow> = rows.iter().filter(|r| r.status == tracking::APPLIED).collect();
+        let mut applied: Vec<&TrackedRow> = rows
+            .iter()
+            .filter(|r| r.status == tracking::APPLIED || r.status == tracking::SKIPPED)
+            .collect();
         applied.sort_by_key(|r| std::cmp::Reverse(r.version));
         match target {
             DownTarget::Steps(n) => applied
@@ -78,6 +85,9 @@ impl Migrator {
     ) -> Result<Work, Error> {
         let backend = driver.backend();
         let meta = m.meta();
+        if !meta.targets(backend) {
+            return Ok(Work::skipped(meta.version, meta.name, Direction::Up, checksum(m)));
+        }
         let ops = m.up_operations();
         let steps = steps::render_ops(&ops, backend).map_err(|source| Error::Render {
             version: meta.version,
@@ -98,7 +108,7 @@ impl Migrator {
         let execution = driver.execution(transactional);
         check_transaction(meta.version, execution, &steps)?;
         let stepwise = execution != Execution::Transaction;
-        let interrupted = row.filter(|r| stepwise && r.status != tracking::APPLIED);
+        let interrupted = row.filter(|r| stepwise && r.status != tracking::APPLIED && r.status != tracking::SKIPPED);
         let resume_from = interrupted.map_or(0, |r| usize::try_from(r.progress).unwrap_or(0));
         Ok(Work {
             version: meta.version,
@@ -108,6 +118,7 @@ impl Migrator {
             steps,
             ops,
             down_sql,
+            skipped: false,
             transactional,
             resume_from,
             resuming: interrupted.is_some(),
@@ -117,6 +128,14 @@ impl Migrator {
     /// The work of reverting the migration of `row`: from the binary when it knows it, else from the stored SQL.
     pub(crate) fn down_work(&self, row: &TrackedRow, driver: &dyn Driver) -> Result<Work, Error> {
         let backend = driver.backend();
+        if row.status == tracking::SKIPPED {
+            return Ok(Work::skipped(
+                row.version,
+                &row.name,
+                Direction::Down,
+                row.checksum.clone(),
+            ));
+        }
         if let Some(m) = self.find(row.version) {
             let meta = m.meta();
             let ops = m.down_operations().map_err(|e| Error::Irreversible {
@@ -139,6 +158,7 @@ impl Migrator {
                 steps,
                 ops,
                 down_sql: None,
+                skipped: false,
                 transactional,
                 resume_from: 0,
                 resuming: false,
@@ -168,6 +188,7 @@ impl Migrator {
             steps,
             ops: Vec::new(),
             down_sql: None,
+            skipped: false,
             transactional,
             resume_from: 0,
             resuming: false,

@@ -35,6 +35,7 @@ impl OneWayFixture {
             allow: Allowances::NONE,
             irreversible: Some(reason),
             transaction: TransactionMode::PerMigration,
+            backends: None,
         }));
         Box::new(OneWayFixture {
             meta,
@@ -69,11 +70,31 @@ impl Fixture {
         Self::with_mode(version, name, TransactionMode::PerMigration, build)
     }
 
+    /// A migration for some backends only (`#[migration(backends = "...")]`).
+    pub fn for_backends(
+        version: i64,
+        name: &str,
+        backends: &'static [Backend],
+        build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
+    ) -> Box<dyn Migration> {
+        Self::build(version, name, TransactionMode::PerMigration, Some(backends), build)
+    }
+
     /// The same, with a transaction mode.
     pub fn with_mode(
         version: i64,
         name: &str,
         transaction: TransactionMode,
+        build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
+    ) -> Box<dyn Migration> {
+        Self::build(version, name, transaction, None, build)
+    }
+
+    fn build(
+        version: i64,
+        name: &str,
+        transaction: TransactionMode,
+        backends: Option<&'static [Backend]>,
         build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
     ) -> Box<dyn Migration> {
         // Test migrations are built a handful of times per process; leaking their metadata is harmless.
@@ -85,6 +106,7 @@ impl Fixture {
             allow: Allowances::NONE,
             irreversible: None,
             transaction,
+            backends,
         }));
         Box::new(Fixture {
             meta,

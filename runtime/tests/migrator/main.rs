@@ -12,6 +12,7 @@ mod fixtures;
 mod lifecycle;
 mod locking;
 mod stepwise;
+mod targets;
 mod tracking;
 
 use lockgate_dsl::Backend;
@@ -91,6 +92,8 @@ macro_rules! suite {
             }
             #[tokio::test]
             async fn custom_tracking_table() { tracking::custom_tracking_table($backend).await }
+            #[tokio::test]
+            async fn backend_targets() { targets::backend_targets($backend).await }
         }
     )*};
 }

@@ -99,7 +99,7 @@ impl fmt::Display for Direction {
 /// let mut m = Plan::<()>::new();
 /// m.create_index(IndexDef::new("contracts", ["tenant"]));
 /// let meta = MigrationMeta { version: 1, name: "index", type_name: "Index", allow: Allowances::NONE,
-///     irreversible: None, transaction: TransactionMode::PerMigration };
+///     irreversible: None, transaction: TransactionMode::PerMigration, backends: None };
 /// let found: Vec<Violation> = check(m.operations(), Backend::Postgres, &meta);
 /// assert_eq!(found[0].rule, "pg-create-index-not-concurrently");
 /// assert!(found[0].to_string().starts_with("create_index `contracts_tenant_idx` on `contracts` is blocking on postgres"));
@@ -181,7 +181,7 @@ impl std::error::Error for Violation {}
 /// m.create_table("contracts", |t| { t.column::<i64>("tenant"); });
 /// m.create_index(IndexDef::new("contracts", ["tenant"])); // the table is new: not blocking
 /// let meta = MigrationMeta { version: 1, name: "n", type_name: "N", allow: Allowances::NONE,
-///     irreversible: None, transaction: TransactionMode::PerMigration };
+///     irreversible: None, transaction: TransactionMode::PerMigration, backends: None };
 /// assert!(check(m.operations(), Backend::Postgres, &meta).is_empty());
 /// ```
 pub fn check(ops: &[PlannedOp], backend: Backend, meta: &MigrationMeta) -> Vec<Violation> {
@@ -200,7 +200,7 @@ pub fn check(ops: &[PlannedOp], backend: Backend, meta: &MigrationMeta) -> Vec<V
 /// let mut m = Plan::<()>::new();
 /// m.drop_index(IndexDef::new("contracts", ["tenant"]).concurrently());
 /// let meta = MigrationMeta { version: 1, name: "n", type_name: "N", allow: Allowances::NONE,
-///     irreversible: None, transaction: TransactionMode::PerMigration };
+///     irreversible: None, transaction: TransactionMode::PerMigration, backends: None };
 /// let found = check_direction(m.operations(), Backend::Postgres, &meta, Direction::Down);
 /// assert_eq!(found[0].rule, "pg-concurrently-in-transaction");
 /// ```

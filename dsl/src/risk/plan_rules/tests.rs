@@ -25,6 +25,7 @@ fn meta(allow: Allowances, transaction: TransactionMode) -> MigrationMeta {
         allow,
         irreversible: None,
         transaction,
+        backends: None,
     }
 }
 
