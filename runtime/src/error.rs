@@ -57,14 +57,12 @@ pub enum Error {
     },
     /// An applied migration was edited after it ran.
     #[error(
-        "migration {version} `{name}` was changed after it was applied (stored checksum {stored}, current {current}); \
+        "migration {migration} was changed after it was applied (stored checksum {stored}, current {current}); \
          restore its original plan and put the change in a new migration"
     )]
     ChecksumMismatch {
-        /// The version.
-        version: i64,
-        /// The migration name.
-        name: String,
+        /// Which migration.
+        migration: MigrationId,
         /// The checksum recorded when it was applied.
         stored: String,
         /// The checksum of the migration in this binary.
@@ -85,31 +83,27 @@ pub enum Error {
         reason: String,
     },
     /// A migration has no way down.
-    #[error("migration {version} `{name}` cannot be reverted: {reason}")]
+    #[error("migration {migration} cannot be reverted: {reason}")]
     Irreversible {
-        /// The version.
-        version: i64,
-        /// The migration name.
-        name: String,
+        /// Which migration.
+        migration: MigrationId,
         /// Why.
         reason: String,
     },
     /// A statement of a migration failed; on PostgreSQL and SQLite the migration was rolled back.
-    #[error("migration {version} `{name}` failed and was rolled back: {source}\n  statement: {statement}")]
+    #[error("migration {migration} failed and was rolled back: {source}\n  statement: {statement}")]
     StatementFailed {
-        /// The version.
-        version: i64,
-        /// The migration name.
-        name: String,
+        /// Which migration.
+        migration: MigrationId,
         /// The statement that failed.
         statement: String,
         /// The driver error.
         source: sqlx::Error,
     },
-    /// A step failed where the migration runs without a transaction (`transaction = none`); the steps before it
+    /// A step failed where the migration runs without a transaction (`transaction = false`); the steps before it
     /// stay applied and the next `up` resumes at the failed step.
     #[error(
-        "migration {version} `{name}` failed going {direction} at step {} of {total}, outside a transaction, and the \
+        "migration {migration} failed going {direction} at step {} of {total}, outside a transaction, and the \
          {done} step(s) before it stay done ({}): {}\n  statement: {statement}",
         done + 1,
         match direction {
@@ -119,10 +113,8 @@ pub enum Error {
         cause.reason()
     )]
     StepFailed {
-        /// The version.
-        version: i64,
-        /// The migration name.
-        name: String,
+        /// Which migration.
+        migration: MigrationId,
         /// The statement that failed.
         statement: String,
         /// Why it failed.
@@ -136,12 +128,10 @@ pub enum Error {
         direction: Direction,
     },
     /// An assertion step of a migration returned false; the migration was rolled back.
-    #[error("migration {version} `{name}` stopped at a check and was rolled back: {message}\n  check: {query}")]
+    #[error("migration {migration} stopped at a check and was rolled back: {message}\n  check: {query}")]
     AssertionFailed {
-        /// The version.
-        version: i64,
-        /// The migration name.
-        name: String,
+        /// Which migration.
+        migration: MigrationId,
         /// The assertion's message.
         message: String,
         /// The query that did not return true.
@@ -149,16 +139,14 @@ pub enum Error {
     },
     /// A step failed where DDL is not transactional (MySQL/MariaDB) and the steps already run were undone.
     #[error(
-        "migration {version} `{name}` failed at a step and the {} statement(s) already run were undone, so the \
+        "migration {migration} failed at a step and the {} statement(s) already run were undone, so the \
          schema is as it was before: {}\n  statement: {statement}",
         undone.len(),
         cause.reason()
     )]
     Compensated {
-        /// The version.
-        version: i64,
-        /// The migration name.
-        name: String,
+        /// Which migration.
+        migration: MigrationId,
         /// The statement that failed.
         statement: String,
         /// Why it failed.
@@ -169,7 +157,7 @@ pub enum Error {
     },
     /// A step failed on MySQL/MariaDB and undoing the steps already run failed too: the schema is half-migrated.
     #[error(
-        "migration {version} `{name}` failed and could not be undone; the schema is half-migrated and needs a person: \
+        "migration {migration} failed and could not be undone; the schema is half-migrated and needs a person: \
          {}\n  statement: {statement}\n  undo failed at: {}: {}\n  still applied: {}",
         cause.reason(),
         undo.failed_statement,
@@ -177,10 +165,8 @@ pub enum Error {
         undo.still_applied.join("; ")
     )]
     CompensationFailed {
-        /// The version.
-        version: i64,
-        /// The migration name.
-        name: String,
+        /// Which migration.
+        migration: MigrationId,
         /// The statement that failed.
         statement: String,
         /// Why it failed.
@@ -202,20 +188,21 @@ pub enum Error {
         action: &'static str,
     },
     /// An operation of a migration cannot be rendered for this backend.
-    #[error("migration {version} `{name}` cannot run on this database: {source}")]
+    #[error("migration {migration} cannot run on this database: {source}")]
     Render {
-        /// The version.
-        version: i64,
-        /// The migration name.
-        name: String,
+        /// Which migration.
+        migration: MigrationId,
         /// The rendering error.
         source: RenderError,
     },
     /// The migrations cannot run the way they were asked to.
-    #[error("migration {version} cannot run as asked: {reason}")]
+    #[error("{} cannot run as asked: {reason}", match migration {
+        Some(migration) => format!("migration {migration}"),
+        None => "the migrations".to_owned(),
+    })]
     Plan {
-        /// The version (0 when the problem is not one migration's).
-        version: i64,
+        /// The migration it is about, when it is one migration's.
+        migration: Option<MigrationId>,
         /// What is wrong and what to do.
         reason: String,
     },
@@ -250,6 +237,54 @@ pub enum Error {
     Database(#[from] sqlx::Error),
 }
 
+/// Which migration an error is about: its version and name.
+///
+/// ```
+/// use lockgate_runtime::MigrationId;
+/// let id = MigrationId { version: 3, name: "seed accounts".into() };
+/// assert_eq!(id.to_string(), "3 `seed accounts`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationId {
+    /// The version.
+    pub version: i64,
+    /// The migration name.
+    pub name: String,
+}
+
+impl std::fmt::Display for MigrationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.version, self.name)
+    }
+}
+
+/// Why undoing a step of a failed migration failed (see [`FailedUndo`]).
+///
+/// ```
+/// use lockgate_runtime::UndoError;
+/// let e = UndoError::NoInverse { reason: "raw SQL without its reverse".into() };
+/// assert_eq!(e.to_string(), "it has no inverse: raw SQL without its reverse");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UndoError {
+    /// The database refused the undo statement.
+    #[error(transparent)]
+    Database(sqlx::Error),
+    /// The operation has no inverse.
+    #[error("it has no inverse: {reason}")]
+    NoInverse {
+        /// Why.
+        reason: String,
+    },
+    /// The inverse cannot be rendered for this backend.
+    #[error("its inverse cannot be rendered: {0}")]
+    Render(RenderError),
+    /// Running the undo step failed otherwise (a SQLite rebuild, a check).
+    #[error(transparent)]
+    Step(Box<Error>),
+}
+
 /// The URL forms of the compiled-in backends, for [`Error::UnsupportedUrl`].
 fn expected_urls(forms: &[&str]) -> String {
     match forms.split_last() {
@@ -263,18 +298,19 @@ fn expected_urls(forms: &[&str]) -> String {
 ///
 /// ```
 /// use lockgate_runtime::FailedUndo;
+/// use lockgate_runtime::UndoError;
 /// let undo = FailedUndo { undone: vec![], failed_statement: "DROP TABLE `t`".into(),
-///     error: sqlx::Error::PoolClosed, still_applied: vec!["CREATE TABLE `t` (`id` bigint)".into()] };
+///     error: UndoError::Database(sqlx::Error::PoolClosed), still_applied: vec!["CREATE TABLE `t` (`id` bigint)".into()] };
 /// assert_eq!(undo.still_applied.len(), 1);
 /// ```
 #[derive(Debug)]
 pub struct FailedUndo {
     /// The undo statements that ran, in order.
     pub undone: Vec<String>,
-    /// The undo statement that failed.
+    /// The undo statement that failed (or the operation that has no inverse).
     pub failed_statement: String,
     /// Why it failed.
-    pub error: sqlx::Error,
+    pub error: UndoError,
     /// The forward statements whose effect remains.
     pub still_applied: Vec<String>,
 }
@@ -283,9 +319,9 @@ impl Error {
     /// The SQL statement that failed, when a statement failed.
     ///
     /// ```
-    /// use lockgate_runtime::Error;
-    /// let e = Error::AssertionFailed { version: 3, name: "n".into(), message: "orphans".into(),
-    ///     query: "SELECT count(*) = 0 FROM t".into() };
+    /// use lockgate_runtime::{Error, MigrationId};
+    /// let e = Error::AssertionFailed { migration: MigrationId { version: 3, name: "n".into() },
+    ///     message: "orphans".into(), query: "SELECT count(*) = 0 FROM t".into() };
     /// assert_eq!(e.statement(), Some("SELECT count(*) = 0 FROM t"));
     /// ```
     pub fn statement(&self) -> Option<&str> {
@@ -295,7 +331,56 @@ impl Error {
             | Error::StepFailed { statement, .. }
             | Error::CompensationFailed { statement, .. } => Some(statement),
             Error::AssertionFailed { query, .. } => Some(query),
-            _ => None,
+            Error::UnsupportedUrl { .. }
+            | Error::Connect { .. }
+            | Error::DuplicateVersion { .. }
+            | Error::UnorderedVersions { .. }
+            | Error::ChecksumMismatch { .. }
+            | Error::LockTimeout { .. }
+            | Error::LockFailed { .. }
+            | Error::Irreversible { .. }
+            | Error::UnknownVersion { .. }
+            | Error::NothingApplied { .. }
+            | Error::Render { .. }
+            | Error::Plan { .. }
+            | Error::SqlxMigrationFailed { .. }
+            | Error::CorruptTracking { .. }
+            | Error::Tracking { .. }
+            | Error::Database(_) => None,
+        }
+    }
+
+    /// The migration the error is about, when it is about one this binary names.
+    ///
+    /// ```
+    /// use lockgate_runtime::{Error, MigrationId};
+    /// let id = MigrationId { version: 4, name: "add nickname".into() };
+    /// let e = Error::Irreversible { migration: id.clone(), reason: "no way down".into() };
+    /// assert_eq!(e.migration(), Some(&id));
+    /// ```
+    pub fn migration(&self) -> Option<&MigrationId> {
+        match self {
+            Error::ChecksumMismatch { migration, .. }
+            | Error::Irreversible { migration, .. }
+            | Error::StatementFailed { migration, .. }
+            | Error::StepFailed { migration, .. }
+            | Error::AssertionFailed { migration, .. }
+            | Error::Compensated { migration, .. }
+            | Error::CompensationFailed { migration, .. }
+            | Error::Render { migration, .. } => Some(migration),
+            Error::Plan { migration, .. } => migration.as_ref(),
+            Error::UnsupportedUrl { .. }
+            | Error::Connect { .. }
+            | Error::DuplicateVersion { .. }
+            | Error::UnorderedVersions { .. }
+            | Error::LockTimeout { .. }
+            | Error::LockFailed { .. }
+            | Error::UnknownVersion { .. }
+            | Error::NothingApplied { .. }
+            | Error::SqlxMigrationFailed { .. }
+            | Error::CorruptTracking { .. }
+            | Error::Tracking { .. }
+            | Error::Database(_) => None,
         }
     }
 
@@ -306,21 +391,90 @@ impl Error {
     /// assert_eq!(Error::UnknownVersion { version: 9 }.version(), Some(9));
     /// ```
     pub fn version(&self) -> Option<i64> {
+        if let Some(migration) = self.migration() {
+            return Some(migration.version);
+        }
         match self {
             Error::DuplicateVersion { version, .. }
-            | Error::ChecksumMismatch { version, .. }
-            | Error::Irreversible { version, .. }
-            | Error::StatementFailed { version, .. }
-            | Error::AssertionFailed { version, .. }
-            | Error::Compensated { version, .. }
-            | Error::StepFailed { version, .. }
-            | Error::CompensationFailed { version, .. }
             | Error::UnknownVersion { version }
-            | Error::Render { version, .. }
             | Error::SqlxMigrationFailed { version, .. }
             | Error::CorruptTracking { version, .. } => Some(*version),
-            Error::Plan { version, .. } if *version != 0 => Some(*version),
-            _ => None,
+            Error::UnorderedVersions { next, .. } => Some(*next),
+            Error::UnsupportedUrl { .. }
+            | Error::Connect { .. }
+            | Error::ChecksumMismatch { .. }
+            | Error::LockTimeout { .. }
+            | Error::LockFailed { .. }
+            | Error::Irreversible { .. }
+            | Error::StatementFailed { .. }
+            | Error::StepFailed { .. }
+            | Error::AssertionFailed { .. }
+            | Error::Compensated { .. }
+            | Error::CompensationFailed { .. }
+            | Error::NothingApplied { .. }
+            | Error::Render { .. }
+            | Error::Plan { .. }
+            | Error::Tracking { .. }
+            | Error::Database(_) => None,
+        }
+    }
+
+    /// What the one-line message leaves out, a line each: what an undo did and where it stopped.
+    ///
+    /// ```
+    /// use lockgate_runtime::{Error, FailedUndo, MigrationId, UndoError};
+    /// let e = Error::CompensationFailed {
+    ///     migration: MigrationId { version: 2, name: "n".into() },
+    ///     statement: "ALTER TABLE t ADD c int".into(),
+    ///     cause: Box::new(Error::UnknownVersion { version: 2 }),
+    ///     undo: Box::new(FailedUndo { undone: vec![], failed_statement: "DROP TABLE t".into(),
+    ///         error: UndoError::NoInverse { reason: "none".into() }, still_applied: vec!["CREATE TABLE t".into()] }),
+    /// };
+    /// assert_eq!(e.details(), ["undo failed at: DROP TABLE t: it has no inverse: none", "still applied: CREATE TABLE t"]);
+    /// ```
+    pub fn details(&self) -> Vec<String> {
+        match self {
+            Error::CompensationFailed { undo, .. } => vec![
+                format!("undo failed at: {}: {}", undo.failed_statement, undo.error),
+                format!("still applied: {}", undo.still_applied.join("; ")),
+            ],
+            Error::Compensated { undone, .. } if !undone.is_empty() => {
+                vec![format!("undone: {}", undone.join("; "))]
+            }
+            Error::Compensated { .. }
+            | Error::UnsupportedUrl { .. }
+            | Error::Connect { .. }
+            | Error::DuplicateVersion { .. }
+            | Error::UnorderedVersions { .. }
+            | Error::ChecksumMismatch { .. }
+            | Error::LockTimeout { .. }
+            | Error::LockFailed { .. }
+            | Error::Irreversible { .. }
+            | Error::StatementFailed { .. }
+            | Error::StepFailed { .. }
+            | Error::AssertionFailed { .. }
+            | Error::UnknownVersion { .. }
+            | Error::NothingApplied { .. }
+            | Error::Render { .. }
+            | Error::Plan { .. }
+            | Error::SqlxMigrationFailed { .. }
+            | Error::CorruptTracking { .. }
+            | Error::Tracking { .. }
+            | Error::Database(_) => Vec::new(),
+        }
+    }
+
+    /// The message's first line: what failed and why, without the statement and the [details](Error::details).
+    ///
+    /// ```
+    /// use lockgate_runtime::Error;
+    /// assert_eq!(Error::UnknownVersion { version: 9 }.headline(), "no migration with version 9 is known to this binary");
+    /// ```
+    pub fn headline(&self) -> String {
+        let message = self.to_string();
+        match message.split_once('\n') {
+            Some((first, _)) => first.to_owned(),
+            None => message,
         }
     }
 
@@ -346,7 +500,22 @@ impl Error {
             Error::LockTimeout { .. } => true,
             Error::StatementFailed { source, .. } | Error::Database(source) => crate::backend::is_lock_timeout(source),
             Error::Compensated { cause, .. } | Error::StepFailed { cause, .. } => cause.is_lock_timeout(),
-            _ => false,
+            Error::UnsupportedUrl { .. }
+            | Error::Connect { .. }
+            | Error::DuplicateVersion { .. }
+            | Error::UnorderedVersions { .. }
+            | Error::ChecksumMismatch { .. }
+            | Error::LockFailed { .. }
+            | Error::Irreversible { .. }
+            | Error::AssertionFailed { .. }
+            | Error::CompensationFailed { .. }
+            | Error::UnknownVersion { .. }
+            | Error::NothingApplied { .. }
+            | Error::Render { .. }
+            | Error::Plan { .. }
+            | Error::SqlxMigrationFailed { .. }
+            | Error::CorruptTracking { .. }
+            | Error::Tracking { .. } => false,
         }
     }
 }

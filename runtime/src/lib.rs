@@ -30,7 +30,7 @@
 //!
 //! - PostgreSQL and SQLite: each migration and its tracking row in one transaction (or all pending ones, with
 //!   [`Migrator::grouped`]). A `running` row committed just before shows a crashed run in `status`; the
-//!   transaction itself leaves nothing half-applied. Migrations declared `transaction = none` (`CONCURRENTLY`) run step by step on
+//!   transaction itself leaves nothing half-applied. Migrations declared `transaction = false` (`CONCURRENTLY`) run step by step on
 //!   PostgreSQL, recording progress; an INVALID index left by a failed build is dropped and built again.
 //! - MySQL/MariaDB: DDL commits implicitly, so progress is recorded after every step; when a step fails, the
 //!   inverses of the operations already run are executed and the error says what was undone.
@@ -63,6 +63,6 @@ mod tracking;
 mod work;
 
 pub use database::Database;
-pub use error::{Error, FailedUndo};
+pub use error::{Error, FailedUndo, MigrationId, UndoError};
 pub use migrator::{DEFAULT_TABLE, Migrator};
 pub use report::{AppliedMigration, Direction, DownTarget, Event, MigrationStatus, PlannedMigration, Report, State};

@@ -2,6 +2,7 @@
 
 use lockgate_dsl::plan::PlannedOp;
 
+use crate::error::MigrationId;
 use crate::report::Direction;
 use crate::steps::ExecStep;
 
@@ -30,6 +31,14 @@ pub(crate) struct Work {
 }
 
 impl Work {
+    /// Which migration this is, for errors.
+    pub(crate) fn id(&self) -> MigrationId {
+        MigrationId {
+            version: self.version,
+            name: self.name.clone(),
+        }
+    }
+
     /// The work of a migration that is not for this backend: no steps; its tracking row records that.
     pub(crate) fn skipped(version: i64, name: &str, direction: Direction, checksum: String) -> Work {
         Work {

@@ -195,7 +195,16 @@ impl Operation {
             Operation::AddForeignKey(f) | Operation::DropForeignKey(f) => Some(&f.table),
             Operation::AddCheck(c) | Operation::DropCheck(c) => Some(&c.table),
             Operation::AddUnique(u) | Operation::DropUnique(u) => Some(&u.table),
-            _ => None,
+            Operation::CreateView(_)
+            | Operation::ReplaceView { .. }
+            | Operation::DropView(_)
+            | Operation::CreateEnum(_)
+            | Operation::AddEnumValue { .. }
+            | Operation::DropEnum(_)
+            | Operation::CreateExtension { .. }
+            | Operation::DropExtension { .. }
+            | Operation::RawSql { .. }
+            | Operation::Assert { .. } => None,
         }
     }
 
@@ -212,7 +221,30 @@ impl Operation {
     pub fn outside_transaction(&self, backend: Backend) -> bool {
         match self {
             Operation::CreateIndex(i) | Operation::DropIndex(i) => backend == Backend::Postgres && i.concurrently,
-            _ => false,
+            Operation::CreateTable(_)
+            | Operation::DropTable(_)
+            | Operation::RenameTable { .. }
+            | Operation::AddColumn { .. }
+            | Operation::DropColumn { .. }
+            | Operation::RenameColumn { .. }
+            | Operation::AlterColumn { .. }
+            | Operation::AddForeignKey(_)
+            | Operation::DropForeignKey(_)
+            | Operation::ValidateConstraint { .. }
+            | Operation::AddCheck(_)
+            | Operation::DropCheck(_)
+            | Operation::AddUnique(_)
+            | Operation::DropUnique(_)
+            | Operation::CreateView(_)
+            | Operation::ReplaceView { .. }
+            | Operation::DropView(_)
+            | Operation::CreateEnum(_)
+            | Operation::AddEnumValue { .. }
+            | Operation::DropEnum(_)
+            | Operation::CreateExtension { .. }
+            | Operation::DropExtension { .. }
+            | Operation::RawSql { .. }
+            | Operation::Assert { .. } => false,
         }
     }
 

@@ -109,7 +109,7 @@ impl Failure {
             }
             Failure::Migrations(source) => (None, source.version(), None),
             Failure::Script { command, source } => (Some(*command), Some(script_version(source)), None),
-            _ => (None, None, None),
+            Failure::Runtime(_) | Failure::Output(_) => (None, None, None),
         };
         FailureJson {
             error: FailureBody {
@@ -125,22 +125,27 @@ impl Failure {
         }
     }
 
-    /// The first line of the message.
+    /// The first line of the message: what failed and why.
     fn headline(&self) -> String {
-        let message = self.to_string();
-        message.lines().next().unwrap_or_default().to_owned()
+        match self {
+            Failure::Migrate { command, source, .. } => format!("{command} failed: {}", source.headline()),
+            Failure::Migrations(source) => {
+                format!(
+                    "the migrations compiled into this binary cannot run: {}",
+                    source.headline()
+                )
+            }
+            Failure::Script { .. } | Failure::Runtime(_) | Failure::Output(_) => self.to_string(),
+        }
     }
 
-    /// The message's further lines (`undo failed at: …`, `still applied: …`), trimmed; the statement or
-    /// check lines are left out, since the paragraph shows the statement on its own terms.
+    /// The lines the headline leaves out (`undo failed at: …`, `still applied: …`), from the error's fields;
+    /// the paragraph shows the statement on its own terms.
     fn details(&self) -> Vec<String> {
-        self.to_string()
-            .lines()
-            .skip(1)
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with("statement:") && !line.starts_with("check:"))
-            .map(str::to_owned)
-            .collect()
+        match self {
+            Failure::Migrate { source, .. } | Failure::Migrations(source) => source.details(),
+            Failure::Script { .. } | Failure::Runtime(_) | Failure::Output(_) => Vec::new(),
+        }
     }
 
     /// The sources below the top-level error, outermost first, one line each; those the headline
@@ -214,7 +219,18 @@ impl Failure {
                     "check that the database user may create and write tables in this database".to_owned()
                 }
                 Error::Database(_) => format!("the database refused the request{more}"),
-                _ => return None,
+                Error::DuplicateVersion { .. }
+                | Error::UnorderedVersions { .. }
+                | Error::ChecksumMismatch { .. }
+                | Error::LockTimeout { .. }
+                | Error::LockFailed { .. }
+                | Error::Irreversible { .. }
+                | Error::StepFailed { .. }
+                | Error::NothingApplied { .. }
+                | Error::Render { .. }
+                | Error::Plan { .. }
+                | Error::SqlxMigrationFailed { .. }
+                | Error::CorruptTracking { .. } => return None,
             },
         };
         Some(hint)
@@ -258,22 +274,39 @@ pub(crate) fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{FailedUndo, MigrationId, UndoError};
 
     #[test]
     fn further_lines_of_a_message_are_kept() {
         let failure = Failure::Migrate {
             command: "up",
             url: "mysql://root@db/app".into(),
-            source: Box::new(Error::Plan {
-                version: 3,
-                reason: "first line\n  undo failed at: DROP TABLE t: gone\n  statement: CREATE TABLE t".into(),
+            source: Box::new(Error::CompensationFailed {
+                migration: MigrationId {
+                    version: 3,
+                    name: "add t".into(),
+                },
+                statement: "CREATE TABLE t".into(),
+                cause: Box::new(Error::UnknownVersion { version: 3 }),
+                undo: Box::new(FailedUndo {
+                    undone: Vec::new(),
+                    failed_statement: "DROP TABLE t".into(),
+                    error: UndoError::NoInverse { reason: "gone".into() },
+                    still_applied: vec!["CREATE TABLE t".into()],
+                }),
             }),
         };
-        assert_eq!(failure.details(), ["undo failed at: DROP TABLE t: gone"]);
+        assert_eq!(
+            failure.details(),
+            [
+                "undo failed at: DROP TABLE t: it has no inverse: gone",
+                "still applied: CREATE TABLE t"
+            ]
+        );
         assert!(
             failure
                 .paragraph(false)
-                .contains("\n  undo failed at: DROP TABLE t: gone")
+                .contains("\n  undo failed at: DROP TABLE t: it has no inverse: gone")
         );
     }
 
@@ -302,8 +335,10 @@ mod tests {
             command: "up",
             url: "sqlite:x.db".into(),
             source: Box::new(Error::AssertionFailed {
-                version: 7,
-                name: "check parity".into(),
+                migration: MigrationId {
+                    version: 7,
+                    name: "check parity".into(),
+                },
                 message: "counts differ".into(),
                 query: "SELECT NOT EXISTS (SELECT 1 FROM template_parity)".into(),
             }),

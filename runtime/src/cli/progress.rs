@@ -173,6 +173,6 @@ fn notice(event: &Event) -> Option<String> {
             "migration {version} hit a lock timeout; retry {attempt} in {}",
             duration(*delay)
         )),
-        _ => None,
+        Event::Started { .. } | Event::Finished { .. } | Event::NotForBackend { .. } | Event::Skipped { .. } => None,
     }
 }

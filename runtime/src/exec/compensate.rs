@@ -6,7 +6,7 @@ use lockgate_dsl::operation::Inverse;
 use lockgate_dsl::render::{self, Step};
 
 use super::step::exec_step;
-use crate::error::{Error, FailedUndo};
+use crate::error::{Error, FailedUndo, UndoError};
 use crate::report::Direction;
 use crate::session::Session;
 use crate::steps::ExecStep;
@@ -48,21 +48,19 @@ pub(super) async fn compensate(
         let planned = &work.ops[op_index];
         let statements = match planned.op.inverse() {
             Inverse::Nothing => Ok(Vec::new()),
-            Inverse::Irreversible(reason) => Err(reason.to_owned()),
-            Inverse::Op(inverse) => render::render(&inverse, session.backend()).map_err(|e| e.to_string()),
+            Inverse::Irreversible(reason) => Err(UndoError::NoInverse {
+                reason: reason.to_owned(),
+            }),
+            Inverse::Op(inverse) => render::render(&inverse, session.backend()).map_err(UndoError::Render),
         };
         let result = match statements {
             Ok(statements) => undo_steps(session, work, &statements, &mut undone).await,
-            Err(reason) => Err((
-                planned.op.describe(),
-                sqlx::Error::Protocol(format!("no inverse: {reason}")),
-            )),
+            Err(error) => Err((planned.op.describe(), error)),
         };
         if let Err((failed_undo, undo_error)) = result {
             let still_applied = work.steps[..progress].iter().map(ExecStep::describe).collect();
             let error = Error::CompensationFailed {
-                version: work.version,
-                name: work.name.clone(),
+                migration: work.id(),
                 statement,
                 cause: Box::new(cause),
                 undo: Box::new(FailedUndo {
@@ -85,8 +83,7 @@ pub(super) async fn compensate(
         }
     }
     let error = Error::Compensated {
-        version: work.version,
-        name: work.name.clone(),
+        migration: work.id(),
         statement,
         cause: Box::new(cause),
         undone,
@@ -102,7 +99,7 @@ async fn undo_steps(
     work: &Work,
     statements: &[Step],
     undone: &mut Vec<String>,
-) -> Result<(), (String, sqlx::Error)> {
+) -> Result<(), (String, UndoError)> {
     for step in statements {
         let exec = ExecStep {
             op: None,
@@ -111,8 +108,8 @@ async fn undo_steps(
         let text = exec.describe();
         match exec_step(session, work, &exec).await {
             Ok(()) => undone.push(text),
-            Err(Error::StatementFailed { source, .. }) => return Err((text, source)),
-            Err(other) => return Err((text, sqlx::Error::Protocol(other.to_string()))),
+            Err(Error::StatementFailed { source, .. }) => return Err((text, UndoError::Database(source))),
+            Err(other) => return Err((text, UndoError::Step(Box::new(other)))),
         }
     }
     Ok(())

@@ -82,13 +82,11 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
                 tokio::time::sleep(delay).await;
                 // Step by step, the retry starts where the failed attempt stopped (MySQL undid its steps).
                 let mut next = work.clone();
-                match &e {
-                    Error::StepFailed { done, .. } => {
-                        next.resume_from = *done;
-                        next.resuming = true;
-                    }
-                    Error::Compensated { .. } => next.resume_from = 0,
-                    _ => {}
+                if let Error::StepFailed { done, .. } = &e {
+                    next.resume_from = *done;
+                    next.resuming = true;
+                } else if let Error::Compensated { .. } = &e {
+                    next.resume_from = 0;
                 }
                 retry = Some(next);
             }

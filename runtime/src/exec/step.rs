@@ -17,22 +17,19 @@ pub(super) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &Exe
             .execute(sql)
             .await
             .map_err(|source| Error::StatementFailed {
-                version: work.version,
-                name: work.name.clone(),
+                migration: work.id(),
                 statement: sql.clone(),
                 source,
             }),
         Step::Assert { query, message } => match session.driver.conn().fetch_truth(query).await {
             Ok(Some(true)) => Ok(()),
             Ok(_) => Err(Error::AssertionFailed {
-                version: work.version,
-                name: work.name.clone(),
+                migration: work.id(),
                 message: message.clone(),
                 query: query.clone(),
             }),
             Err(source) => Err(Error::StatementFailed {
-                version: work.version,
-                name: work.name.clone(),
+                migration: work.id(),
                 statement: query.clone(),
                 source,
             }),
@@ -40,24 +37,21 @@ pub(super) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &Exe
         Step::Rebuild(rebuild) => {
             let live = session.driver.live_table(rebuild).await.map_err(|e| match e {
                 LiveError::Render(source) => Error::Render {
-                    version: work.version,
-                    name: work.name.clone(),
+                    migration: work.id(),
                     source,
                 },
                 LiveError::Database { query, source } => Error::StatementFailed {
-                    version: work.version,
-                    name: work.name.clone(),
+                    migration: work.id(),
                     statement: query.to_owned(),
                     source,
                 },
                 LiveError::Unsupported { backend, table } => Error::Plan {
-                    version: work.version,
+                    migration: Some(work.id()),
                     reason: format!("{backend} cannot rebuild table `{table}`: only SQLite rebuilds tables"),
                 },
             })?;
             let statements = rebuild.statements(&live).map_err(|source| Error::Render {
-                version: work.version,
-                name: work.name.clone(),
+                migration: work.id(),
                 source,
             })?;
             for sql in statements {
@@ -67,8 +61,7 @@ pub(super) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &Exe
                     .execute(&sql)
                     .await
                     .map_err(|source| Error::StatementFailed {
-                        version: work.version,
-                        name: work.name.clone(),
+                        migration: work.id(),
                         statement: sql.clone(),
                         source,
                     })?;

@@ -1,4 +1,4 @@
-//! Migrations run one step at a time with recorded progress: MySQL, and PostgreSQL `transaction = none`.
+//! Migrations run one step at a time with recorded progress: MySQL, and PostgreSQL `transaction = false`.
 
 use std::time::{Duration, Instant};
 
@@ -14,7 +14,7 @@ use crate::tracking;
 use crate::work::Work;
 
 /// Runs a migration one step at a time, recording progress after each step: MySQL (DDL commits implicitly) and
-/// PostgreSQL migrations declared `transaction = none`.
+/// PostgreSQL migrations declared `transaction = false`.
 pub(super) async fn run_stepwise(session: &mut Session<'_>, work: &Work, compensate: bool) -> Result<Outcome, Error> {
     let started = Instant::now();
     let start = if work.direction == Direction::Up {
@@ -80,9 +80,10 @@ async fn stepwise_body(
 /// Whether a failed statement's error says its effect is already there: DDL that commits on its own, run by a
 /// process that died right after it, left no progress for it.
 fn effect_already_there(session: &Session<'_>, error: &Error) -> bool {
-    match error {
-        Error::StatementFailed { source, .. } => session.driver.effect_already_there(source),
-        _ => false,
+    if let Error::StatementFailed { source, .. } = error {
+        session.driver.effect_already_there(source)
+    } else {
+        false
     }
 }
 
@@ -100,8 +101,7 @@ async fn step_failed(
     let total = work.steps.len();
     if !compensate_it || work.ops.is_empty() {
         let error = Error::StepFailed {
-            version: work.version,
-            name: work.name.clone(),
+            migration: work.id(),
             statement,
             cause: Box::new(cause),
             done: failed,

@@ -132,8 +132,7 @@ async fn applied_already(session: &mut Session<'_>, work: &Work) -> Result<bool,
     };
     if row.checksum != work.checksum {
         return Err(Error::ChecksumMismatch {
-            version: work.version,
-            name: work.name.clone(),
+            migration: work.id(),
             stored: row.checksum,
             current: work.checksum.clone(),
         });
@@ -189,14 +188,12 @@ async fn check_rebuilds(session: &mut Session<'_>, work: &Work) -> Result<(), Er
     match session.driver.check_rebuilds().await {
         Ok((0, _)) => Ok(()),
         Ok((broken, query)) => Err(Error::AssertionFailed {
-            version: work.version,
-            name: work.name.clone(),
+            migration: work.id(),
             message: format!("the table rebuild left {broken} row(s) that break a foreign key"),
             query: query.to_owned(),
         }),
         Err((query, source)) => Err(Error::StatementFailed {
-            version: work.version,
-            name: work.name.clone(),
+            migration: work.id(),
             statement: query.to_owned(),
             source,
         }),

@@ -35,7 +35,7 @@ impl Migrator {
             .map_err(|source| {
                 if crate::backend::is_missing_table(&source) {
                     Error::Plan {
-                        version: 0,
+                        migration: None,
                         reason: "there is no `_sqlx_migrations` table on this database; nothing to adopt".to_owned(),
                     }
                 } else {

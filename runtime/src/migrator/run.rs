@@ -23,7 +23,7 @@ impl Migrator {
         let mut session = Session::open(&self.settings, db).await?;
         if self.settings.grouped && session.driver.execution(true) != Execution::Transaction {
             return Err(Error::Plan {
-                version: 0,
+                migration: None,
                 reason: format!(
                     "grouped mode needs transactional DDL, which {} lacks; run without it",
                     session.driver.dialect().title
@@ -61,7 +61,7 @@ impl Migrator {
         if self.settings.grouped && works.len() > 1 {
             if let Some(w) = works.iter().find(|w| !w.transactional) {
                 return Err(Error::Plan {
-                    version: w.version,
+                    migration: Some(w.id()),
                     reason: "a migration without a transaction cannot run in grouped mode".to_owned(),
                 });
             }

@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 
 use lockgate_dsl::checksum::checksum;
-use lockgate_dsl::{Backend, Migration, TransactionMode};
+use lockgate_dsl::{Backend, Migration, MigrationMeta, TransactionMode};
 
 use super::Migrator;
 use crate::backend::{Driver, Execution};
 use crate::conn::TrackedRow;
-use crate::error::Error;
+use crate::error::{Error, MigrationId};
 use crate::report::{Direction, DownTarget};
 use crate::steps::{self, ExecStep};
 use crate::tracking;
@@ -25,8 +25,10 @@ impl Migrator {
                 let current = checksum(m);
                 if current != row.checksum {
                     return Err(Error::ChecksumMismatch {
-                        version: row.version,
-                        name: m.meta().name.to_owned(),
+                        migration: MigrationId {
+                            version: row.version,
+                            name: m.meta().name.to_owned(),
+                        },
                         stored: row.checksum.clone(),
                         current,
                     });
@@ -90,8 +92,7 @@ impl Migrator {
         }
         let ops = m.up_operations();
         let steps = steps::render_ops(&ops, backend).map_err(|source| Error::Render {
-            version: meta.version,
-            name: meta.name.to_owned(),
+            migration: id(meta),
             source,
         })?;
         let down_sql = match m.down_operations() {
@@ -106,7 +107,7 @@ impl Migrator {
         };
         let transactional = meta.transaction == TransactionMode::PerMigration;
         let execution = driver.execution(transactional);
-        check_transaction(meta.version, execution, &steps)?;
+        check_transaction(&id(meta), execution, &steps)?;
         let stepwise = execution != Execution::Transaction;
         let interrupted = row.filter(|r| stepwise && r.status != tracking::APPLIED && r.status != tracking::SKIPPED);
         let resume_from = interrupted.map_or(0, |r| usize::try_from(r.progress).unwrap_or(0));
@@ -139,17 +140,15 @@ impl Migrator {
         if let Some(m) = self.find(row.version) {
             let meta = m.meta();
             let ops = m.down_operations().map_err(|e| Error::Irreversible {
-                version: meta.version,
-                name: meta.name.to_owned(),
+                migration: id(meta),
                 reason: e.to_string(),
             })?;
             let steps = steps::render_ops(&ops, backend).map_err(|source| Error::Render {
-                version: meta.version,
-                name: meta.name.to_owned(),
+                migration: id(meta),
                 source,
             })?;
             let transactional = meta.transaction == TransactionMode::PerMigration;
-            check_transaction(meta.version, driver.execution(transactional), &steps)?;
+            check_transaction(&id(meta), driver.execution(transactional), &steps)?;
             return Ok(Work {
                 version: meta.version,
                 name: meta.name.to_owned(),
@@ -165,8 +164,10 @@ impl Migrator {
             });
         }
         let irreversible = |reason: String| Error::Irreversible {
-            version: row.version,
-            name: row.name.clone(),
+            migration: MigrationId {
+                version: row.version,
+                name: row.name.clone(),
+            },
             reason,
         };
         let Some(json) = &row.down_sql else {
@@ -197,14 +198,21 @@ impl Migrator {
 }
 
 /// A step that must run outside a transaction cannot be part of a transactional migration.
-fn check_transaction(version: i64, execution: Execution, steps: &[ExecStep]) -> Result<(), Error> {
+fn check_transaction(migration: &MigrationId, execution: Execution, steps: &[ExecStep]) -> Result<(), Error> {
     if execution == Execution::Transaction && steps.iter().any(ExecStep::step_outside_transaction) {
         return Err(Error::Plan {
-            version,
+            migration: Some(migration.clone()),
             reason: "a step must run outside a transaction (CONCURRENTLY); declare the migration with \
-                     `transaction = none`"
+                     `transaction = false`"
                 .to_owned(),
         });
     }
     Ok(())
+}
+
+fn id(meta: &MigrationMeta) -> MigrationId {
+    MigrationId {
+        version: meta.version,
+        name: meta.name.to_owned(),
+    }
 }

@@ -119,7 +119,7 @@ pub(crate) async fn second_migrator_waits_for_the_lock(backend: Backend) {
 }
 
 /// A step-by-step migration that hits a lock timeout is retried from where it stopped (PostgreSQL
-/// `transaction = none`), or from the start after its steps were undone (MySQL): the first step runs once.
+/// `transaction = false`), or from the start after its steps were undone (MySQL): the first step runs once.
 pub(crate) async fn stepwise_retry_runs_each_step_once(backend: Backend) {
     let Some(test) = TestDb::create(backend, "retry").await else {
         return;

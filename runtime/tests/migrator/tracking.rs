@@ -24,13 +24,12 @@ pub(crate) async fn tamper_is_refused(backend: Backend) {
     let error = migrator.up(&db, None).await.unwrap_err();
     match &error {
         Error::ChecksumMismatch {
-            version,
-            name,
+            migration,
             stored,
             current,
         } => {
-            assert_eq!(*version, 2);
-            assert_eq!(name, "add nickname");
+            assert_eq!(migration.version, 2);
+            assert_eq!(migration.name, "add nickname");
             assert_ne!(stored, current);
         }
         other => panic!("expected a checksum mismatch, got {other}"),

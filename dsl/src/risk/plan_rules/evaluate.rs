@@ -46,13 +46,38 @@ impl<'a> Seen<'a> {
                 self.renamed_away.remove(to.as_str());
                 self.dropped.remove(to.as_str());
             }
-            Operation::AddForeignKey(fk) if fk.not_valid => {
-                self.not_valid.insert((&fk.table, &fk.name));
+            Operation::AddForeignKey(fk) => {
+                if fk.not_valid {
+                    self.not_valid.insert((&fk.table, &fk.name));
+                }
             }
-            Operation::AddCheck(check) if check.not_valid => {
-                self.not_valid.insert((&check.table, &check.name));
+            Operation::AddCheck(check) => {
+                if check.not_valid {
+                    self.not_valid.insert((&check.table, &check.name));
+                }
             }
-            _ => {}
+            // Named here so that a new operation must say whether it creates, drops or renames a table.
+            Operation::AddColumn { .. }
+            | Operation::DropColumn { .. }
+            | Operation::RenameColumn { .. }
+            | Operation::AlterColumn { .. }
+            | Operation::CreateIndex(_)
+            | Operation::DropIndex(_)
+            | Operation::DropForeignKey(_)
+            | Operation::ValidateConstraint { .. }
+            | Operation::DropCheck(_)
+            | Operation::AddUnique(_)
+            | Operation::DropUnique(_)
+            | Operation::CreateView(_)
+            | Operation::ReplaceView { .. }
+            | Operation::DropView(_)
+            | Operation::CreateEnum(_)
+            | Operation::AddEnumValue { .. }
+            | Operation::DropEnum(_)
+            | Operation::CreateExtension { .. }
+            | Operation::DropExtension { .. }
+            | Operation::RawSql { .. }
+            | Operation::Assert { .. } => {}
         }
     }
 }
@@ -107,64 +132,97 @@ fn operation_rules(
     }
 
     match op {
-        Operation::CreateIndex(index) if existing(&index.table) => {
-            if !index.concurrently {
-                rules.push(&PG_CREATE_INDEX_NOT_CONCURRENT);
-            }
-            if index.unique {
-                rules.push(&UNIQUE_ON_EXISTING_DATA);
-            }
-        }
-        Operation::DropIndex(index) if existing(&index.table) && !index.concurrently => {
-            rules.push(&PG_DROP_INDEX_NOT_CONCURRENT);
-        }
-        Operation::AddForeignKey(fk) if existing(&fk.table) => {
-            if !fk.not_valid {
-                rules.push(&PG_ADD_FOREIGN_KEY_VALIDATED);
-            }
-            rules.push(&MYSQL_ADD_FOREIGN_KEY);
-        }
-        Operation::AddCheck(check) if existing(&check.table) => {
-            if !check.not_valid {
-                rules.push(&PG_ADD_CHECK_VALIDATED);
-            }
-            rules.push(&MYSQL_ADD_CHECK);
-        }
-        Operation::AddUnique(unique) if existing(&unique.table) => {
-            if unique.using_index.is_none() {
-                rules.push(&PG_ADD_UNIQUE_LOCKS);
-            }
-            // PostgreSQL's `USING INDEX` adopts a unique index an earlier migration built, so the data
-            // was checked then; other backends build the unique index here, on existing rows.
-            if unique.using_index.is_none() || backend != Backend::Postgres {
-                rules.push(&UNIQUE_ON_EXISTING_DATA);
-            }
-        }
-        Operation::ValidateConstraint { table, name } if seen.not_valid.contains(&(table.as_str(), name.as_str())) => {
-            rules.push(&PG_VALIDATE_SAME_MIGRATION);
-        }
-        Operation::AddColumn { table, column } if existing(table) => match &column.default {
-            Some(default) => {
-                if default.is_volatile() {
-                    rules.push(&PG_VOLATILE_DEFAULT);
+        Operation::CreateIndex(index) => {
+            if existing(&index.table) {
+                if !index.concurrently {
+                    rules.push(&PG_CREATE_INDEX_NOT_CONCURRENT);
                 }
-                if matches!(default, crate::value::DefaultValue::Expr(_)) {
-                    rules.push(&MYSQL_EXPRESSION_DEFAULT);
+                if index.unique {
+                    rules.push(&UNIQUE_ON_EXISTING_DATA);
                 }
             }
-            None if !column.nullable => {
-                rules.extend([
-                    &PG_ADD_REQUIRED_COLUMN,
-                    &MYSQL_ADD_REQUIRED_COLUMN,
-                    &SQLITE_ADD_REQUIRED_COLUMN,
-                ]);
+        }
+        Operation::DropIndex(index) => {
+            if existing(&index.table) && !index.concurrently {
+                rules.push(&PG_DROP_INDEX_NOT_CONCURRENT);
             }
-            None => {}
-        },
+        }
+        Operation::AddForeignKey(fk) => {
+            if existing(&fk.table) {
+                if !fk.not_valid {
+                    rules.push(&PG_ADD_FOREIGN_KEY_VALIDATED);
+                }
+                rules.push(&MYSQL_ADD_FOREIGN_KEY);
+            }
+        }
+        Operation::AddCheck(check) => {
+            if existing(&check.table) {
+                if !check.not_valid {
+                    rules.push(&PG_ADD_CHECK_VALIDATED);
+                }
+                rules.push(&MYSQL_ADD_CHECK);
+            }
+        }
+        Operation::AddUnique(unique) => {
+            if existing(&unique.table) {
+                if unique.using_index.is_none() {
+                    rules.push(&PG_ADD_UNIQUE_LOCKS);
+                }
+                // PostgreSQL's `USING INDEX` adopts a unique index an earlier migration built, so the data
+                // was checked then; other backends build the unique index here, on existing rows.
+                if unique.using_index.is_none() || backend != Backend::Postgres {
+                    rules.push(&UNIQUE_ON_EXISTING_DATA);
+                }
+            }
+        }
+        Operation::ValidateConstraint { table, name } => {
+            if seen.not_valid.contains(&(table.as_str(), name.as_str())) {
+                rules.push(&PG_VALIDATE_SAME_MIGRATION);
+            }
+        }
+        Operation::AddColumn { table, column } => {
+            if existing(table) {
+                match &column.default {
+                    Some(default) => {
+                        if default.is_volatile() {
+                            rules.push(&PG_VOLATILE_DEFAULT);
+                        }
+                        if matches!(default, crate::value::DefaultValue::Expr(_)) {
+                            rules.push(&MYSQL_EXPRESSION_DEFAULT);
+                        }
+                    }
+                    None if !column.nullable => {
+                        rules.extend([
+                            &PG_ADD_REQUIRED_COLUMN,
+                            &MYSQL_ADD_REQUIRED_COLUMN,
+                            &SQLITE_ADD_REQUIRED_COLUMN,
+                        ]);
+                    }
+                    None => {}
+                }
+            }
+        }
         Operation::CreateEnum(_) | Operation::DropEnum(_) | Operation::AddEnumValue { .. } => {
             rules.push(&ENUM_POSTGRES_ONLY);
         }
-        _ => {}
+        // No plan-time rule yet: their risks are compile-time gates. Named so that a new operation must be
+        // placed here or given its rules.
+        Operation::CreateTable(_)
+        | Operation::DropTable(_)
+        | Operation::RenameTable { .. }
+        | Operation::DropColumn { .. }
+        | Operation::RenameColumn { .. }
+        | Operation::AlterColumn { .. }
+        | Operation::DropForeignKey(_)
+        | Operation::DropCheck(_)
+        | Operation::DropUnique(_)
+        | Operation::CreateView(_)
+        | Operation::ReplaceView { .. }
+        | Operation::DropView(_)
+        | Operation::CreateExtension { .. }
+        | Operation::DropExtension { .. }
+        | Operation::RawSql { .. }
+        | Operation::Assert { .. } => {}
     }
 
     if let Some(limit) = backend.max_identifier_len()
@@ -180,7 +238,28 @@ fn tables_used(op: &Operation) -> Vec<&str> {
     match op {
         Operation::CreateTable(_) | Operation::CreateView(_) | Operation::ReplaceView { .. } => Vec::new(),
         Operation::AddForeignKey(fk) => vec![fk.table.as_str(), fk.ref_table.as_str()],
-        other => other.table().into_iter().collect(),
+        Operation::DropTable(_)
+        | Operation::RenameTable { .. }
+        | Operation::AddColumn { .. }
+        | Operation::DropColumn { .. }
+        | Operation::RenameColumn { .. }
+        | Operation::AlterColumn { .. }
+        | Operation::CreateIndex(_)
+        | Operation::DropIndex(_)
+        | Operation::DropForeignKey(_)
+        | Operation::ValidateConstraint { .. }
+        | Operation::AddCheck(_)
+        | Operation::DropCheck(_)
+        | Operation::AddUnique(_)
+        | Operation::DropUnique(_)
+        | Operation::DropView(_)
+        | Operation::CreateEnum(_)
+        | Operation::AddEnumValue { .. }
+        | Operation::DropEnum(_)
+        | Operation::CreateExtension { .. }
+        | Operation::DropExtension { .. }
+        | Operation::RawSql { .. }
+        | Operation::Assert { .. } => op.table().into_iter().collect(),
     }
 }
 
@@ -202,6 +281,21 @@ fn new_names(op: &Operation) -> Vec<&str> {
         Operation::AddUnique(u) => vec![u.name.as_str()],
         Operation::CreateView(v) => vec![v.name.as_str()],
         Operation::CreateEnum(e) => vec![e.name.as_str()],
-        _ => Vec::new(),
+        Operation::AddEnumValue { value, .. } => vec![value.as_str()],
+        Operation::CreateExtension { name } => vec![name.as_str()],
+        Operation::ReplaceView { to, .. } => vec![to.name.as_str()],
+        Operation::AlterColumn { to, .. } => vec![to.name.as_str()],
+        Operation::DropTable(_)
+        | Operation::DropColumn { .. }
+        | Operation::DropIndex(_)
+        | Operation::DropForeignKey(_)
+        | Operation::ValidateConstraint { .. }
+        | Operation::DropCheck(_)
+        | Operation::DropUnique(_)
+        | Operation::DropView(_)
+        | Operation::DropEnum(_)
+        | Operation::DropExtension { .. }
+        | Operation::RawSql { .. }
+        | Operation::Assert { .. } => Vec::new(),
     }
 }
