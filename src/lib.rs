@@ -83,7 +83,7 @@
 //!
 //! For each derived type the derive also emits a `#[cfg(test)] #[test]` function named
 //! `lockgate_check_<type_in_snake_case>` beside the type. It calls
-//! [`dsl::risk::check_migration`], which builds `up` and `down` and, for every backend enabled
+//! [`dsl::check::check_migration`], which builds `up` and `down` and, for every backend enabled
 //! by the `postgres`, `mysql` and `sqlite` features, runs every plan-time rule and renders both
 //! directions. So `cargo test` in the crate that defines the migrations fails on a migration that
 //! breaks a plan-time rule it does not allow, or that a backend cannot express, before any

@@ -2,9 +2,10 @@
 //! enabled backend, allowances, plan errors, and rendering of both directions.
 
 use lockgate::dsl::DownError;
+use lockgate::dsl::check::{PlanProblem, check_migration};
 use lockgate::dsl::plan::{PlannedOp, inverse_of};
+use lockgate::dsl::risk::Allowances;
 use lockgate::dsl::risk::plan_rules::Direction;
-use lockgate::dsl::risk::{Allowances, PlanProblem, check_migration};
 use lockgate::dsl::{MigrationMeta, TransactionMode};
 use lockgate::prelude::*;
 

@@ -116,7 +116,7 @@ impl Change for CreateMoodInAPostgresBuild {
 
 #[test]
 fn a_backend_left_out_is_not_checked() {
-    let backends = lockgate::dsl::risk::enabled_backends();
+    let backends = lockgate::dsl::check::enabled_backends();
     assert_eq!(
         backends.contains(&lockgate::dsl::Backend::Postgres),
         cfg!(feature = "postgres")
@@ -140,7 +140,7 @@ fn backends_name_what_a_migration_is_for() {
     assert!(CreateMood.meta().targets(Backend::Postgres));
     assert!(!CreateMood.meta().targets(Backend::Sqlite));
     // The check the generated test runs passes, though the enum cannot render for MySQL or SQLite.
-    lockgate::dsl::risk::check_migration(&CreateMood).unwrap();
+    lockgate::dsl::check::check_migration(&CreateMood).unwrap();
     let script =
         lockgate::dsl::render::script(&CreateMood, Backend::Sqlite, lockgate::dsl::render::Direction::Up).unwrap();
     assert!(

@@ -20,8 +20,12 @@
 //! assert_eq!(m.inverse().unwrap()[0].op.kind(), "drop_table");
 //! ```
 
+#[doc(hidden)]
+pub mod __private;
 mod backend;
+pub mod check;
 pub mod checksum;
+mod direction;
 mod migration;
 pub mod operation;
 pub mod plan;
@@ -32,8 +36,7 @@ pub mod types;
 mod value;
 
 pub use backend::Backend;
-#[doc(hidden)]
-pub use migration::__private;
+pub use direction::Direction;
 pub use migration::{Change, Down, DownError, Migration, MigrationMeta, TransactionMode, Up};
 pub use plan::Plan;
 pub use value::{DefaultValue, SqlExpr};

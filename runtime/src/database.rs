@@ -8,9 +8,8 @@ use sqlx::postgres::PgPool;
 #[cfg(feature = "sqlite")]
 use sqlx::sqlite::SqlitePool;
 
-use crate::error::Error;
-
-/// A database the migrator runs against: a sqlx pool of one backend.
+/// A database the migrator runs against: a sqlx pool of one backend. [`Database::connect`] is with the drivers
+/// (`backend/`), which know the URLs.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), lockgate_runtime::Error> {
@@ -33,25 +32,6 @@ pub enum Database {
 }
 
 impl Database {
-    /// Connects to `postgres://`, `postgresql://`, `mysql://`, `mariadb://` or `sqlite:` URLs. A SQLite file is
-    /// created when missing, with a busy timeout so concurrent migrators wait for each other.
-    ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), lockgate_runtime::Error> {
-    /// let db = lockgate_runtime::Database::connect("postgres://postgres@127.0.0.1:5432/app").await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn connect(url: &str) -> Result<Database, Error> {
-        let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
-        match crate::backend::connect(&scheme, url).await {
-            Some(result) => result,
-            None => Err(Error::UnsupportedUrl {
-                scheme,
-                supported: crate::backend::url_forms(),
-            }),
-        }
-    }
-
     /// The backend this database speaks.
     ///
     /// ```no_run

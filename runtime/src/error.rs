@@ -486,36 +486,4 @@ impl Error {
             other => other.to_string(),
         }
     }
-
-    /// Whether the error is a lock timeout (PostgreSQL SQLSTATE 55P03, MySQL error 1205, SQLite busy), the only
-    /// kind the migrator retries.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use lockgate_runtime::Error;
-    /// assert!(Error::LockTimeout { waited: Duration::from_secs(1) }.is_lock_timeout());
-    /// ```
-    pub fn is_lock_timeout(&self) -> bool {
-        match self {
-            Error::LockTimeout { .. } => true,
-            Error::StatementFailed { source, .. } | Error::Database(source) => crate::backend::is_lock_timeout(source),
-            Error::Compensated { cause, .. } | Error::StepFailed { cause, .. } => cause.is_lock_timeout(),
-            Error::UnsupportedUrl { .. }
-            | Error::Connect { .. }
-            | Error::DuplicateVersion { .. }
-            | Error::UnorderedVersions { .. }
-            | Error::ChecksumMismatch { .. }
-            | Error::LockFailed { .. }
-            | Error::Irreversible { .. }
-            | Error::AssertionFailed { .. }
-            | Error::CompensationFailed { .. }
-            | Error::UnknownVersion { .. }
-            | Error::NothingApplied { .. }
-            | Error::Render { .. }
-            | Error::Plan { .. }
-            | Error::SqlxMigrationFailed { .. }
-            | Error::CorruptTracking { .. }
-            | Error::Tracking { .. } => false,
-        }
-    }
 }

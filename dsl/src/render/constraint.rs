@@ -2,50 +2,12 @@
 
 use sea_query::{Alias, ForeignKey};
 
+use super::clause::{check_clause, check_fk_names, sea_foreign_key, unique_clause};
 use super::quote::{build, check_name, check_names, ident_list, quote_ident};
-use super::rebuild::RebuildChange;
-use super::table::{check_fk_names, rebuild, sea_foreign_key};
+use super::rebuild::{RebuildChange, rebuild};
 use super::{RenderError, Step};
 use crate::backend::Backend;
 use crate::schema::{CheckDef, ForeignKeyDef, UniqueDef};
-
-/// `CONSTRAINT "name" FOREIGN KEY ("a") REFERENCES "t" ("id") [ON DELETE ..] [ON UPDATE ..]`.
-pub(super) fn fk_clause(fk: &ForeignKeyDef, backend: Backend) -> String {
-    let mut sql = format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-        quote_ident(backend, &fk.name),
-        ident_list(backend, &fk.columns),
-        quote_ident(backend, &fk.ref_table),
-        ident_list(backend, &fk.ref_columns)
-    );
-    if let Some(action) = fk.on_delete {
-        sql.push_str(" ON DELETE ");
-        sql.push_str(action.sql());
-    }
-    if let Some(action) = fk.on_update {
-        sql.push_str(" ON UPDATE ");
-        sql.push_str(action.sql());
-    }
-    sql
-}
-
-/// `CONSTRAINT "name" CHECK (expr)`.
-pub(super) fn check_clause(check: &CheckDef, backend: Backend) -> String {
-    format!(
-        "CONSTRAINT {} CHECK ({})",
-        quote_ident(backend, &check.name),
-        check.expr
-    )
-}
-
-/// `CONSTRAINT "name" UNIQUE ("a", "b")`.
-pub(super) fn unique_clause(unique: &UniqueDef, backend: Backend) -> String {
-    format!(
-        "CONSTRAINT {} UNIQUE ({})",
-        quote_ident(backend, &unique.name),
-        ident_list(backend, &unique.columns)
-    )
-}
 
 fn alter_table(table: &str, backend: Backend) -> String {
     format!("ALTER TABLE {}", quote_ident(backend, table))

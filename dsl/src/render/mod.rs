@@ -33,6 +33,7 @@
 //! - A name is checked against the backend's limit wherever it is rendered; sea-query writes index
 //!   and constraint names without escaping, so they are escaped here before sea-query sees them.
 
+mod clause;
 mod constraint;
 mod index;
 mod objects;

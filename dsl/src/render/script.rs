@@ -12,7 +12,7 @@ use super::{RenderError, Step, render_all};
 /// use lockgate_dsl::render::Direction;
 /// assert_eq!(Direction::Up.to_string(), "up");
 /// ```
-pub use crate::risk::plan_rules::Direction;
+pub use crate::direction::Direction;
 
 /// The one comment line put before a SQLite rebuild, whose statements depend on the live table.
 const REBUILD_NOTE: &str =

@@ -1,15 +1,15 @@
 //! Tables and columns: create, drop, rename, add, drop and alter.
 
-use sea_query::{Alias, ForeignKey, ForeignKeyAction, ForeignKeyCreateStatement, Index, Table};
+use sea_query::{Alias, Index, Table};
 
-use super::constraint::fk_clause;
+use super::clause::{check_fk_names, fk_clause, sea_foreign_key};
 use super::index::create_index;
 use super::quote::{build, check_name, check_names, quote_ident, raw_name};
-use super::rebuild::{RebuildChange, TableRebuild};
+use super::rebuild::{RebuildChange, rebuild};
 use super::types::{column_type_sql, default_sql, raw_expr, sea_column, sqlite_constant_default};
 use super::{RenderError, Step};
 use crate::backend::Backend;
-use crate::schema::{ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, TableDef};
+use crate::schema::{ColumnDef, IndexDef, TableDef};
 
 /// Checks every name a table definition renders.
 fn check_table_names(t: &TableDef, backend: Backend) -> Result<(), RenderError> {
@@ -28,11 +28,6 @@ fn check_table_names(t: &TableDef, backend: Backend) -> Result<(), RenderError> 
 }
 
 /// Checks the names a foreign key renders.
-pub(super) fn check_fk_names(fk: &ForeignKeyDef, backend: Backend) -> Result<(), RenderError> {
-    check_names(backend, [fk.name.as_str(), fk.table.as_str(), fk.ref_table.as_str()])?;
-    check_names(backend, fk.columns.iter().chain(&fk.ref_columns).map(String::as_str))
-}
-
 pub(super) fn create_table(t: &TableDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
     check_table_names(t, backend)?;
     let mut stmt = Table::create();
@@ -87,36 +82,6 @@ pub(super) fn create_table(t: &TableDef, backend: Backend) -> Result<Vec<Step>, 
 }
 
 /// A foreign key as a sea-query statement; names are escaped here because sea-query writes them raw.
-pub(super) fn sea_foreign_key(fk: &ForeignKeyDef, backend: Backend) -> ForeignKeyCreateStatement {
-    let mut stmt = ForeignKey::create();
-    stmt.name(raw_name(backend, &fk.name))
-        .from_tbl(Alias::new(fk.table.as_str()))
-        .to_tbl(Alias::new(fk.ref_table.as_str()));
-    for column in &fk.columns {
-        stmt.from_col(Alias::new(column.as_str()));
-    }
-    for column in &fk.ref_columns {
-        stmt.to_col(Alias::new(column.as_str()));
-    }
-    if let Some(action) = fk.on_delete {
-        stmt.on_delete(sea_action(action));
-    }
-    if let Some(action) = fk.on_update {
-        stmt.on_update(sea_action(action));
-    }
-    stmt
-}
-
-fn sea_action(action: ReferentialAction) -> ForeignKeyAction {
-    match action {
-        ReferentialAction::Restrict => ForeignKeyAction::Restrict,
-        ReferentialAction::Cascade => ForeignKeyAction::Cascade,
-        ReferentialAction::SetNull => ForeignKeyAction::SetNull,
-        ReferentialAction::SetDefault => ForeignKeyAction::SetDefault,
-        ReferentialAction::NoAction => ForeignKeyAction::NoAction,
-    }
-}
-
 pub(super) fn drop_table(t: &TableDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
     check_table_names(t, backend)?;
     let stmt = Table::drop().table(Alias::new(t.name.as_str())).to_owned();
@@ -267,12 +232,4 @@ fn alter_column_postgres(
         steps.push(Step::sql(build(&stmt, backend)));
     }
     Ok(steps)
-}
-
-/// A SQLite rebuild of `table`.
-pub(super) fn rebuild(table: &str, change: RebuildChange) -> Vec<Step> {
-    vec![Step::Rebuild(TableRebuild {
-        table: table.to_owned(),
-        change,
-    })]
 }

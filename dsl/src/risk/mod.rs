@@ -16,12 +16,10 @@
 //!
 #![doc = include_str!("rules.md")]
 
-mod check;
 pub mod gates;
 pub mod plan_rules;
 mod table;
 
-pub use check::{PlanProblem, check_migration, enabled_backends};
 pub use table::rules_table;
 
 use std::fmt;

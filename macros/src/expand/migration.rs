@@ -131,7 +131,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
             #(#dsl::allow_category!(#ident, #categories);)*
         };
 
-        /// Checks the migration's plans for every enabled backend (`lockgate::dsl::risk::check_migration`).
+        /// Checks the migration's plans for every enabled backend (`lockgate::dsl::check::check_migration`).
         #[cfg(test)]
         #[test]
         #[allow(non_snake_case)]

@@ -226,6 +226,61 @@ pub(crate) fn tracking_create(source: sqlx::Error) -> Error {
     }
 }
 
+impl Database {
+    /// Connects to `postgres://`, `postgresql://`, `mysql://`, `mariadb://` or `sqlite:` URLs. A SQLite file is
+    /// created when missing, with a busy timeout so concurrent migrators wait for each other.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), lockgate_runtime::Error> {
+    /// let db = lockgate_runtime::Database::connect("postgres://postgres@127.0.0.1:5432/app").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(url: &str) -> Result<Database, Error> {
+        let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        match connect(&scheme, url).await {
+            Some(result) => result,
+            None => Err(Error::UnsupportedUrl {
+                scheme,
+                supported: url_forms(),
+            }),
+        }
+    }
+}
+
+impl Error {
+    /// Whether the error is a lock timeout (PostgreSQL SQLSTATE 55P03, MySQL error 1205, SQLite busy), the only
+    /// kind the migrator retries.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockgate_runtime::Error;
+    /// assert!(Error::LockTimeout { waited: Duration::from_secs(1) }.is_lock_timeout());
+    /// ```
+    pub fn is_lock_timeout(&self) -> bool {
+        match self {
+            Error::LockTimeout { .. } => true,
+            Error::StatementFailed { source, .. } | Error::Database(source) => is_lock_timeout(source),
+            Error::Compensated { cause, .. } | Error::StepFailed { cause, .. } => cause.is_lock_timeout(),
+            Error::UnsupportedUrl { .. }
+            | Error::Connect { .. }
+            | Error::DuplicateVersion { .. }
+            | Error::UnorderedVersions { .. }
+            | Error::ChecksumMismatch { .. }
+            | Error::LockFailed { .. }
+            | Error::Irreversible { .. }
+            | Error::AssertionFailed { .. }
+            | Error::CompensationFailed { .. }
+            | Error::UnknownVersion { .. }
+            | Error::NothingApplied { .. }
+            | Error::Render { .. }
+            | Error::Plan { .. }
+            | Error::SqlxMigrationFailed { .. }
+            | Error::CorruptTracking { .. }
+            | Error::Tracking { .. } => false,
+        }
+    }
+}
+
 /// A driver on a dedicated connection of `db`.
 pub(crate) async fn open(db: &Database, queries: &Arc<AtomicU64>) -> Result<Box<dyn Driver>, sqlx::Error> {
     Ok(match db {

@@ -13,7 +13,7 @@ pub use tokenizer::split_items;
 use tokenizer::{Kind, Token, tokenize};
 
 use super::RenderError;
-use super::constraint::{check_clause, fk_clause, unique_clause};
+use super::clause::{check_clause, fk_clause, unique_clause};
 use super::quote::{ident_list, quote_ident};
 use super::types::{column_sql, column_type_sql, default_sql};
 use crate::backend::Backend;
@@ -502,4 +502,12 @@ fn group_names(tokens: &[Token<'_>], nth: usize) -> Option<Vec<String>> {
 /// SQL text without whitespace, to compare expressions written with different spacing.
 fn squash(sql: &str) -> String {
     sql.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A SQLite rebuild of `table`.
+pub(in crate::render) fn rebuild(table: &str, change: RebuildChange) -> Vec<super::Step> {
+    vec![super::Step::Rebuild(TableRebuild {
+        table: table.to_owned(),
+        change,
+    })]
 }

@@ -4,15 +4,16 @@
 use std::fmt;
 
 use crate::backend::Backend;
+use crate::direction::Direction;
 use crate::migration::{DownError, Migration};
 use crate::plan::{IrreversibleOp, PlannedOp};
 use crate::render::{self, RenderError};
-use crate::risk::plan_rules::{self, Direction, Violation};
+use crate::risk::plan_rules::{self, Violation};
 
 /// One thing wrong with a migration, found by [`check_migration`].
 ///
 /// ```
-/// use lockgate_dsl::risk::PlanProblem;
+/// use lockgate_dsl::check::PlanProblem;
 /// use lockgate_dsl::plan::IrreversibleOp;
 /// let problem = PlanProblem::Irreversible(IrreversibleOp {
 ///     operation: "raw_sql".into(), reason: "no reverse SQL", location: "m.rs:3:5".into() });
@@ -59,7 +60,7 @@ impl std::error::Error for PlanProblem {}
 /// The backends turned on by this crate's `postgres`, `mysql` and `sqlite` features.
 ///
 /// ```
-/// use lockgate_dsl::risk::enabled_backends;
+/// use lockgate_dsl::check::enabled_backends;
 /// # #[cfg(feature = "postgres")]
 /// assert!(enabled_backends().contains(&lockgate_dsl::Backend::Postgres));
 /// ```
@@ -79,7 +80,7 @@ pub fn enabled_backends() -> Vec<Backend> {
 /// and renders both directions. Returns every problem found, not just the first.
 ///
 /// ```
-/// use lockgate_dsl::risk::{check_migration, PlanProblem};
+/// use lockgate_dsl::check::{check_migration, PlanProblem};
 /// # use lockgate_dsl::{Migration, MigrationMeta, TransactionMode, DownError, risk::Allowances};
 /// # use lockgate_dsl::plan::{Plan, PlannedOp};
 /// # use lockgate_dsl::schema::IndexDef;
