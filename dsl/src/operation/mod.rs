@@ -1,4 +1,22 @@
 //! The operations a plan records, each carrying what its inverse needs.
+//!
+//! # Adding an operation
+//!
+//! Add the variant to [`Operation`]; the compiler then stops at every match that must decide about it:
+//!
+//! 1. here: [`Operation::kind`], [`Operation::table`], [`Operation::outside_transaction`] and the description;
+//! 2. `inverse.rs`: what undoes it ([`Operation::inverse`]), or why nothing can;
+//! 3. `render/mod.rs`: its SQL per backend, or a typed [`RenderError`](crate::render::RenderError) where a
+//!    backend cannot express it;
+//! 4. `risk/plan_rules/evaluate.rs`: the tables it needs and creates, the names it introduces, its plan-time rules.
+//!
+//! Then the parts no match can demand, each held by a failing test until done:
+//!
+//! 5. `plan/methods.rs`: the DSL method, behind a gate of `risk/gates.rs` when it is risky (with its row in
+//!    `risk/rules.md`, which the rules-table test compares);
+//! 6. `dsl/tests/common/cases.rs`: a case, which gives it an insta snapshot of up and down SQL on every backend
+//!    and a round trip on real databases (`dsl/tests/coverage.rs` fails while a kind has none);
+//! 7. `tests/checksum.rs`: a variant entry whose every field changes the checksum.
 
 mod inverse;
 

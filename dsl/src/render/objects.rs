@@ -31,7 +31,8 @@ pub(super) fn replace_view(from: &ViewDef, to: &ViewDef, backend: Backend) -> Re
     Ok(steps)
 }
 
-const ENUM_HINT: &str = "only PostgreSQL has named enum types; use a varchar column with a check constraint";
+const ENUM_HINT: &str = "only PostgreSQL has named enum types; mark a PostgreSQL-only migration \
+                         `#[migration(backends = \"postgres\")]`, or use a varchar column with a check constraint";
 
 pub(super) fn create_enum(op: &Operation, e: &EnumDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
     if backend != Backend::Postgres {
@@ -79,7 +80,8 @@ pub(super) fn drop_enum(op: &Operation, e: &EnumDef, backend: Backend) -> Result
     Ok(vec![Step::sql(format!("DROP TYPE {}", quote_ident(backend, &e.name)))])
 }
 
-const EXTENSION_HINT: &str = "extensions exist only on PostgreSQL; plan this operation for PostgreSQL only";
+const EXTENSION_HINT: &str =
+    "extensions exist only on PostgreSQL; mark the migration `#[migration(backends = \"postgres\")]`";
 
 pub(super) fn create_extension(op: &Operation, name: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
     if backend != Backend::Postgres {

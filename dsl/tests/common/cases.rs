@@ -466,6 +466,12 @@ pub(crate) fn all() -> Vec<Case> {
         )
         .unsupported_on(&[MySql, Sqlite]),
         Case::new(
+            "drop_extension",
+            vec![Operation::CreateExtension { name: "citext".into() }],
+            Operation::DropExtension { name: "citext".into() },
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
             "raw_sql",
             Vec::new(),
             Operation::RawSql {

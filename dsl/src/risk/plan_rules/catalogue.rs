@@ -122,7 +122,7 @@ rules! {
     ENUM_POSTGRES_ONLY = "enum-postgres-only": Incompatible, always, NOT_PG, down: false,
         "`create_enum`, `drop_enum` or `add_enum_value` on a backend without enum types",
         why: "only PostgreSQL has named enum types; MySQL and SQLite have nothing to create, alter or drop",
-        fix: "turn off the backend's feature if the migrations only target PostgreSQL, or use a check constraint on a text column";
+        fix: "mark the migration `#[migration(backends = \"postgres\")]` if it is for PostgreSQL only, or use a check constraint on a text column";
     IDENTIFIER_TOO_LONG = "identifier-too-long": Incompatible, always, NAMED, down: false,
         "a table, column, index, constraint, view or type name longer than the backend allows",
         why: "PostgreSQL silently truncates names past 63 bytes (so `down` cannot find them by name); MySQL refuses names past 64",
