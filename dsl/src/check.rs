@@ -20,6 +20,7 @@ use crate::risk::plan_rules::{self, Violation};
 /// assert_eq!(problem.to_string(), "down: raw_sql at m.rs:3:5 cannot be reversed: no reverse SQL");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PlanProblem {
     /// A plan-time rule is broken and the migration does not allow its category.
     Rule {

@@ -125,6 +125,7 @@ pub trait Migration: Send + Sync + 'static {
 /// assert_eq!(e.to_string(), "the migration is declared irreversible: old precision cannot be recovered");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DownError {
     /// `#[migration(irreversible = "...")]`.
     #[error("the migration is declared irreversible: {reason}")]

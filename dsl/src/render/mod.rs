@@ -65,6 +65,7 @@ use crate::plan::PlannedOp;
 /// assert!(err.to_string().starts_with("create_extension `pgcrypto` is not supported on sqlite"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenderError {
     /// The backend has no way to run this operation.
     #[error("{operation} is not supported on {backend}: {hint}")]

@@ -45,6 +45,7 @@ const REBUILD_NOTE: &str =
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScriptError {
     /// The down of an irreversible migration was asked for.
     #[error("migration {version} `{name}` has no down: {source}")]
@@ -72,6 +73,22 @@ pub enum ScriptError {
         #[source]
         source: RenderError,
     },
+}
+
+impl ScriptError {
+    /// The version of the migration that could not be scripted.
+    ///
+    /// ```
+    /// use lockgate_dsl::DownError;
+    /// use lockgate_dsl::render::ScriptError;
+    /// let e = ScriptError::Irreversible { version: 4, name: "n", source: DownError::Declared { reason: "lossy" } };
+    /// assert_eq!(e.version(), 4);
+    /// ```
+    pub fn version(&self) -> i64 {
+        match self {
+            ScriptError::Irreversible { version, .. } | ScriptError::Render { version, .. } => *version,
+        }
+    }
 }
 
 /// Renders a migration's up or down for `backend` as an SQL script a person can review and a

@@ -115,11 +115,17 @@ pub fn default_sql(value: &DefaultValue, ty: &ColumnType, backend: Backend) -> R
         DefaultValue::Float(f) => float_sql(*f),
         DefaultValue::Text(s) => {
             let literal = quote_literal(backend, s);
-            match (backend, ty) {
-                (Backend::Postgres, ColumnType::Enum(name)) => format!("{literal}::{}", quote_ident(backend, name)),
+            match backend {
+                Backend::Postgres => match ty {
+                    ColumnType::Enum(name) => format!("{literal}::{}", quote_ident(backend, name)),
+                    _ => literal,
+                },
                 // MySQL accepts a literal default on text, blob and json columns only as an expression.
-                (Backend::MySql, ColumnType::Text | ColumnType::Bytes | ColumnType::Json) => format!("({literal})"),
-                _ => literal,
+                Backend::MySql => match ty {
+                    ColumnType::Text | ColumnType::Bytes | ColumnType::Json => format!("({literal})"),
+                    _ => literal,
+                },
+                Backend::Sqlite => literal,
             }
         }
         DefaultValue::Expr(expr) => expr_sql(expr, ty, backend),
@@ -150,7 +156,7 @@ fn expr_sql(expr: &SqlExpr, ty: &ColumnType, backend: Backend) -> String {
             _ => "CURRENT_TIMESTAMP".to_owned(),
         },
         (SqlExpr::CurrentDate, Backend::MySql) => "(CURRENT_DATE)".to_owned(),
-        (SqlExpr::CurrentDate, _) => "CURRENT_DATE".to_owned(),
+        (SqlExpr::CurrentDate, Backend::Postgres | Backend::Sqlite) => "CURRENT_DATE".to_owned(),
         (SqlExpr::GenRandomUuid, Backend::Postgres) => "gen_random_uuid()".to_owned(),
         (SqlExpr::GenRandomUuid, Backend::MySql) => "(uuid())".to_owned(),
         // A version-4 UUID in its 36-character text form, from SQLite's own random bytes.
@@ -158,7 +164,7 @@ fn expr_sql(expr: &SqlExpr, ty: &ColumnType, backend: Backend) -> String {
              || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) \
              || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))"
             .to_owned(),
-        (SqlExpr::Raw { sql, .. }, _) => format!("({sql})"),
+        (SqlExpr::Raw { sql, .. }, Backend::Postgres | Backend::MySql | Backend::Sqlite) => format!("({sql})"),
     }
 }
 

@@ -135,10 +135,12 @@ fn concurrent_index<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'a str
     else {
         return None;
     };
-    match &ops.get(step.op?)?.op {
-        Operation::CreateIndex(index) if index.concurrently => Some(&index.name),
-        _ => None,
+    if let Operation::CreateIndex(index) = &ops.get(step.op?)?.op
+        && index.concurrently
+    {
+        return Some(&index.name);
     }
+    None
 }
 
 impl Driver for PostgresDriver {
