@@ -57,12 +57,15 @@ mod error;
 mod exec;
 mod migrator;
 mod report;
+pub mod schema;
 mod session;
 mod steps;
 mod tracking;
+pub mod verify;
 mod work;
 
 pub use database::Database;
 pub use error::{Error, FailedUndo, MigrationId, UndoError};
 pub use migrator::{DEFAULT_TABLE, Migrator};
 pub use report::{AppliedMigration, Direction, DownTarget, Event, MigrationStatus, PlannedMigration, Report, State};
+pub use verify::diff;

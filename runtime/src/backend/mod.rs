@@ -25,6 +25,7 @@ use sea_query::{
 use crate::conn::{Bound, BoxFuture, SqlConn};
 use crate::database::Database;
 use crate::error::Error;
+use crate::schema::Schema;
 use crate::steps::ExecStep;
 
 /// How a backend spells the statements on the tracking tables: its sea-query builders and column types.
@@ -207,6 +208,9 @@ pub(crate) trait Driver: Send {
         false
     }
 
+    /// Reads the live schema from the catalog, leaving out the tables named in `skip` (the tracking tables).
+    fn introspect<'a>(&'a mut self, skip: &'a [String]) -> BoxFuture<'a, Result<Schema, sqlx::Error>>;
+
     /// Creates the tracking tables from their idempotent statements.
     fn create_tracking<'a>(&'a mut self, statements: &'a [String]) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
@@ -325,6 +329,101 @@ pub(crate) fn probe<'a>(scheme: &str, url: &'a str) -> Option<(Backend, BoxFutur
     }
     let _ = (scheme, url);
     None
+}
+
+/// `url` with its database (the path) replaced by `name`, query kept.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+fn with_database(url: &str, name: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let after = &url[scheme_end + 3..];
+    let authority_end = after.find(['/', '?']).unwrap_or(after.len());
+    let (authority, rest) = after.split_at(authority_end);
+    let query = rest.find('?').map_or("", |q| &rest[q..]);
+    format!("{}{authority}/{name}{query}", &url[..scheme_end + 3])
+}
+
+/// A throwaway database beside the one at `url` (on its server, or a temporary SQLite file), for `verify` and
+/// `drift`; [`Scratch::remove`] drops it.
+#[derive(Debug)]
+pub(crate) struct Scratch {
+    /// The backend.
+    pub(crate) backend: Backend,
+    /// Where it is.
+    pub(crate) url: String,
+    name: String,
+    server_url: String,
+}
+
+impl Scratch {
+    /// Creates `lockgate_scratch_<pid>_<n>`.
+    pub(crate) async fn create(url: &str) -> Result<Scratch, Error> {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("lockgate_scratch_{}_{n}", std::process::id());
+        let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let connect_error = |backend, source| Error::Connect { backend, source };
+        #[cfg(feature = "postgres")]
+        if postgres::SCHEMES.contains(&scheme.as_str()) {
+            let scratch_url = postgres::create_database(url, &name)
+                .await
+                .map_err(|e| connect_error(Backend::Postgres, e))?;
+            return Ok(Scratch {
+                backend: Backend::Postgres,
+                url: scratch_url,
+                name,
+                server_url: url.to_owned(),
+            });
+        }
+        #[cfg(feature = "mysql")]
+        if mysql::SCHEMES.contains(&scheme.as_str()) {
+            let scratch_url = mysql::create_database(url, &name)
+                .await
+                .map_err(|e| connect_error(Backend::MySql, e))?;
+            return Ok(Scratch {
+                backend: Backend::MySql,
+                url: scratch_url,
+                name,
+                server_url: url.to_owned(),
+            });
+        }
+        #[cfg(feature = "sqlite")]
+        if sqlite::SCHEMES.contains(&scheme.as_str()) {
+            return Ok(Scratch {
+                backend: Backend::Sqlite,
+                url: sqlite::create_database(&name),
+                name,
+                server_url: url.to_owned(),
+            });
+        }
+        let _ = connect_error;
+        Err(Error::UnsupportedUrl {
+            scheme,
+            supported: url_forms(),
+        })
+    }
+
+    /// Drops the scratch database; a failure is logged, not returned (its name is never used again).
+    pub(crate) async fn remove(self) {
+        let result: Result<(), sqlx::Error> = match self.backend {
+            #[cfg(feature = "postgres")]
+            Backend::Postgres => postgres::drop_database(&self.server_url, &self.name).await,
+            #[cfg(feature = "mysql")]
+            Backend::MySql => mysql::drop_database(&self.server_url, &self.name).await,
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite => {
+                sqlite::drop_database(&self.name);
+                Ok(())
+            }
+            // A backend left out of this build never made a scratch database.
+            #[allow(unreachable_patterns)]
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            tracing::warn!(database = %self.name, error = %e, "dropping the scratch database failed");
+        }
+    }
 }
 
 /// How the URLs of the compiled-in backends start, for messages.

@@ -323,3 +323,50 @@ impl Blocker {
         .expect("release the lock");
     }
 }
+
+type Ops = Box<dyn Fn() -> Vec<PlannedOp> + Send + Sync>;
+
+/// A migration with a hand-written up and down (`Up` + `Down`), each a function returning its operations.
+pub struct UpDownFixture {
+    meta: &'static MigrationMeta,
+    up: Ops,
+    down: Ops,
+}
+
+impl UpDownFixture {
+    /// A migration at `version` whose up and down the two functions plan.
+    pub fn boxed(
+        version: i64,
+        name: &str,
+        up: impl Fn() -> Vec<PlannedOp> + Send + Sync + 'static,
+        down: impl Fn() -> Vec<PlannedOp> + Send + Sync + 'static,
+    ) -> Box<dyn Migration> {
+        let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        let meta = Box::leak(Box::new(MigrationMeta {
+            version,
+            name,
+            type_name: "UpDownFixture",
+            allow: Allowances::NONE,
+            irreversible: None,
+            transaction: TransactionMode::PerMigration,
+            backends: None,
+        }));
+        Box::new(UpDownFixture {
+            meta,
+            up: Box::new(up),
+            down: Box::new(down),
+        })
+    }
+}
+
+impl Migration for UpDownFixture {
+    fn meta(&self) -> &'static MigrationMeta {
+        self.meta
+    }
+    fn up_operations(&self) -> Vec<PlannedOp> {
+        (self.up)()
+    }
+    fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
+        Ok((self.down)())
+    }
+}

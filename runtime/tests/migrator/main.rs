@@ -10,6 +10,7 @@ mod common;
 mod adoption;
 mod fixtures;
 mod lifecycle;
+mod live;
 mod locking;
 mod stepwise;
 mod targets;
@@ -94,6 +95,12 @@ macro_rules! suite {
             async fn custom_tracking_table() { tracking::custom_tracking_table($backend).await }
             #[tokio::test]
             async fn backend_targets() { targets::backend_targets($backend).await }
+            #[tokio::test]
+            async fn introspection() { live::introspection($backend).await }
+            #[tokio::test]
+            async fn verify_round_trips() { live::verify_round_trips($backend).await }
+            #[tokio::test]
+            async fn drift_and_diff() { live::drift_and_diff($backend).await }
         }
     )*};
 }

@@ -1,6 +1,8 @@
 //! MySQL and MariaDB: `GET_LOCK` with a bounded wait, `lock_wait_timeout`, and DDL that commits by itself, so
 //! migrations run step by step and a failure is compensated.
 
+mod introspect;
+
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
@@ -71,6 +73,31 @@ fn number(error: &dyn DatabaseError) -> Option<u16> {
     error
         .try_downcast_ref::<MySqlDatabaseError>()
         .map(MySqlDatabaseError::number)
+}
+
+/// Creates the database `name` on the server of `url` and returns its URL.
+pub(super) async fn create_database(url: &str, name: &str) -> Result<String, sqlx::Error> {
+    use sqlx::Connection as _;
+    let mut admin = sqlx::MySqlConnection::connect(&sqlx_url(url)).await?;
+    let sql = format!(
+        "CREATE DATABASE {}",
+        lockgate_dsl::render::quote_ident(Backend::MySql, name)
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await?;
+    admin.close().await?;
+    Ok(super::with_database(url, name))
+}
+
+/// Drops the database `name` on the server of `url`.
+pub(super) async fn drop_database(url: &str, name: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection as _;
+    let mut admin = sqlx::MySqlConnection::connect(&sqlx_url(url)).await?;
+    let sql = format!(
+        "DROP DATABASE IF EXISTS {}",
+        lockgate_dsl::render::quote_ident(Backend::MySql, name)
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await?;
+    admin.close().await
 }
 
 pub(super) fn is_lock_timeout(error: &dyn DatabaseError) -> bool {
@@ -182,6 +209,10 @@ impl Driver for MySqlDriver {
                 .execute("SET SESSION lock_wait_timeout = DEFAULT, SESSION innodb_lock_wait_timeout = DEFAULT")
                 .await
         })
+    }
+
+    fn introspect<'a>(&'a mut self, skip: &'a [String]) -> BoxFuture<'a, Result<crate::schema::Schema, sqlx::Error>> {
+        Box::pin(introspect::introspect(&mut self.conn, skip))
     }
 
     fn execution(&self, _transactional: bool) -> Execution {

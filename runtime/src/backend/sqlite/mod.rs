@@ -1,6 +1,8 @@
 //! SQLite: no session lock, so the write lock of `BEGIN IMMEDIATE` is the migration lock, bounded by the busy
 //! timeout; table rebuilds read the live table from `sqlite_master` and run with foreign keys off.
 
+mod introspect;
+
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -63,6 +65,28 @@ pub(super) async fn connect(url: &str) -> Result<Database, Error> {
 
 fn is_sqlite(error: &dyn DatabaseError) -> bool {
     error.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+}
+
+/// A new database file `name` in the temporary folder; returns its URL.
+pub(super) fn create_database(name: &str) -> String {
+    let path = std::env::temp_dir().join(format!("{name}.db"));
+    for file in files(&path.display().to_string()) {
+        let _ = std::fs::remove_file(file);
+    }
+    format!("sqlite:{}", path.display())
+}
+
+/// Removes the database file `name` made by [`create_database`], with its journals.
+pub(super) fn drop_database(name: &str) {
+    let path = std::env::temp_dir().join(format!("{name}.db"));
+    for file in files(&path.display().to_string()) {
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+/// The files a database at `path` may leave behind.
+fn files(path: &str) -> [String; 4] {
+    ["", "-journal", "-wal", "-shm"].map(|suffix| format!("{path}{suffix}"))
 }
 
 pub(super) fn is_lock_timeout(error: &dyn DatabaseError) -> bool {
@@ -155,6 +179,10 @@ impl Driver for SqliteDriver {
 
     fn reset_lock_timeout(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
         Box::pin(async { Ok(()) })
+    }
+
+    fn introspect<'a>(&'a mut self, skip: &'a [String]) -> BoxFuture<'a, Result<crate::schema::Schema, sqlx::Error>> {
+        Box::pin(introspect::introspect(&mut self.conn, skip))
     }
 
     fn execution(&self, _transactional: bool) -> Execution {

@@ -1,6 +1,8 @@
 //! PostgreSQL: a session advisory lock, `lock_timeout`, transactional DDL, and the catalog probe that recovers an
 //! index a crashed `CREATE INDEX CONCURRENTLY` left INVALID.
 
+mod introspect;
+
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
@@ -58,6 +60,31 @@ pub(super) async fn connect(url: &str) -> Result<Database, Error> {
 pub(super) async fn probe(url: &str) -> Result<(), sqlx::Error> {
     use sqlx::Connection as _;
     sqlx::PgConnection::connect(url).await?.close().await
+}
+
+/// Creates the database `name` on the server of `url` and returns its URL.
+pub(super) async fn create_database(url: &str, name: &str) -> Result<String, sqlx::Error> {
+    use sqlx::Connection as _;
+    let mut admin = sqlx::PgConnection::connect(url).await?;
+    let sql = format!(
+        "CREATE DATABASE {}",
+        lockgate_dsl::render::quote_ident(Backend::Postgres, name)
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await?;
+    admin.close().await?;
+    Ok(super::with_database(url, name))
+}
+
+/// Drops the database `name` on the server of `url`, closing its other sessions.
+pub(super) async fn drop_database(url: &str, name: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection as _;
+    let mut admin = sqlx::PgConnection::connect(url).await?;
+    let sql = format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        lockgate_dsl::render::quote_ident(Backend::Postgres, name)
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await?;
+    admin.close().await
 }
 
 pub(super) fn is_lock_timeout(error: &dyn DatabaseError) -> bool {
@@ -200,6 +227,10 @@ impl Driver for PostgresDriver {
 
     fn reset_lock_timeout(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
         Box::pin(async move { self.conn.execute("RESET lock_timeout").await })
+    }
+
+    fn introspect<'a>(&'a mut self, skip: &'a [String]) -> BoxFuture<'a, Result<crate::schema::Schema, sqlx::Error>> {
+        Box::pin(introspect::introspect(&mut self.conn, skip))
     }
 
     fn execution(&self, transactional: bool) -> Execution {

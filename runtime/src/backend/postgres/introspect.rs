@@ -1,0 +1,171 @@
+//! The live schema of the current PostgreSQL schema, from `pg_catalog`: `format_type`, `pg_get_expr`,
+//! `pg_get_indexdef` and `pg_get_viewdef` give each object in PostgreSQL's own canonical spelling.
+
+use sea_query::Values;
+use sea_query_sqlx::SqlxValues;
+
+use crate::conn::SqlConn;
+use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table, View, squash};
+
+/// Rows of text; every column is cast to text in the query.
+async fn rows(conn: &mut dyn SqlConn, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
+    conn.fetch_text((sql.to_owned(), SqlxValues(Values(Vec::new())))).await
+}
+
+fn text(row: &[Option<String>], i: usize) -> String {
+    row.get(i).cloned().flatten().unwrap_or_default()
+}
+
+fn list(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        text.split('\u{1f}').map(str::to_owned).collect()
+    }
+}
+
+const TABLES: &str = "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1";
+
+const COLUMNS: &str = "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod)::text, \
+     (NOT a.attnotnull)::text, pg_get_expr(d.adbin, d.adrelid)::text, a.attgenerated::text \
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+     ORDER BY c.relname, a.attnum";
+
+/// Constraints with their columns in key order (joined by U+001F, which no identifier holds).
+const CONSTRAINTS: &str = "SELECT c.relname::text, con.conname::text, con.contype::text, \
+     (SELECT string_agg(a.attname, E'\\x1f' ORDER BY k.i) FROM unnest(con.conkey) WITH ORDINALITY k(n, i) \
+        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n)::text, \
+     fc.relname::text, \
+     (SELECT string_agg(a.attname, E'\\x1f' ORDER BY k.i) FROM unnest(con.confkey) WITH ORDINALITY k(n, i) \
+        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n)::text, \
+     con.confdeltype::text, con.confupdtype::text, con.convalidated::text, \
+     CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END::text \
+     FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_class fc ON fc.oid = con.confrelid \
+     WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'f', 'c') ORDER BY 1, 2";
+
+/// Indexes that back no constraint (primary keys and unique constraints are read as constraints).
+const INDEXES: &str = "SELECT t.relname::text, i.relname::text, ix.indisunique::text, ix.indisvalid::text, \
+     pg_get_expr(ix.indpred, ix.indrelid)::text, am.amname::text, \
+     (SELECT string_agg(pg_get_indexdef(ix.indexrelid, k, true), E'\\x1f' ORDER BY k) \
+        FROM generate_series(1, ix.indnkeyatts) k)::text \
+     FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid \
+     JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam \
+     WHERE n.nspname = current_schema() \
+     AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype IN ('p', 'u')) \
+     ORDER BY 1, 2";
+
+const VIEWS: &str =
+    "SELECT viewname::text, definition::text FROM pg_views WHERE schemaname = current_schema() ORDER BY 1";
+
+const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
+     JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() \
+     ORDER BY t.typname, e.enumsortorder";
+
+const EXTENSIONS: &str = "SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1";
+
+fn action(code: &str) -> String {
+    match code {
+        "c" => "CASCADE",
+        "n" => "SET NULL",
+        "d" => "SET DEFAULT",
+        "r" => "RESTRICT",
+        _ => "NO ACTION",
+    }
+    .to_owned()
+}
+
+/// Reads the schema, leaving out the tables in `skip`.
+pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Result<Schema, sqlx::Error> {
+    let mut schema = Schema::default();
+    let keep = |name: &str| !skip.iter().any(|s| s == name);
+    for row in rows(conn, TABLES).await? {
+        let name = text(&row, 0);
+        if keep(&name) {
+            schema.tables.insert(name, Table::default());
+        }
+    }
+    for row in rows(conn, COLUMNS).await? {
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        let generated = text(&row, 5);
+        let default = row.get(4).cloned().flatten();
+        table.columns.push(Column {
+            name: text(&row, 1),
+            data_type: text(&row, 2).to_lowercase(),
+            nullable: text(&row, 3) == "true",
+            default: if generated.is_empty() { default.clone() } else { None },
+            generated: if generated.is_empty() { None } else { default },
+        });
+    }
+    for row in rows(conn, CONSTRAINTS).await? {
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        let name = text(&row, 1);
+        let columns = list(&text(&row, 3));
+        let validated = text(&row, 8) == "true";
+        match text(&row, 2).as_str() {
+            "p" => table.primary_key = columns,
+            "u" => {
+                table.uniques.insert(name, columns);
+            }
+            "f" => {
+                table.foreign_keys.insert(
+                    name,
+                    ForeignKey {
+                        columns,
+                        ref_table: text(&row, 4),
+                        ref_columns: list(&text(&row, 5)),
+                        on_delete: action(&text(&row, 6)),
+                        on_update: action(&text(&row, 7)),
+                        validated,
+                    },
+                );
+            }
+            _ => {
+                table.checks.insert(
+                    name,
+                    Check {
+                        expression: squash(&text(&row, 9)),
+                        validated,
+                    },
+                );
+            }
+        }
+    }
+    for row in rows(conn, INDEXES).await? {
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        table.indexes.insert(
+            text(&row, 1),
+            Index {
+                columns: list(&text(&row, 6)),
+                unique: text(&row, 2) == "true",
+                valid: text(&row, 3) == "true",
+                predicate: row.get(4).cloned().flatten().map(|p| squash(&p)),
+                method: Some(text(&row, 5)),
+            },
+        );
+    }
+    for row in rows(conn, VIEWS).await? {
+        schema.views.insert(
+            text(&row, 0),
+            View {
+                definition: squash(&text(&row, 1)),
+            },
+        );
+    }
+    for row in rows(conn, ENUMS).await? {
+        schema.enums.entry(text(&row, 0)).or_default().push(text(&row, 1));
+    }
+    for row in rows(conn, EXTENSIONS).await? {
+        schema.extensions.insert(text(&row, 0));
+    }
+    Ok(schema)
+}

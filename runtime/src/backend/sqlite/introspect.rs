@@ -1,0 +1,227 @@
+//! The live schema of a SQLite database, from `sqlite_master` and the `pragma_*` table functions. SQLite keeps
+//! no catalog of constraint names or check expressions, so those are read from the table's `CREATE TABLE` text.
+
+use lockgate_dsl::render::split_items;
+use sea_query::Values;
+use sea_query_sqlx::SqlxValues;
+
+use crate::conn::SqlConn;
+use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table, View, squash};
+
+async fn rows(conn: &mut dyn SqlConn, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
+    conn.fetch_text((sql.to_owned(), SqlxValues(Values(Vec::new())))).await
+}
+
+fn text(row: &[Option<String>], i: usize) -> String {
+    row.get(i).cloned().flatten().unwrap_or_default()
+}
+
+const TABLES: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1";
+
+const COLUMNS: &str = "SELECT m.name, p.name, p.type, CAST(p.\"notnull\" AS TEXT), p.dflt_value, CAST(p.pk AS TEXT), \
+     CAST(p.hidden AS TEXT) FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p \
+     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid";
+
+const INDEXES: &str = "SELECT m.name, il.name, CAST(il.\"unique\" AS TEXT), il.origin, ix.sql, \
+     (SELECT group_concat(COALESCE(ii.name, '<expression>'), char(31)) FROM \
+        (SELECT name FROM pragma_index_info(il.name) ORDER BY seqno) ii) \
+     FROM sqlite_master m JOIN pragma_index_list(m.name) il \
+     LEFT JOIN sqlite_master ix ON ix.type = 'index' AND ix.name = il.name \
+     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, il.name";
+
+const FOREIGN_KEYS: &str = "SELECT m.name, CAST(f.id AS TEXT), f.\"table\", f.\"from\", f.\"to\", f.on_delete, f.on_update \
+     FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
+     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, f.id, f.seq";
+
+const VIEWS: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY 1";
+
+/// An identifier as written, without its quotes.
+fn unquote(word: &str) -> String {
+    let word = word.trim();
+    for (open, close) in [('"', '"'), ('`', '`'), ('[', ']')] {
+        if let Some(inner) = word.strip_prefix(open).and_then(|w| w.strip_suffix(close)) {
+            return inner.to_owned();
+        }
+    }
+    word.to_owned()
+}
+
+/// The items of a `CREATE TABLE` statement's parenthesised list.
+fn items(create: &str) -> Vec<String> {
+    let (Some(open), Some(close)) = (create.find('('), create.rfind(')')) else {
+        return Vec::new();
+    };
+    split_items(&create[open + 1..close]).unwrap_or_default()
+}
+
+/// The named constraints of a `CREATE TABLE` text: (name, rest) for `CONSTRAINT name rest` items.
+fn named_constraints(create: &str) -> Vec<(String, String)> {
+    items(create)
+        .into_iter()
+        .filter_map(|item| {
+            let rest = item
+                .strip_prefix("CONSTRAINT ")
+                .or_else(|| item.strip_prefix("constraint "))?;
+            let rest = rest.trim_start();
+            let end = if rest.starts_with(['"', '`', '[']) {
+                let close = match rest.as_bytes()[0] {
+                    b'[' => ']',
+                    other => char::from(other),
+                };
+                rest[1..].find(close).map_or(rest.len(), |i| i + 2)
+            } else {
+                rest.find(char::is_whitespace).unwrap_or(rest.len())
+            };
+            Some((unquote(&rest[..end]), rest[end..].trim().to_owned()))
+        })
+        .collect()
+}
+
+/// The expression inside the first top-level parentheses after `CHECK`.
+fn check_expression(rest: &str) -> Option<String> {
+    let upper = rest.to_ascii_uppercase();
+    let at = upper.find("CHECK")?;
+    let open = rest[at..].find('(')? + at;
+    let close = rest.rfind(')')?;
+    (close > open).then(|| squash(&rest[open + 1..close]))
+}
+
+/// Reads the schema, leaving out the tables in `skip`.
+pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Result<Schema, sqlx::Error> {
+    let mut schema = Schema::default();
+    let mut creates = std::collections::BTreeMap::new();
+    for row in rows(conn, TABLES).await? {
+        let name = text(&row, 0);
+        if !skip.contains(&name) {
+            creates.insert(name.clone(), text(&row, 1));
+            schema.tables.insert(name, Table::default());
+        }
+    }
+    let mut keys: std::collections::BTreeMap<String, Vec<(i64, String)>> = std::collections::BTreeMap::new();
+    for row in rows(conn, COLUMNS).await? {
+        let table_name = text(&row, 0);
+        let Some(table) = schema.tables.get_mut(&table_name) else {
+            continue;
+        };
+        let name = text(&row, 1);
+        let pk: i64 = text(&row, 5).parse().unwrap_or(0);
+        if pk > 0 {
+            keys.entry(table_name.clone()).or_default().push((pk, name.clone()));
+        }
+        // hidden 2 and 3: generated columns, whose expression only the CREATE TABLE text holds.
+        let generated = matches!(text(&row, 6).as_str(), "2" | "3").then(|| {
+            items(&creates[&table_name])
+                .into_iter()
+                .find(|item| unquote(item.split_whitespace().next().unwrap_or_default()) == name)
+                .map(|item| squash(&item))
+                .unwrap_or_default()
+        });
+        table.columns.push(Column {
+            name,
+            data_type: text(&row, 2).to_lowercase(),
+            nullable: text(&row, 3) == "0" && pk == 0,
+            default: row.get(4).cloned().flatten(),
+            generated,
+        });
+    }
+    for (table_name, mut columns) in keys {
+        columns.sort();
+        if let Some(table) = schema.tables.get_mut(&table_name) {
+            table.primary_key = columns.into_iter().map(|(_, name)| name).collect();
+        }
+    }
+    for row in rows(conn, INDEXES).await? {
+        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
+            continue;
+        };
+        let columns: Vec<String> = text(&row, 5).split('\u{1f}').map(str::to_owned).collect();
+        match text(&row, 3).as_str() {
+            "pk" => {}
+            "u" => {
+                let name = format!("unique ({})", columns.join(", "));
+                table.uniques.insert(name, columns);
+            }
+            _ => {
+                let sql = text(&row, 4);
+                let predicate = sql
+                    .to_ascii_uppercase()
+                    .rfind(" WHERE ")
+                    .map(|at| squash(&sql[at + 7..]));
+                table.indexes.insert(
+                    text(&row, 1),
+                    Index {
+                        columns,
+                        unique: text(&row, 2) == "1",
+                        predicate,
+                        method: None,
+                        valid: true,
+                    },
+                );
+            }
+        }
+    }
+    let mut foreign_keys: std::collections::BTreeMap<(String, String), ForeignKey> = std::collections::BTreeMap::new();
+    for row in rows(conn, FOREIGN_KEYS).await? {
+        let key = (text(&row, 0), text(&row, 1));
+        let fk = foreign_keys.entry(key).or_insert_with(|| ForeignKey {
+            columns: Vec::new(),
+            ref_table: text(&row, 2),
+            ref_columns: Vec::new(),
+            on_delete: text(&row, 5),
+            on_update: text(&row, 6),
+            validated: true,
+        });
+        fk.columns.push(text(&row, 3));
+        fk.ref_columns.push(text(&row, 4));
+    }
+    for ((table_name, _), fk) in foreign_keys {
+        let Some(table) = schema.tables.get_mut(&table_name) else {
+            continue;
+        };
+        // Named by its CONSTRAINT clause when it has one, else by what it does.
+        let named = named_constraints(&creates[&table_name]).into_iter().find(|(_, rest)| {
+            let upper = rest.to_ascii_uppercase();
+            upper.starts_with("FOREIGN KEY")
+                && rest.contains(&format!("\"{}\"", fk.columns.join("\", \"")))
+                && rest.contains(&fk.ref_table)
+        });
+        let name = named.map_or_else(
+            || format!("({}) -> {}", fk.columns.join(", "), fk.ref_table),
+            |(name, _)| name,
+        );
+        table.foreign_keys.insert(name, fk);
+    }
+    for (table_name, create) in &creates {
+        let Some(table) = schema.tables.get_mut(table_name) else {
+            continue;
+        };
+        for item in items(create) {
+            let (name, rest) = match named_constraints(&format!("({item})")).into_iter().next() {
+                Some((name, rest)) => (Some(name), rest),
+                None => (None, item.clone()),
+            };
+            if !rest.to_ascii_uppercase().starts_with("CHECK") {
+                continue;
+            }
+            if let Some(expression) = check_expression(&rest) {
+                let name = name.unwrap_or_else(|| format!("check ({expression})"));
+                table.checks.insert(
+                    name,
+                    Check {
+                        expression,
+                        validated: true,
+                    },
+                );
+            }
+        }
+    }
+    for row in rows(conn, VIEWS).await? {
+        schema.views.insert(
+            text(&row, 0),
+            View {
+                definition: squash(&text(&row, 1)),
+            },
+        );
+    }
+    Ok(schema)
+}

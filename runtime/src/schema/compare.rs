@@ -1,0 +1,338 @@
+//! Comparing two schemas: an ordered list of what is missing, extra or changed, with both sides.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::{Check, Column, ForeignKey, Index, Schema, Table};
+
+/// What to leave out of a comparison.
+///
+/// ```
+/// use lockgate_runtime::schema::CompareOptions;
+/// let lenient = CompareOptions { ignore_constraint_names: true, ..CompareOptions::default() };
+/// assert!(!lenient.ignore_column_order);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompareOptions {
+    /// Match indexes, foreign keys, checks and unique constraints by what they do, not by name.
+    pub ignore_constraint_names: bool,
+    /// Compare a table's columns as a set, not in order.
+    pub ignore_column_order: bool,
+}
+
+/// How one object differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "change")]
+pub enum Change {
+    /// In the expected schema only.
+    Missing {
+        /// The object as expected.
+        expected: String,
+    },
+    /// In the found schema only.
+    Extra {
+        /// The object as found.
+        found: String,
+    },
+    /// In both, not alike.
+    Changed {
+        /// The object as expected.
+        expected: String,
+        /// The object as found.
+        found: String,
+    },
+}
+
+/// One difference between an expected schema and a found one.
+///
+/// ```
+/// use lockgate_runtime::schema::{Change, Difference};
+/// let d = Difference { object: "column `accounts`.`nickname`".into(), change: Change::Extra { found: "text NULL".into() } };
+/// assert_eq!(d.to_string(), "extra column `accounts`.`nickname`: text NULL");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// What differs, e.g. ``column `accounts`.`email` ``.
+    pub object: String,
+    /// How.
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.change {
+            Change::Missing { expected } => write!(f, "missing {}: {expected}", self.object),
+            Change::Extra { found } => write!(f, "extra {}: {found}", self.object),
+            Change::Changed { expected, found } => {
+                write!(f, "changed {}: expected {expected}, found {found}", self.object)
+            }
+        }
+    }
+}
+
+/// The differences between `expected` and `found`, tables first (each table's columns, keys, indexes and
+/// constraints in turn), then views, enums and extensions; empty when they are alike.
+///
+/// ```
+/// use lockgate_runtime::schema::{Column, CompareOptions, Schema, Table, compare};
+/// let mut expected = Schema::default();
+/// expected.tables.insert("t".into(), Table { columns: vec![Column::new("a", "text")], ..Table::default() });
+/// let mut found = expected.clone();
+/// found.tables.get_mut("t").unwrap().columns.push(Column::new("b", "integer"));
+/// let differences = compare(&expected, &found, CompareOptions::default());
+/// assert_eq!(differences[0].to_string(), "extra column `t`.`b`: integer NULL");
+/// ```
+pub fn compare(expected: &Schema, found: &Schema, options: CompareOptions) -> Vec<Difference> {
+    let mut out = Vec::new();
+    each(
+        &expected.tables,
+        &found.tables,
+        &mut out,
+        |name| format!("table `{name}`"),
+        table_line,
+        |name, a, b, out| {
+            compare_tables(name, a, b, options, out);
+        },
+    );
+    each(
+        &expected.views,
+        &found.views,
+        &mut out,
+        |name| format!("view `{name}`"),
+        |v| v.definition.clone(),
+        |name, a, b, out| {
+            if a.definition != b.definition {
+                out.push(changed(
+                    format!("view `{name}`"),
+                    a.definition.clone(),
+                    b.definition.clone(),
+                ));
+            }
+        },
+    );
+    each(
+        &expected.enums,
+        &found.enums,
+        &mut out,
+        |name| format!("enum `{name}`"),
+        |v| v.join(", "),
+        |name, a, b, out| {
+            if a != b {
+                out.push(changed(format!("enum `{name}`"), a.join(", "), b.join(", ")));
+            }
+        },
+    );
+    let ext =
+        |set: &std::collections::BTreeSet<String>| set.iter().map(|e| (e.clone(), ())).collect::<BTreeMap<_, _>>();
+    each(
+        &ext(&expected.extensions),
+        &ext(&found.extensions),
+        &mut out,
+        |name| format!("extension `{name}`"),
+        |()| "installed".to_owned(),
+        |_, (), (), _| {},
+    );
+    out
+}
+
+fn changed(object: String, expected: String, found: String) -> Difference {
+    Difference {
+        object,
+        change: Change::Changed { expected, found },
+    }
+}
+
+/// Walks two maps by key: missing, extra, and `both` for the keys in both.
+fn each<V>(
+    expected: &BTreeMap<String, V>,
+    found: &BTreeMap<String, V>,
+    out: &mut Vec<Difference>,
+    object: impl Fn(&str) -> String,
+    line: impl Fn(&V) -> String,
+    mut both: impl FnMut(&str, &V, &V, &mut Vec<Difference>),
+) {
+    for (name, a) in expected {
+        match found.get(name) {
+            Some(b) => both(name, a, b, out),
+            None => out.push(Difference {
+                object: object(name),
+                change: Change::Missing { expected: line(a) },
+            }),
+        }
+    }
+    for (name, b) in found {
+        if !expected.contains_key(name) {
+            out.push(Difference {
+                object: object(name),
+                change: Change::Extra { found: line(b) },
+            });
+        }
+    }
+}
+
+fn table_line(table: &Table) -> String {
+    let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    format!("({})", columns.join(", "))
+}
+
+fn column_line(c: &Column) -> String {
+    let mut line = c.data_type.clone();
+    line.push_str(if c.nullable { " NULL" } else { " NOT NULL" });
+    if let Some(default) = &c.default {
+        line.push_str(&format!(" DEFAULT {default}"));
+    }
+    if let Some(generated) = &c.generated {
+        line.push_str(&format!(" GENERATED AS ({generated})"));
+    }
+    line
+}
+
+fn index_line(i: &Index) -> String {
+    let mut line = format!("{}({})", if i.unique { "UNIQUE " } else { "" }, i.columns.join(", "));
+    if let Some(method) = &i.method {
+        line.push_str(&format!(" USING {method}"));
+    }
+    if let Some(predicate) = &i.predicate {
+        line.push_str(&format!(" WHERE {predicate}"));
+    }
+    if !i.valid {
+        line.push_str(" INVALID");
+    }
+    line
+}
+
+fn fk_line(fk: &ForeignKey) -> String {
+    format!(
+        "({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}{}",
+        fk.columns.join(", "),
+        fk.ref_table,
+        fk.ref_columns.join(", "),
+        fk.on_delete,
+        fk.on_update,
+        if fk.validated { "" } else { " NOT VALID" }
+    )
+}
+
+fn check_line(c: &Check) -> String {
+    format!(
+        "CHECK ({}){}",
+        c.expression,
+        if c.validated { "" } else { " NOT VALID" }
+    )
+}
+
+/// Re-keys named objects by what they say, when names are to be ignored.
+fn keyed<V>(map: &BTreeMap<String, V>, by_name: bool, line: impl Fn(&V) -> String) -> BTreeMap<String, (String, &V)> {
+    map.iter()
+        .map(|(name, v)| {
+            let key = if by_name { name.clone() } else { line(v) };
+            (key, (name.clone(), v))
+        })
+        .collect()
+}
+
+fn compare_named<V: PartialEq>(
+    table: &str,
+    kind: &str,
+    expected: &BTreeMap<String, V>,
+    found: &BTreeMap<String, V>,
+    options: CompareOptions,
+    line: impl Fn(&V) -> String + Copy,
+    out: &mut Vec<Difference>,
+) {
+    let by_name = !options.ignore_constraint_names;
+    let a = keyed(expected, by_name, line);
+    let b = keyed(found, by_name, line);
+    for (key, (name, va)) in &a {
+        let object = format!("{kind} `{name}` on `{table}`");
+        match b.get(key) {
+            Some((_, vb)) if va == vb => {}
+            Some((_, vb)) => out.push(changed(object, line(va), line(vb))),
+            None => out.push(Difference {
+                object,
+                change: Change::Missing { expected: line(va) },
+            }),
+        }
+    }
+    for (key, (name, vb)) in &b {
+        if !a.contains_key(key) {
+            out.push(Difference {
+                object: format!("{kind} `{name}` on `{table}`"),
+                change: Change::Extra { found: line(vb) },
+            });
+        }
+    }
+}
+
+fn compare_tables(name: &str, a: &Table, b: &Table, options: CompareOptions, out: &mut Vec<Difference>) {
+    for column in &a.columns {
+        let object = format!("column `{name}`.`{}`", column.name);
+        match b.column(&column.name) {
+            None => out.push(Difference {
+                object,
+                change: Change::Missing {
+                    expected: column_line(column),
+                },
+            }),
+            Some(other) if other != column => out.push(changed(object, column_line(column), column_line(other))),
+            Some(_) => {}
+        }
+    }
+    for column in &b.columns {
+        if a.column(&column.name).is_none() {
+            out.push(Difference {
+                object: format!("column `{name}`.`{}`", column.name),
+                change: Change::Extra {
+                    found: column_line(column),
+                },
+            });
+        }
+    }
+    if !options.ignore_column_order {
+        let order = |t: &Table, other: &Table| -> Vec<String> {
+            t.columns
+                .iter()
+                .filter(|c| other.column(&c.name).is_some())
+                .map(|c| c.name.clone())
+                .collect()
+        };
+        let (ours, theirs) = (order(a, b), order(b, a));
+        if ours != theirs {
+            out.push(changed(
+                format!("column order of `{name}`"),
+                ours.join(", "),
+                theirs.join(", "),
+            ));
+        }
+    }
+    if a.primary_key != b.primary_key {
+        out.push(changed(
+            format!("primary key of `{name}`"),
+            format!("({})", a.primary_key.join(", ")),
+            format!("({})", b.primary_key.join(", ")),
+        ));
+    }
+    compare_named(name, "index", &a.indexes, &b.indexes, options, index_line, out);
+    compare_named(
+        name,
+        "foreign key",
+        &a.foreign_keys,
+        &b.foreign_keys,
+        options,
+        fk_line,
+        out,
+    );
+    compare_named(name, "check", &a.checks, &b.checks, options, check_line, out);
+    compare_named(
+        name,
+        "unique constraint",
+        &a.uniques,
+        &b.uniques,
+        options,
+        |cols: &Vec<String>| format!("UNIQUE ({})", cols.join(", ")),
+        out,
+    );
+}

@@ -1,0 +1,153 @@
+//! The schema a live database really has, read from its catalog: tables, columns, keys, indexes, constraints,
+//! views, enums and extensions, in one model for every backend, made for comparison.
+//!
+//! Types, defaults and expressions are kept as the backend spells them (normalised: lowercase types, collapsed
+//! whitespace), so two databases of one backend compare exactly. lockgate's own tracking tables are left out.
+
+mod compare;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+pub use compare::{Change, CompareOptions, Difference, compare};
+
+/// A database's schema.
+///
+/// ```
+/// use lockgate_runtime::schema::Schema;
+/// let empty = Schema::default();
+/// assert!(empty.tables.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Schema {
+    /// Tables, by name.
+    pub tables: BTreeMap<String, Table>,
+    /// Views, by name.
+    pub views: BTreeMap<String, View>,
+    /// PostgreSQL enum types with their values in order, by name.
+    pub enums: BTreeMap<String, Vec<String>>,
+    /// PostgreSQL extensions (`plpgsql` left out).
+    pub extensions: BTreeSet<String>,
+}
+
+/// A table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Table {
+    /// Its columns, in their order.
+    pub columns: Vec<Column>,
+    /// The primary key's columns, in order (empty without one).
+    pub primary_key: Vec<String>,
+    /// Indexes that are not the primary key or a unique constraint, by name.
+    pub indexes: BTreeMap<String, Index>,
+    /// Foreign keys, by name.
+    pub foreign_keys: BTreeMap<String, ForeignKey>,
+    /// Check constraints, by name.
+    pub checks: BTreeMap<String, Check>,
+    /// Unique constraints, by name.
+    pub uniques: BTreeMap<String, Vec<String>>,
+}
+
+impl Table {
+    /// The column named `name`.
+    ///
+    /// ```
+    /// use lockgate_runtime::schema::{Column, Table};
+    /// let table = Table { columns: vec![Column::new("id", "bigint")], ..Table::default() };
+    /// assert_eq!(table.column("id").unwrap().data_type, "bigint");
+    /// ```
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Column {
+    /// Its name.
+    pub name: String,
+    /// Its type, as the backend spells it, lowercase.
+    pub data_type: String,
+    /// Whether it accepts NULL.
+    pub nullable: bool,
+    /// Its default expression, as the backend spells it.
+    pub default: Option<String>,
+    /// The expression of a generated column.
+    pub generated: Option<String>,
+}
+
+impl Column {
+    /// A nullable column without default.
+    ///
+    /// ```
+    /// let c = lockgate_runtime::schema::Column::new("note", "text");
+    /// assert!(c.nullable && c.default.is_none());
+    /// ```
+    pub fn new(name: &str, data_type: &str) -> Column {
+        Column {
+            name: name.to_owned(),
+            data_type: data_type.to_owned(),
+            nullable: true,
+            default: None,
+            generated: None,
+        }
+    }
+}
+
+/// An index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Index {
+    /// The indexed columns or expressions, in order.
+    pub columns: Vec<String>,
+    /// Whether it is unique.
+    pub unique: bool,
+    /// The predicate of a partial index.
+    pub predicate: Option<String>,
+    /// The access method (`btree`, `gin`, …) where the backend has several.
+    pub method: Option<String>,
+    /// Whether the index is valid (PostgreSQL: false after a failed `CREATE INDEX CONCURRENTLY`).
+    pub valid: bool,
+}
+
+/// A foreign key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForeignKey {
+    /// The referencing columns.
+    pub columns: Vec<String>,
+    /// The referenced table.
+    pub ref_table: String,
+    /// The referenced columns.
+    pub ref_columns: Vec<String>,
+    /// `ON DELETE`, uppercase (`NO ACTION` when none was given).
+    pub on_delete: String,
+    /// `ON UPDATE`, uppercase.
+    pub on_update: String,
+    /// Whether existing rows were checked (false after `NOT VALID` until `VALIDATE`).
+    pub validated: bool,
+}
+
+/// A check constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Its expression, as the backend spells it.
+    pub expression: String,
+    /// Whether existing rows were checked.
+    pub validated: bool,
+}
+
+/// A view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct View {
+    /// Its query, as the backend stores it, with whitespace collapsed.
+    pub definition: String,
+}
+
+/// Whitespace collapsed to single spaces and trimmed, for text the catalog reformats.
+///
+/// ```
+/// assert_eq!(lockgate_runtime::schema::squash("SELECT  a\n   FROM t ;"), "SELECT a FROM t");
+/// ```
+pub fn squash(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.trim_end_matches(';').trim_end().to_owned()
+}

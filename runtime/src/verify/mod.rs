@@ -1,0 +1,233 @@
+//! Looking at the schema a database really has: the round trip of every migration (`verify`), the live schema
+//! against what the applied migrations produce (`drift`), and two live databases side by side (`diff`).
+
+mod report;
+
+use std::collections::BTreeSet;
+
+use lockgate_dsl::render::quote_ident;
+
+pub use report::{RoundTrip, Stage, VerifiedMigration, VerifyReport};
+
+use crate::backend::Scratch;
+use crate::database::Database;
+use crate::error::Error;
+use crate::migrator::Migrator;
+use crate::report::DownTarget;
+use crate::schema::{CompareOptions, Difference, Schema, compare};
+use crate::session::Session;
+
+impl Migrator {
+    /// The live schema of `db`, without this migrator's tracking tables.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// let schema = m.introspect(&db).await?;
+    /// for (name, table) in &schema.tables {
+    ///     println!("{name}: {} columns", table.columns.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn introspect(&self, db: &Database) -> Result<Schema, Error> {
+        let mut session = Session::open(&self.settings, db).await?;
+        let skip = [session.tracking.table.clone(), session.tracking.history.clone()];
+        session.driver.introspect(&skip).await.map_err(Error::Database)
+    }
+
+    /// Round-trips every migration in a fresh scratch database beside `url` (created on its server, or a
+    /// temporary SQLite file, and dropped afterwards): up, down (the schema must be as before up, and rows in
+    /// tables the migration does not touch must survive), up again (the schema must be as after the first up).
+    /// Irreversible migrations are applied and reported as skipped with their reason. Verification stops at the
+    /// first failure, since the scratch database is then in a state no later migration expects.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator) -> Result<(), lockgate_runtime::Error> {
+    /// let report = m.verify("postgres://postgres@127.0.0.1:5432/test").await?;
+    /// if let Some(failure) = report.first_failure() {
+    ///     eprintln!("{failure}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify(&self, url: &str) -> Result<VerifyReport, Error> {
+        let scratch = Scratch::create(url).await?;
+        let result = async {
+            let db = Database::connect(&scratch.url).await?;
+            let report = self.verify_on(&db).await;
+            db.close().await;
+            report
+        }
+        .await;
+        scratch.remove().await;
+        result
+    }
+
+    /// [`Migrator::verify`] on a database the caller made; it must be empty.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// assert!(m.verify_on(&db).await?.is_ok());
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify_on(&self, db: &Database) -> Result<VerifyReport, Error> {
+        let mut report = VerifyReport::default();
+        for m in &self.migrations {
+            let meta = m.meta();
+            let version = meta.version;
+            let name = meta.name.to_owned();
+            let before = self.introspect(db).await?;
+            let counts_before = row_counts(self, db, &before).await?;
+            self.up(db, Some(version)).await?;
+            if !meta.targets(db.backend()) {
+                report.migrations.push(VerifiedMigration {
+                    version,
+                    name,
+                    outcome: RoundTrip::Skipped {
+                        reason: format!("not for {}", db.backend()),
+                    },
+                });
+                continue;
+            }
+            if let Some(reason) = meta.irreversible {
+                report.migrations.push(VerifiedMigration {
+                    version,
+                    name,
+                    outcome: RoundTrip::Skipped {
+                        reason: format!("irreversible: {reason}"),
+                    },
+                });
+                continue;
+            }
+            let after_up = self.introspect(db).await?;
+            self.down(db, DownTarget::Steps(1)).await?;
+            let after_down = self.introspect(db).await?;
+            let mut differences = compare(&before, &after_down, CompareOptions::default());
+            let touched: BTreeSet<String> = m
+                .up_operations()
+                .iter()
+                .filter_map(|p| p.op.table().map(str::to_owned))
+                .collect();
+            let counts_after = row_counts(self, db, &after_down).await?;
+            for (table, count) in &counts_before {
+                if touched.contains(table) {
+                    continue;
+                }
+                match counts_after.iter().find(|(t, _)| t == table) {
+                    Some((_, after)) if after == count => {}
+                    Some((_, after)) => differences.push(Difference {
+                        object: format!("rows of `{table}`"),
+                        change: crate::schema::Change::Changed {
+                            expected: count.to_string(),
+                            found: after.to_string(),
+                        },
+                    }),
+                    None => {}
+                }
+            }
+            if !differences.is_empty() {
+                report.migrations.push(VerifiedMigration {
+                    version,
+                    name,
+                    outcome: RoundTrip::Failed {
+                        stage: Stage::Down,
+                        differences,
+                    },
+                });
+                // The scratch database is now in a state no migration expects: stop at the first failure.
+                break;
+            }
+            self.up(db, Some(version)).await?;
+            let again = self.introspect(db).await?;
+            let differences = compare(&after_up, &again, CompareOptions::default());
+            if differences.is_empty() {
+                report.migrations.push(VerifiedMigration {
+                    version,
+                    name,
+                    outcome: RoundTrip::Verified,
+                });
+            } else {
+                report.migrations.push(VerifiedMigration {
+                    version,
+                    name,
+                    outcome: RoundTrip::Failed {
+                        stage: Stage::UpAgain,
+                        differences,
+                    },
+                });
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// The live schema of `db` against the schema its applied migrations produce, replayed in a scratch
+    /// database beside `scratch_url` (or beside `db`'s own URL): what is missing, extra or changed live.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// let drift = m.drift(&db, "postgres://postgres@127.0.0.1:5432/test").await?;
+    /// for difference in &drift {
+    ///     println!("{difference}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn drift(&self, db: &Database, scratch_url: &str) -> Result<Vec<Difference>, Error> {
+        let applied: Vec<i64> = self
+            .status(db)
+            .await?
+            .into_iter()
+            .filter(|s| {
+                matches!(
+                    s.state,
+                    crate::State::Applied | crate::State::Changed | crate::State::Skipped
+                )
+            })
+            .filter(|s| self.find(s.version).is_some())
+            .map(|s| s.version)
+            .collect();
+        let live = self.introspect(db).await?;
+        let scratch = Scratch::create(scratch_url).await?;
+        let result = async {
+            let replay = Database::connect(&scratch.url).await?;
+            let result = async {
+                if let Some(last) = applied.last() {
+                    self.up(&replay, Some(*last)).await?;
+                }
+                self.introspect(&replay).await
+            }
+            .await;
+            replay.close().await;
+            result
+        }
+        .await;
+        scratch.remove().await;
+        Ok(compare(&result?, &live, CompareOptions::default()))
+    }
+}
+
+/// The differences between two live databases: what `b` lacks, has extra or has changed against `a`.
+///
+/// ```no_run
+/// # async fn run(staging: lockgate_runtime::Database, production: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+/// use lockgate_runtime::schema::CompareOptions;
+/// let differences = lockgate_runtime::diff(&staging, &production, CompareOptions::default()).await?;
+/// # Ok(()) }
+/// ```
+pub async fn diff(a: &Database, b: &Database, options: CompareOptions) -> Result<Vec<Difference>, Error> {
+    let migrator = Migrator::new(Vec::new())?;
+    let expected = migrator.introspect(a).await?;
+    let found = migrator.introspect(b).await?;
+    Ok(compare(&expected, &found, options))
+}
+
+/// The row count of every table of `schema`.
+async fn row_counts(migrator: &Migrator, db: &Database, schema: &Schema) -> Result<Vec<(String, i64)>, Error> {
+    let mut session = Session::open(&migrator.settings, db).await?;
+    let mut out = Vec::with_capacity(schema.tables.len());
+    for table in schema.tables.keys() {
+        let sql = format!("SELECT COUNT(*) FROM {}", quote_ident(db.backend(), table));
+        let statement = (sql, sea_query_sqlx::SqlxValues(sea_query::Values(Vec::new())));
+        let count = session.driver.conn().fetch_i64(statement).await?.unwrap_or(0);
+        out.push((table.clone(), count));
+    }
+    Ok(out)
+}
