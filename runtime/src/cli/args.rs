@@ -6,7 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub(crate) const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success
-  1  the command failed (a migration, the connection, or the database)
+  1  the command failed (a migration, the connection, or the database), or verify, drift
+     or diff found a difference
   2  usage error (unknown command, bad flag or value)
   3  pending migrations exist (only from `status --check`, for CI gates)";
 
@@ -143,6 +144,67 @@ pub enum Command {
     /// Record migrations up to a version as applied without running them (adopt an existing database).
     #[command(after_help = EXIT_CODES_HELP)]
     Baseline(BaselineArgs),
+    /// Round-trip every migration in a scratch database: up, down, up again, comparing the schema.
+    ///
+    /// The scratch database is created beside the database (on its server, or as a temporary SQLite
+    /// file) and dropped afterwards; the database itself is only read. After `down` the schema must be
+    /// as before `up` (and rows of tables the migration does not touch must remain); after `up` again,
+    /// as after the first `up`. Irreversible migrations are applied and reported as skipped. Stops at
+    /// the first migration that fails, naming each difference.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Verify(ScratchArgs),
+    /// Compare the database's schema with the schema its applied migrations produce.
+    ///
+    /// The applied migrations are replayed in a scratch database (see `verify`); every object that is
+    /// missing, extra or changed in the database is listed. Exits with 1 when there is drift.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Drift(ScratchArgs),
+    /// Compare two live databases: what B lacks, has extra, or has changed against A.
+    ///
+    /// Connects to both URLs (--database-url is not used), e.g. staging as A and production as B.
+    /// Exits with 1 when they differ.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Diff(DiffArgs),
+}
+
+/// Where `verify` and `drift` make their scratch database.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["contracts", "verify", "--scratch-url", "postgres://localhost/postgres"]).unwrap();
+/// assert!(matches!(cli.command, Command::Verify(ref v) if v.scratch_url.is_some()));
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct ScratchArgs {
+    /// A server to make the scratch database on (default: the server of --database-url; for SQLite, a
+    /// temporary file).
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+}
+
+/// `diff` options.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["contracts", "diff", "sqlite:a.db", "sqlite:b.db", "--ignore-column-order"]).unwrap();
+/// assert!(matches!(cli.command, Command::Diff(ref d) if d.ignore_column_order && d.a == "sqlite:a.db"));
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The reference database (say, staging).
+    #[arg(value_name = "URL_A")]
+    pub a: String,
+    /// The database compared with it (say, production).
+    #[arg(value_name = "URL_B")]
+    pub b: String,
+    /// Match indexes and constraints by what they do, not by name.
+    #[arg(long)]
+    pub ignore_constraint_names: bool,
+    /// Compare columns as a set, not in order.
+    #[arg(long)]
+    pub ignore_column_order: bool,
 }
 
 /// `status` options.

@@ -24,7 +24,7 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    fn fail(&self, command: &'static str) -> impl Fn(Error) -> Failure + '_ {
+    pub(crate) fn fail(&self, command: &'static str) -> impl Fn(Error) -> Failure + '_ {
         move |source| Failure::Migrate {
             command,
             url: redact(&self.url),
@@ -41,6 +41,9 @@ pub(crate) async fn execute(cli: Cli, migrator: Migrator, cx: &Context) -> Resul
         && let Some(backend) = args.backend
     {
         return plan_offline(args, backend.into(), &migrator, cx);
+    }
+    if let Command::Diff(args) = &cli.command {
+        return super::live::diff(args, cx).await;
     }
     probe(&cx.url).await.map_err(cx.fail(command))?;
     let db = Database::connect(&cx.url).await.map_err(cx.fail(command))?;
@@ -87,6 +90,10 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
         }
         Command::Redo => run(name, migrator, db, cx, async |m| m.redo(db).await).await,
         Command::Baseline(args) => run(name, migrator, db, cx, async |m| m.baseline(db, args.version).await).await,
+        Command::Verify(args) => super::live::verify(&migrator, db, &args, cx).await,
+        Command::Drift(args) => super::live::drift(&migrator, db, &args, cx).await,
+        // `diff` connects to its own two databases; `execute` sends it there before connecting.
+        Command::Diff(args) => super::live::diff(&args, cx).await,
     }
 }
 
@@ -196,11 +203,14 @@ pub(crate) fn name(command: &Command) -> &'static str {
         Command::Redo => "redo",
         Command::Plan(_) => "plan",
         Command::Baseline(_) => "baseline",
+        Command::Verify(_) => "verify",
+        Command::Drift(_) => "drift",
+        Command::Diff(_) => "diff",
     }
 }
 
 /// Writes `text` to stdout, adding a final newline when it lacks one.
-fn print(text: &str) -> Result<(), Failure> {
+pub(crate) fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     if !text.ends_with('\n') {

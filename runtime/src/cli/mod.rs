@@ -45,6 +45,7 @@ mod failure;
 mod fixtures;
 mod human;
 mod json;
+mod live;
 mod offline;
 mod probe;
 mod progress;
@@ -59,8 +60,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{
-    BaselineArgs, Cli, ColorChoice, Command, DownArgs, GlobalArgs, OutputFormat, PlanArgs, PlanBackend, PlanDirection,
-    StatusArgs, UpArgs,
+    BaselineArgs, Cli, ColorChoice, Command, DiffArgs, DownArgs, GlobalArgs, OutputFormat, PlanArgs, PlanBackend,
+    PlanDirection, ScratchArgs, StatusArgs, UpArgs,
 };
 pub use exit::Exit;
 pub use style::Palette;
@@ -226,7 +227,7 @@ mod tests {
 
     #[tokio::test]
     async fn usage_errors_exit_with_2_and_help_with_0() {
-        assert_eq!(run_async(migrator(&[]), args(&["verify"])).await, ExitCode::from(2));
+        assert_eq!(run_async(migrator(&[]), args(&["frobnicate"])).await, ExitCode::from(2));
         assert_eq!(
             run_async(migrator(&[]), args(&["down", "--steps", "0"])).await,
             ExitCode::from(2)

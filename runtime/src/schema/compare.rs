@@ -20,6 +20,9 @@ pub struct CompareOptions {
     pub ignore_constraint_names: bool,
     /// Compare a table's columns as a set, not in order.
     pub ignore_column_order: bool,
+    /// A foreign key or check found validated where `NOT VALID` was expected is no difference: `VALIDATE` has no
+    /// inverse, and a validated constraint promises more, not less.
+    pub accept_validated: bool,
 }
 
 /// How one object differs.
@@ -234,7 +237,43 @@ fn keyed<V>(map: &BTreeMap<String, V>, by_name: bool, line: impl Fn(&V) -> Strin
         .collect()
 }
 
-fn compare_named<V: PartialEq>(
+/// How a found object may differ from the expected one and still count as alike.
+trait Alike {
+    fn alike(&self, found: &Self, options: CompareOptions) -> bool;
+}
+
+impl Alike for Index {
+    fn alike(&self, found: &Self, _: CompareOptions) -> bool {
+        self == found
+    }
+}
+
+impl Alike for Vec<String> {
+    fn alike(&self, found: &Self, _: CompareOptions) -> bool {
+        self == found
+    }
+}
+
+impl Alike for ForeignKey {
+    fn alike(&self, found: &Self, options: CompareOptions) -> bool {
+        let validated = options.accept_validated && !self.validated && found.validated;
+        self == found
+            || validated
+                && &ForeignKey {
+                    validated: true,
+                    ..self.clone()
+                } == found
+    }
+}
+
+impl Alike for Check {
+    fn alike(&self, found: &Self, options: CompareOptions) -> bool {
+        let validated = options.accept_validated && !self.validated && found.validated;
+        self == found || validated && self.expression == found.expression
+    }
+}
+
+fn compare_named<V: Alike>(
     table: &str,
     kind: &str,
     expected: &BTreeMap<String, V>,
@@ -249,7 +288,7 @@ fn compare_named<V: PartialEq>(
     for (key, (name, va)) in &a {
         let object = format!("{kind} `{name}` on `{table}`");
         match b.get(key) {
-            Some((_, vb)) if va == vb => {}
+            Some((_, vb)) if va.alike(vb, options) => {}
             Some((_, vb)) => out.push(changed(object, line(va), line(vb))),
             None => out.push(Difference {
                 object,
