@@ -206,6 +206,19 @@ pub enum Error {
         /// What is wrong and what to do.
         reason: String,
     },
+    /// `baseline --verify` found the schema unlike what the migrations up to the version produce.
+    #[error(
+        "the schema is not what the migrations up to {version} produce ({} difference(s), the first: {}); \
+         baseline a version the schema matches, or bring the schema there first",
+        differences.len(),
+        differences.first().map(ToString::to_string).unwrap_or_default()
+    )]
+    SchemaMismatch {
+        /// The version asked for.
+        version: i64,
+        /// Every difference, expected being what the migrations produce and found what the database has.
+        differences: Vec<crate::schema::Difference>,
+    },
     /// sqlx recorded a failed migration, so its history cannot be adopted.
     #[error(
         "sqlx recorded migration {version} `{description}` as failed; fix it with sqlx first, then adopt the history"
@@ -344,6 +357,7 @@ impl Error {
             | Error::Render { .. }
             | Error::Plan { .. }
             | Error::SqlxMigrationFailed { .. }
+            | Error::SchemaMismatch { .. }
             | Error::CorruptTracking { .. }
             | Error::Tracking { .. }
             | Error::Database(_) => None,
@@ -378,6 +392,7 @@ impl Error {
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
             | Error::SqlxMigrationFailed { .. }
+            | Error::SchemaMismatch { .. }
             | Error::CorruptTracking { .. }
             | Error::Tracking { .. }
             | Error::Database(_) => None,
@@ -398,6 +413,7 @@ impl Error {
             Error::DuplicateVersion { version, .. }
             | Error::UnknownVersion { version }
             | Error::SqlxMigrationFailed { version, .. }
+            | Error::SchemaMismatch { version, .. }
             | Error::CorruptTracking { version, .. } => Some(*version),
             Error::UnorderedVersions { next, .. } => Some(*next),
             Error::UnsupportedUrl { .. }
@@ -434,6 +450,7 @@ impl Error {
     /// ```
     pub fn details(&self) -> Vec<String> {
         match self {
+            Error::SchemaMismatch { differences, .. } => differences.iter().map(ToString::to_string).collect(),
             Error::CompensationFailed { undo, .. } => vec![
                 format!("undo failed at: {}: {}", undo.failed_statement, undo.error),
                 format!("still applied: {}", undo.still_applied.join("; ")),

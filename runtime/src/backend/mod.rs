@@ -279,6 +279,7 @@ impl Error {
             | Error::Render { .. }
             | Error::Plan { .. }
             | Error::SqlxMigrationFailed { .. }
+            | Error::SchemaMismatch { .. }
             | Error::CorruptTracking { .. }
             | Error::Tracking { .. } => false,
         }

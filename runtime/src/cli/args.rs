@@ -334,4 +334,11 @@ pub struct BaselineArgs {
     /// The last version the database already has: it and every earlier migration are recorded as applied.
     #[arg(value_name = "VERSION")]
     pub version: i64,
+    /// First check that the schema is exactly what the migrations up to VERSION produce (replayed in a
+    /// scratch database), and refuse otherwise, listing every difference.
+    #[arg(long)]
+    pub verify: bool,
+    /// Where `--verify` makes its scratch database (default: beside --database-url).
+    #[arg(long, value_name = "URL", requires = "verify")]
+    pub scratch_url: Option<String>,
 }

@@ -89,6 +89,13 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
             run(name, migrator, db, cx, async |m| m.down(db, target).await).await
         }
         Command::Redo => run(name, migrator, db, cx, async |m| m.redo(db).await).await,
+        Command::Baseline(args) if args.verify => {
+            let scratch = args.scratch_url.clone().unwrap_or_else(|| cx.url.clone());
+            run(name, migrator, db, cx, async |m| {
+                m.baseline_verified(db, args.version, &scratch).await
+            })
+            .await
+        }
         Command::Baseline(args) => run(name, migrator, db, cx, async |m| m.baseline(db, args.version).await).await,
         Command::Verify(args) => super::live::verify(&migrator, db, &args, cx).await,
         Command::Drift(args) => super::live::drift(&migrator, db, &args, cx).await,

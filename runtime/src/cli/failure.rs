@@ -221,6 +221,11 @@ impl Failure {
                     "check that the database user may create and write tables in this database".to_owned()
                 }
                 Error::Database(_) => format!("the database refused the request{more}"),
+                Error::SchemaMismatch { .. } => {
+                    "nothing was recorded; compare with `drift` once a version matches, or \
+                                                  change the schema until it matches this version"
+                        .to_owned()
+                }
                 Error::DuplicateVersion { .. }
                 | Error::UnorderedVersions { .. }
                 | Error::ChecksumMismatch { .. }

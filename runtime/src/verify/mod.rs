@@ -13,7 +13,7 @@ use crate::backend::Scratch;
 use crate::database::Database;
 use crate::error::Error;
 use crate::migrator::Migrator;
-use crate::report::DownTarget;
+use crate::report::{DownTarget, Report};
 use crate::schema::{CompareOptions, Difference, Schema, compare};
 use crate::session::Session;
 
@@ -210,6 +210,42 @@ impl Migrator {
         .await;
         scratch.remove().await;
         Ok(compare(&result?, &live, CompareOptions::default()))
+    }
+}
+
+impl Migrator {
+    /// [`Migrator::baseline`], after checking that the live schema is exactly what the migrations up to
+    /// `version` produce, replayed in a scratch database beside `scratch_url`; refuses with
+    /// [`Error::SchemaMismatch`] (recording nothing) otherwise.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// m.baseline_verified(&db, 20250107162000, "postgres://postgres@127.0.0.1:5432/test").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn baseline_verified(&self, db: &Database, version: i64, scratch_url: &str) -> Result<Report, Error> {
+        if self.find(version).is_none() {
+            return Err(Error::UnknownVersion { version });
+        }
+        let live = self.introspect(db).await?;
+        let scratch = Scratch::create(scratch_url).await?;
+        let replayed = async {
+            let replay = Database::connect(&scratch.url).await?;
+            let result = async {
+                self.up(&replay, Some(version)).await?;
+                self.introspect(&replay).await
+            }
+            .await;
+            replay.close().await;
+            result
+        }
+        .await;
+        scratch.remove().await;
+        let differences = compare(&replayed?, &live, CompareOptions::default());
+        if !differences.is_empty() {
+            return Err(Error::SchemaMismatch { version, differences });
+        }
+        self.baseline(db, version).await
     }
 }
 

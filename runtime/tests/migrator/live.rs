@@ -171,3 +171,44 @@ pub(crate) async fn drift_and_diff(backend: Backend) {
     live.drop_db().await;
     other.drop_db().await;
 }
+
+pub(crate) async fn verified_baseline(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "baseline_verified").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let migrator = Migrator::new(all()).unwrap();
+    let forget = async |db: &lockgate_runtime::Database| {
+        exec(db, "DROP TABLE lockgate_migrations_history").await;
+        exec(db, "DROP TABLE lockgate_migrations").await;
+    };
+    // A database whose schema is the first migration's only, with no record of it (another tool made it).
+    migrator.up(&db, Some(1)).await.unwrap();
+    forget(&db).await;
+    let error = migrator.baseline_verified(&db, 3, &test.url).await.unwrap_err();
+    let lockgate_runtime::Error::SchemaMismatch { version, differences } = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(*version, 3);
+    assert!(
+        differences
+            .iter()
+            .any(|d| d.object == "column `accounts`.`nickname`" && matches!(d.change, Change::Missing { .. })),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("is not what the migrations up to 3 produce"),
+        "{error}"
+    );
+    let status = migrator.status(&db).await.unwrap();
+    assert!(
+        status.iter().all(|s| s.state == lockgate_runtime::State::Pending),
+        "a refused baseline records nothing: {status:?}"
+    );
+    // At version 1 it matches, and is recorded.
+    let report = migrator.baseline_verified(&db, 1, &test.url).await.unwrap();
+    assert_eq!(report.applied.len(), 1);
+    migrator.up(&db, None).await.unwrap();
+    db.close().await;
+    test.drop_db().await;
+}

@@ -101,6 +101,8 @@ macro_rules! suite {
             async fn verify_round_trips() { live::verify_round_trips($backend).await }
             #[tokio::test]
             async fn drift_and_diff() { live::drift_and_diff($backend).await }
+            #[tokio::test]
+            async fn verified_baseline() { live::verified_baseline($backend).await }
         }
     )*};
 }
