@@ -191,3 +191,34 @@ fn an_underived_down_is_a_problem() {
         problems[0]
     );
 }
+
+#[test]
+fn empty_or_comment_only_sql_is_refused_at_plan_time() {
+    // An empty reverse used to be a silent no-op on PostgreSQL and SQLite and "Query was empty" on MySQL.
+    let empty_down = built(Allowances::NONE, TransactionMode::PerMigration, |m| {
+        m.sql("CREATE TABLE t (id int)", "  -- nothing to undo\n");
+    });
+    let problems = check_migration(&empty_down).unwrap_err();
+    assert!(!problems.is_empty());
+    for problem in &problems {
+        let text = problem.to_string();
+        assert!(matches!(problem, PlanProblem::Render { direction: Direction::Down, .. }), "{text}");
+        assert!(text.contains("raw_sql has no statement, only whitespace or comments"), "{text}");
+    }
+    assert_eq!(problems.len(), lockgate::dsl::check::enabled_backends().len());
+
+    let empty_up = built(Allowances::NONE, TransactionMode::PerMigration, |m| {
+        m.sql(";", "DROP TABLE t");
+    });
+    let problems = check_migration(&empty_up).unwrap_err();
+    assert!(
+        problems.iter().all(|p| matches!(p, PlanProblem::Render { direction: Direction::Up, .. })),
+        "{problems:?}"
+    );
+
+    let empty_check = built(Allowances::NONE, TransactionMode::PerMigration, |m| {
+        m.assert("/* to do */", "counts match");
+    });
+    let problems = check_migration(&empty_check).unwrap_err();
+    assert!(problems[0].to_string().contains("assert"), "{problems:?}");
+}

@@ -40,6 +40,7 @@ mod objects;
 mod quote;
 mod rebuild;
 mod script;
+mod statements;
 mod step;
 mod table;
 mod types;
@@ -47,6 +48,7 @@ mod types;
 pub use quote::{check_name, quote_ident, quote_literal};
 pub use rebuild::{LiveTable, RebuildChange, TableRebuild, split_items};
 pub use script::{Direction, ScriptError, script, script_statements};
+pub use statements::{is_blank_sql, split_statements};
 pub use step::Step;
 pub use types::{column_sql, column_type_sql, default_sql};
 
@@ -86,6 +88,16 @@ pub enum RenderError {
         reason: String,
         /// The backend.
         backend: Backend,
+    },
+    /// Raw SQL or a check query with no statement in it: only whitespace and comments. Run, it would do nothing
+    /// (PostgreSQL, SQLite) or fail (MySQL: "Query was empty"); either way it is most likely a mistake.
+    #[error(
+        "{operation} has no statement, only whitespace or comments; write the SQL, or, for a step with nothing \
+         to undo, implement `Up` and `Down` by hand (or declare the migration irreversible)"
+    )]
+    EmptySql {
+        /// The operation.
+        operation: String,
     },
     /// A SQLite rebuild could not apply its change to the live table definition.
     #[error("cannot rebuild sqlite table `{table}`: {reason}")]
@@ -139,12 +151,34 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
         O::DropEnum(e) => objects::drop_enum(op, e, backend),
         O::CreateExtension { name } => objects::create_extension(op, name, backend),
         O::DropExtension { name } => objects::drop_extension(op, name, backend),
-        O::RawSql { up, .. } => Ok(vec![Step::sql(up.clone())]),
-        O::Assert { query, message } => Ok(vec![Step::Assert {
-            query: query.clone(),
-            message: message.clone(),
-        }]),
+        O::RawSql { up, .. } => raw_sql(up, backend),
+        O::Assert { query, message } => {
+            if is_blank_sql(query) {
+                return Err(RenderError::EmptySql {
+                    operation: op.describe(),
+                });
+            }
+            Ok(vec![Step::Assert {
+                query: query.clone(),
+                message: message.clone(),
+            }])
+        }
     }
+}
+
+/// Raw SQL: refused when it holds no statement; on MySQL, where each statement commits by itself, one step per
+/// statement, so progress and compensation follow each one.
+fn raw_sql(sql: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    let statements = split_statements(sql);
+    if statements.is_empty() {
+        return Err(RenderError::EmptySql {
+            operation: "raw_sql".to_owned(),
+        });
+    }
+    Ok(match backend {
+        Backend::MySql => statements.into_iter().map(Step::sql).collect(),
+        Backend::Postgres | Backend::Sqlite => vec![Step::sql(sql.to_owned())],
+    })
 }
 
 /// Renders planned operations in order; stops at the first operation the backend cannot express.
