@@ -137,10 +137,10 @@ pub enum Error {
         /// The query that did not return true.
         query: String,
     },
-    /// A step failed where DDL is not transactional (MySQL/MariaDB) and the steps already run were undone.
+    /// A step failed where DDL is not transactional (MySQL/MariaDB) and the steps this attempt ran were undone.
     #[error(
-        "migration {migration} failed at a step and the {} statement(s) already run were undone, so the \
-         schema is as it was before: {}\n  statement: {statement}",
+        "migration {migration} failed at a step and the {} statement(s) this attempt ran before it were undone, \
+         so this attempt left the schema as it found it: {}\n  statement: {statement}",
         undone.len(),
         cause.reason()
     )]
@@ -293,6 +293,13 @@ pub enum UndoError {
     /// The inverse cannot be rendered for this backend.
     #[error("its inverse cannot be rendered: {0}")]
     Render(RenderError),
+    /// The failed operation had run some of its statements (raw SQL of several statements); its inverse undoes it
+    /// whole, so they stay applied.
+    #[error("{statements} of its statements ran before the failure, and its inverse undoes it whole, not in part")]
+    PartlyRun {
+        /// How many of its statements ran.
+        statements: usize,
+    },
     /// Running the undo step failed otherwise (a SQLite rebuild, a check).
     #[error(transparent)]
     Step(Box<Error>),

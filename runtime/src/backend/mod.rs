@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use lockgate_dsl::Backend;
 use lockgate_dsl::plan::PlannedOp;
-use lockgate_dsl::render::{LiveTable, RenderError, TableRebuild};
+use lockgate_dsl::render::{LiveTable, RenderError, Step, TableRebuild};
 use sea_query::{
     DeleteStatement, IndexCreateStatement, InsertStatement, SelectStatement, TableCreateStatement, UpdateStatement,
 };
@@ -202,10 +202,17 @@ pub(crate) trait Driver: Send {
         Box::pin(async { Ok(StepProbe::Unknown) })
     }
 
-    /// Whether a statement's error says its effect is already there, for a step whose progress was lost.
-    fn effect_already_there(&self, error: &sqlx::Error) -> bool {
-        let _ = error;
-        false
+    /// Whether a step of a migration that runs step by step can run in a transaction with its progress update,
+    /// so that the two commit together (DML above all; DDL that commits by itself gains nothing but loses
+    /// nothing either).
+    fn step_in_transaction(&self, step: &Step) -> bool {
+        matches!(
+            step,
+            Step::Sql {
+                outside_transaction: false,
+                ..
+            }
+        )
     }
 
     /// Reads the live schema from the catalog, leaving out the tables named in `skip` (the tracking tables).

@@ -1,4 +1,5 @@
-//! Compensation on MySQL/MariaDB: undoing the operations a failed migration already ran, by their inverses.
+//! Compensation on MySQL/MariaDB: undoing, by their inverses, the operations this attempt of a failed migration
+//! ran, and saying exactly what it could not undo.
 
 use std::time::Instant;
 
@@ -12,39 +13,43 @@ use crate::session::Session;
 use crate::steps::ExecStep;
 use crate::work::Work;
 
-/// Undoes, newest first, the operations whose steps all ran before step `failed`, by running their inverses.
+/// Undoes, newest first, the operations whose steps this attempt ran (from step `first`, where it started, up
+/// to step `failed`), by running their inverses. Steps an earlier attempt ran are not this attempt's to undo.
 pub(super) async fn compensate(
     session: &mut Session<'_>,
     work: &Work,
+    first: usize,
     failed: usize,
     cause: Error,
     statement: String,
     started: Instant,
 ) -> Error {
-    // (operation index, first step, end step) of each operation fully run.
+    // (operation index, first step, end step) of each operation this attempt ran.
     let mut done_ops: Vec<(usize, usize, usize)> = Vec::new();
-    for (i, step) in work.steps.iter().enumerate().take(failed) {
+    for (i, step) in work.steps.iter().enumerate().take(failed).skip(first) {
         let Some(op) = step.op else { continue };
         match done_ops.last_mut() {
             Some(last) if last.0 == op => last.2 = i + 1,
             _ => done_ops.push((op, i, i + 1)),
         }
     }
-    // An operation whose steps were cut by the failure is not complete; its first steps cannot be undone by
-    // its inverse, so it stays out (MySQL renders almost every operation as one statement).
+    // An operation whose steps were cut by the failure (raw SQL of several statements) is not complete: its
+    // inverse undoes it whole, not its first statements, so those stay applied and are said to.
+    let mut cut: Vec<String> = Vec::new();
     if let (Some(last), Some(op)) = (done_ops.last(), work.steps[failed].op)
         && last.0 == op
     {
+        cut = work.steps[last.1..last.2].iter().map(ExecStep::describe).collect();
         done_ops.pop();
     }
     tracing::warn!(
         version = work.version,
         operations = done_ops.len(),
-        "undoing the steps already run"
+        "undoing the steps this attempt ran"
     );
     let mut undone = Vec::new();
-    let mut progress = done_ops.last().map_or(0, |o| o.2);
-    for &(op_index, first, _) in done_ops.iter().rev() {
+    let mut progress = done_ops.last().map_or(first, |o| o.2);
+    for &(op_index, op_first, _) in done_ops.iter().rev() {
         let planned = &work.ops[op_index];
         let statements = match planned.op.inverse() {
             Inverse::Nothing => Ok(Vec::new()),
@@ -58,29 +63,48 @@ pub(super) async fn compensate(
             Err(error) => Err((planned.op.describe(), error)),
         };
         if let Err((failed_undo, undo_error)) = result {
-            let still_applied = work.steps[..progress].iter().map(ExecStep::describe).collect();
-            let error = Error::CompensationFailed {
-                migration: work.id(),
+            let mut still_applied: Vec<String> = work.steps[first..progress].iter().map(ExecStep::describe).collect();
+            still_applied.extend(cut);
+            return undo_failed(
+                session,
+                work,
                 statement,
-                cause: Box::new(cause),
-                undo: Box::new(FailedUndo {
+                cause,
+                FailedUndo {
                     undone,
                     failed_statement: failed_undo,
                     error: undo_error,
                     still_applied,
-                }),
-            };
-            session
-                .record_failure(work, "compensation_failed", &error, Some(progress), started.elapsed())
-                .await;
-            return error;
+                },
+                progress,
+                started,
+            )
+            .await;
         }
-        progress = first;
+        progress = op_first;
         if work.direction == Direction::Up
             && let Err(e) = session.set_progress(work.version, progress).await
         {
             tracing::warn!(error = %e, "recording compensation progress failed");
         }
+    }
+    if !cut.is_empty() {
+        let operation = work.steps[failed].op.map(|op| work.ops[op].op.describe()).unwrap_or_default();
+        return undo_failed(
+            session,
+            work,
+            statement,
+            cause,
+            FailedUndo {
+                undone,
+                failed_statement: operation,
+                error: UndoError::PartlyRun { statements: cut.len() },
+                still_applied: cut,
+            },
+            progress,
+            started,
+        )
+        .await;
     }
     let error = Error::Compensated {
         migration: work.id(),
@@ -89,7 +113,29 @@ pub(super) async fn compensate(
         undone,
     };
     session
-        .record_failure(work, "compensated", &error, Some(0), started.elapsed())
+        .record_failure(work, "compensated", &error, Some(progress), started.elapsed())
+        .await;
+    error
+}
+
+/// Records and returns a compensation that could not undo everything this attempt ran.
+async fn undo_failed(
+    session: &mut Session<'_>,
+    work: &Work,
+    statement: String,
+    cause: Error,
+    undo: FailedUndo,
+    progress: usize,
+    started: Instant,
+) -> Error {
+    let error = Error::CompensationFailed {
+        migration: work.id(),
+        statement,
+        cause: Box::new(cause),
+        undo: Box::new(undo),
+    };
+    session
+        .record_failure(work, "compensation_failed", &error, Some(progress), started.elapsed())
         .await;
     error
 }

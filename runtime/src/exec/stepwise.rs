@@ -7,6 +7,7 @@ use super::compensate::compensate;
 use super::step::exec_step;
 use super::transaction::finish;
 use crate::backend::{Scope, StepProbe};
+use crate::schema::{Effect, effect};
 use crate::error::Error;
 use crate::report::Direction;
 use crate::session::Session;
@@ -48,43 +49,70 @@ async fn stepwise_body(
             .await?;
     }
     for (i, step) in work.steps.iter().enumerate().skip(start) {
-        // The step an interrupted attempt was running may have taken effect before it died.
-        let interrupted = work.resuming && i == start;
-        // Runs for every step, not only the interrupted one: it also cleans up what a failed attempt left (an
+        // Runs for every step, not only an interrupted one: it also cleans up what a failed attempt left (an
         // INVALID index).
         let probe = session.driver.probe_step(step, &work.ops).await?;
-        if interrupted && probe == StepProbe::Done {
-            tracing::info!(step = i + 1, "the interrupted step took effect; skipping it");
-            continue;
+        // The step an interrupted attempt was running may have taken effect before it died: ask the catalog.
+        if work.resuming && i == start {
+            let fate = match probe {
+                StepProbe::Unknown => catalog_fate(session, work, i).await?,
+                known => known,
+            };
+            match fate {
+                StepProbe::Done => {
+                    tracing::info!(step = i + 1, "the catalog shows the interrupted step took effect; skipping it");
+                    if work.direction == Direction::Up {
+                        session.set_progress(work.version, i + 1).await?;
+                    }
+                    continue;
+                }
+                StepProbe::NotDone => {
+                    tracing::info!(step = i + 1, "the catalog shows the interrupted step did not take effect");
+                }
+                StepProbe::Unknown => tracing::warn!(
+                    step = i + 1,
+                    "the catalog cannot tell whether the interrupted step took effect; running it again"
+                ),
+            }
+        }
+        // A step and its progress commit together where the step can run in a transaction, so a crash
+        // between them cannot make the next run repeat it (data changes above all).
+        let together = work.direction == Direction::Up && session.driver.step_in_transaction(&step.step);
+        if together {
+            session.begin().await?;
         }
         if let Err(cause) = exec_step(session, work, step).await {
-            if interrupted && effect_already_there(session, &cause) {
-                tracing::warn!(
-                    version = work.version,
-                    step = i + 1,
-                    error = %cause,
-                    "the interrupted step had taken effect; continuing after it"
-                );
-            } else {
-                return Err(step_failed(session, work, i, cause, compensate, started).await);
+            if together {
+                session.rollback().await;
             }
+            return Err(step_failed(session, work, i, cause, compensate, start, started).await);
         }
         if work.direction == Direction::Up {
             session.set_progress(work.version, i + 1).await?;
+        }
+        if together {
+            session.commit().await.map_err(Error::Database)?;
         }
     }
     finish(session, work, started.elapsed()).await?;
     Ok(Outcome::Ran(started.elapsed()))
 }
 
-/// Whether a failed statement's error says its effect is already there: DDL that commits on its own, run by a
-/// process that died right after it, left no progress for it.
-fn effect_already_there(session: &Session<'_>, error: &Error) -> bool {
-    if let Error::StatementFailed { source, .. } = error {
-        session.driver.effect_already_there(source)
-    } else {
-        false
+/// What the live schema says about the operation of step `i`, when the operation is that one step.
+async fn catalog_fate(session: &mut Session<'_>, work: &Work, i: usize) -> Result<StepProbe, Error> {
+    let Some(op) = work.steps[i].op else {
+        return Ok(StepProbe::Unknown);
+    };
+    if work.steps.iter().filter(|s| s.op == Some(op)).count() != 1 {
+        return Ok(StepProbe::Unknown);
     }
+    let skip = [session.tracking.table.clone(), session.tracking.history.clone()];
+    let schema = session.driver.introspect(&skip).await.map_err(Error::Database)?;
+    Ok(match effect(&work.ops[op].op, &schema) {
+        Effect::Present => StepProbe::Done,
+        Effect::Absent => StepProbe::NotDone,
+        Effect::Unknown => StepProbe::Unknown,
+    })
 }
 
 /// Handles a failed step outside a transaction: compensation where DDL commits by itself (MySQL), a resumable
@@ -95,6 +123,7 @@ async fn step_failed(
     failed: usize,
     cause: Error,
     compensate_it: bool,
+    first: usize,
     started: Instant,
 ) -> Error {
     let statement = work.steps[failed].describe();
@@ -113,5 +142,5 @@ async fn step_failed(
             .await;
         return error;
     }
-    compensate(session, work, failed, cause, statement, started).await
+    compensate(session, work, first, failed, cause, statement, started).await
 }

@@ -109,8 +109,11 @@ impl Migrator {
         let execution = driver.execution(transactional);
         check_transaction(&id(meta), execution, &steps)?;
         let stepwise = execution != Execution::Transaction;
-        let interrupted = row.filter(|r| stepwise && r.status != tracking::APPLIED && r.status != tracking::SKIPPED);
-        let resume_from = interrupted.map_or(0, |r| usize::try_from(r.progress).unwrap_or(0));
+        // A failed attempt recorded how far it got (after its compensation, where it had one); a run that died
+        // left its row `running`, and only then may the step at that point have taken effect unrecorded.
+        let earlier = row.filter(|r| stepwise && (r.status == tracking::RUNNING || r.status == tracking::FAILED));
+        let resume_from = earlier.map_or(0, |r| usize::try_from(r.progress).unwrap_or(0));
+        let interrupted = earlier.filter(|r| r.status == tracking::RUNNING);
         Ok(Work {
             version: meta.version,
             name: meta.name.to_owned(),

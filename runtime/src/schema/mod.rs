@@ -5,12 +5,14 @@
 //! whitespace), so two databases of one backend compare exactly. lockgate's own tracking tables are left out.
 
 mod compare;
+mod effect;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 pub use compare::{Change, CompareOptions, Difference, compare};
+pub(crate) use effect::{Effect, effect};
 
 /// A database's schema.
 ///

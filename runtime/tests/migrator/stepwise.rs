@@ -32,7 +32,7 @@ pub(crate) async fn failure_leaves_schema_as_before(backend: Backend) {
         (Backend::MySql, Error::Compensated { undone, .. }) => {
             let message = error.to_string();
             assert!(
-                message.contains("3 statement(s) already run were undone, so the schema is as it was"),
+                message.contains("3 statement(s) this attempt ran before it were undone, so this attempt left the schema as it found it"),
                 "{message}"
             );
             assert!(!message.contains("rolled back"), "{message}");

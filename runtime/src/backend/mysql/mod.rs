@@ -219,11 +219,4 @@ impl Driver for MySqlDriver {
         Execution::Stepwise { compensate: true }
     }
 
-    fn effect_already_there(&self, error: &sqlx::Error) -> bool {
-        // ER_TABLE_EXISTS_ERROR, ER_BAD_TABLE_ERROR, ER_DUP_FIELDNAME, ER_DUP_KEYNAME, ER_CANT_DROP_FIELD_OR_KEY.
-        error
-            .as_database_error()
-            .and_then(number)
-            .is_some_and(|n| matches!(n, 1050 | 1051 | 1060 | 1061 | 1091))
-    }
 }

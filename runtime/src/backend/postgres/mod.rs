@@ -241,6 +241,30 @@ impl Driver for PostgresDriver {
         }
     }
 
+    /// Not the statements PostgreSQL refuses inside a transaction block.
+    fn step_in_transaction(&self, step: &Step) -> bool {
+        let Step::Sql {
+            sql,
+            outside_transaction: false,
+        } = step
+        else {
+            return false;
+        };
+        let words: Vec<String> = sql
+            .split_whitespace()
+            .take(4)
+            .map(|w| w.trim_end_matches(';').to_ascii_uppercase())
+            .collect();
+        let starts = |prefix: &[&str]| words.iter().zip(prefix).filter(|(w, p)| w == *p).count() == prefix.len();
+        !(starts(&["VACUUM"])
+            || starts(&["CREATE", "DATABASE"])
+            || starts(&["DROP", "DATABASE"])
+            || starts(&["CREATE", "TABLESPACE"])
+            || starts(&["DROP", "TABLESPACE"])
+            || starts(&["ALTER", "SYSTEM"])
+            || sql.to_ascii_uppercase().contains("CONCURRENTLY"))
+    }
+
     fn probe_step<'a>(
         &'a mut self,
         step: &'a ExecStep,

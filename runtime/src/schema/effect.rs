@@ -1,0 +1,98 @@
+//! Whether an operation's effect is in a live schema: how the runtime learns the fate of a step that an
+//! interrupted run may or may not have committed, where the backend cannot record it with the step (MySQL DDL).
+
+use lockgate_dsl::operation::Operation;
+
+use super::Schema;
+
+/// What the catalog says about an operation's effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Effect {
+    /// The effect is there: the operation ran.
+    Present,
+    /// The effect is not there: the operation did not run.
+    Absent,
+    /// The catalog cannot tell (data changes, type changes, raw SQL).
+    Unknown,
+}
+
+fn known(present: bool) -> Effect {
+    if present { Effect::Present } else { Effect::Absent }
+}
+
+/// Whether `op`'s effect is in `schema`.
+pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
+    let table = |name: &str| schema.tables.get(name);
+    let has_column = |t: &str, c: &str| table(t).is_some_and(|t| t.column(c).is_some());
+    match op {
+        Operation::CreateTable(t) => known(table(&t.name).is_some()),
+        Operation::DropTable(t) => known(table(&t.name).is_none()),
+        Operation::RenameTable { from, to } => match (table(from).is_some(), table(to).is_some()) {
+            (false, true) => Effect::Present,
+            (true, false) => Effect::Absent,
+            _ => Effect::Unknown,
+        },
+        Operation::AddColumn { table, column } => known(has_column(table, &column.name)),
+        Operation::DropColumn { table, column } => known(!has_column(table, &column.name)),
+        Operation::RenameColumn { table, from, to } => match (has_column(table, from), has_column(table, to)) {
+            (false, true) => Effect::Present,
+            (true, false) => Effect::Absent,
+            _ => Effect::Unknown,
+        },
+        Operation::CreateIndex(i) => known(table(&i.table).is_some_and(|t| t.indexes.contains_key(&i.name))),
+        Operation::DropIndex(i) => known(!table(&i.table).is_some_and(|t| t.indexes.contains_key(&i.name))),
+        Operation::AddForeignKey(f) => known(table(&f.table).is_some_and(|t| t.foreign_keys.contains_key(&f.name))),
+        Operation::DropForeignKey(f) => {
+            known(!table(&f.table).is_some_and(|t| t.foreign_keys.contains_key(&f.name)))
+        }
+        Operation::AddCheck(c) => known(table(&c.table).is_some_and(|t| t.checks.contains_key(&c.name))),
+        Operation::DropCheck(c) => known(!table(&c.table).is_some_and(|t| t.checks.contains_key(&c.name))),
+        Operation::AddUnique(u) => known(table(&u.table).is_some_and(|t| t.uniques.contains_key(&u.name))),
+        Operation::DropUnique(u) => known(!table(&u.table).is_some_and(|t| t.uniques.contains_key(&u.name))),
+        Operation::CreateView(v) => known(schema.views.contains_key(&v.name)),
+        Operation::DropView(v) => known(!schema.views.contains_key(&v.name)),
+        Operation::CreateEnum(e) => known(schema.enums.contains_key(&e.name)),
+        Operation::DropEnum(e) => known(!schema.enums.contains_key(&e.name)),
+        Operation::CreateExtension { name } => known(schema.extensions.contains(name)),
+        Operation::DropExtension { name } => known(!schema.extensions.contains(name)),
+        // A change of a definition, of data or of anything the model does not hold.
+        Operation::AlterColumn { .. }
+        | Operation::ValidateConstraint { .. }
+        | Operation::ReplaceView { .. }
+        | Operation::AddEnumValue { .. }
+        | Operation::RawSql { .. }
+        | Operation::Assert { .. } => Effect::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lockgate_dsl::operation::Operation;
+    use lockgate_dsl::schema::ColumnDef;
+
+    use super::{Effect, effect};
+    use crate::schema::{Column, Schema, Table};
+
+    #[test]
+    fn a_column_is_there_or_not() {
+        let mut schema = Schema::default();
+        schema.tables.insert(
+            "hot".into(),
+            Table {
+                columns: vec![Column::new("c1", "int(11)")],
+                ..Table::default()
+            },
+        );
+        let add = |name: &str| Operation::AddColumn {
+            table: "hot".into(),
+            column: ColumnDef::new::<Option<i32>>(name),
+        };
+        assert_eq!(effect(&add("c1"), &schema), Effect::Present);
+        assert_eq!(effect(&add("c2"), &schema), Effect::Absent);
+        let raw = Operation::RawSql {
+            up: "INSERT INTO hot VALUES (1)".into(),
+            down: None,
+        };
+        assert_eq!(effect(&raw, &schema), Effect::Unknown);
+    }
+}
