@@ -11,6 +11,7 @@ mod adoption;
 mod fixtures;
 mod lifecycle;
 mod live;
+mod recovery;
 mod locking;
 mod stepwise;
 mod targets;
@@ -34,6 +35,7 @@ tests! {
     lifecycle::unsupported_urls_are_refused,
     lifecycle::sqlite_in_memory,
     lifecycle::futures_are_send,
+    recovery::mysql_statements_run_before_a_failure_are_reported,
 }
 
 #[tokio::test]
@@ -103,6 +105,8 @@ macro_rules! suite {
             async fn drift_and_diff() { live::drift_and_diff($backend).await }
             #[tokio::test]
             async fn verified_baseline() { live::verified_baseline($backend).await }
+            #[tokio::test]
+            async fn retry_after_a_clean_failure() { recovery::retry_after_a_clean_failure($backend).await }
         }
     )*};
 }

@@ -1,0 +1,98 @@
+//! Truthful failure and recovery: a retry after a clean failure loses nothing and runs nothing twice, and what
+//! could not be undone is said, not hidden.
+
+use lockgate_dsl::{Backend, Migration};
+use lockgate_runtime::{Error, Migrator, State, UndoError};
+
+use crate::common::{Fixture, TestDb, scalar, texts};
+use crate::fixtures::states;
+
+fn create_hot() -> Box<dyn Migration> {
+    Fixture::boxed(1, "create hot", |m| {
+        m.create_table("hot", |t| {
+            t.column::<i32>("id").primary_key();
+            t.column::<Option<i32>>("c1");
+        });
+        m.sql("INSERT INTO hot (id, c1) VALUES (1, 42)", "DELETE FROM hot WHERE id = 1");
+    })
+}
+
+/// Adds a column `hot` already has: fails at its first step, every time.
+fn add_c1_again() -> Box<dyn Migration> {
+    Fixture::boxed(2, "add c1 again", |m| {
+        m.add_column::<Option<i32>>("hot", "c1");
+        m.sql("INSERT INTO no_such_table VALUES (1)", "DELETE FROM no_such_table");
+    })
+}
+
+/// A retry after a clean failure: the failed row is not an interrupted one, so nothing is assumed done and
+/// nothing this attempt did not run is undone. (On MariaDB the retry used to treat "duplicate column" as the
+/// step having run, then "compensated" by dropping `c1`, with its value 42.)
+pub(crate) async fn retry_after_a_clean_failure(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "retry_clean").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let migrator = Migrator::new(vec![create_hot(), add_c1_again()]).unwrap();
+    migrator.up(&db, Some(1)).await.unwrap();
+    for attempt in 1..=3 {
+        let error = migrator.up(&db, None).await.unwrap_err();
+        assert_eq!(error.version(), Some(2), "attempt {attempt}: {error}");
+        assert!(
+            error.statement().is_some_and(|s| s.contains("ADD COLUMN")),
+            "attempt {attempt} fails at the same first step: {error}"
+        );
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM hot WHERE id = 1 AND c1 = 42").await,
+            1,
+            "attempt {attempt}: the value 42 must survive"
+        );
+    }
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(states(&status), [(1, State::Applied), (2, State::Failed)]);
+    let failures = scalar(
+        &db,
+        "SELECT COUNT(*) FROM lockgate_migrations_history WHERE version = 2 AND outcome <> 'applied'",
+    )
+    .await;
+    assert_eq!(failures, 3, "every attempt is in the history");
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// MySQL: raw SQL of two statements, the second failing after the first committed. The first statement's
+/// table is reported as still there, the migration stays failed on every retry, and it is never recorded as
+/// applied. (It used to say "0 statements undone, the schema is as before", then apply on the next run.)
+pub(crate) async fn mysql_statements_run_before_a_failure_are_reported() {
+    let Some(test) = TestDb::create(Backend::MySql, "partial_raw").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let two = Fixture::boxed(1, "two tables", |m| {
+        m.sql(
+            "CREATE TABLE t1 (x INT); CREATE TABLE t2 (y INT, FOREIGN KEY (y) REFERENCES nope (id))",
+            "DROP TABLE t2; DROP TABLE t1",
+        );
+    });
+    let migrator = Migrator::new(vec![two]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    let Error::CompensationFailed { undo, .. } = &error else {
+        panic!("expected the statements run to be reported, got: {error}")
+    };
+    assert!(matches!(undo.error, UndoError::PartlyRun { statements: 1 }), "{error}");
+    assert_eq!(undo.still_applied, ["CREATE TABLE t1 (x INT)"]);
+    let message = error.to_string();
+    assert!(!message.contains("as it was before"), "{message}");
+    assert!(message.contains("still applied: CREATE TABLE t1 (x INT)"), "{message}");
+    let tables = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
+                  WHERE table_schema = DATABASE() AND table_name IN ('t1', 't2')";
+    assert_eq!(texts(&db, tables).await, ["t1"]);
+
+    // The retry does not pretend: it fails (t1 exists), and the migration is never recorded as applied.
+    let again = migrator.up(&db, None).await.unwrap_err();
+    assert_eq!(again.version(), Some(1), "{again}");
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(states(&status), [(1, State::Failed)]);
+    db.close().await;
+    test.drop_db().await;
+}
