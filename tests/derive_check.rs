@@ -202,8 +202,20 @@ fn empty_or_comment_only_sql_is_refused_at_plan_time() {
     assert!(!problems.is_empty());
     for problem in &problems {
         let text = problem.to_string();
-        assert!(matches!(problem, PlanProblem::Render { direction: Direction::Down, .. }), "{text}");
-        assert!(text.contains("raw_sql has no statement, only whitespace or comments"), "{text}");
+        assert!(
+            matches!(
+                problem,
+                PlanProblem::Render {
+                    direction: Direction::Down,
+                    ..
+                }
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("raw_sql has no statement, only whitespace or comments"),
+            "{text}"
+        );
     }
     assert_eq!(problems.len(), lockgate::dsl::check::enabled_backends().len());
 
@@ -212,7 +224,13 @@ fn empty_or_comment_only_sql_is_refused_at_plan_time() {
     });
     let problems = check_migration(&empty_up).unwrap_err();
     assert!(
-        problems.iter().all(|p| matches!(p, PlanProblem::Render { direction: Direction::Up, .. })),
+        problems.iter().all(|p| matches!(
+            p,
+            PlanProblem::Render {
+                direction: Direction::Up,
+                ..
+            }
+        )),
         "{problems:?}"
     );
 

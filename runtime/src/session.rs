@@ -48,6 +48,8 @@ pub(crate) struct Session<'a> {
     pub(crate) tracking: Tracking,
     pub(crate) applied_by: String,
     locked: bool,
+    /// The database, to record an outcome on a fresh connection when this one died.
+    db: Database,
 }
 
 impl<'a> Session<'a> {
@@ -65,6 +67,7 @@ impl<'a> Session<'a> {
             tracking,
             applied_by: applied_by(),
             locked: false,
+            db: db.clone(),
         })
     }
 
@@ -241,13 +244,51 @@ impl<'a> Session<'a> {
         progress: Option<usize>,
         elapsed: Duration,
     ) {
-        if let (Direction::Up, Some(progress)) = (work.direction, progress)
-            && let Err(e) = self.write_row(work, tracking::FAILED, progress, elapsed).await
-        {
-            tracing::warn!(error = %e, version = work.version, "recording the failed migration failed");
+        let mut statements = Vec::with_capacity(2);
+        if let (Direction::Up, Some(progress)) = (work.direction, progress) {
+            statements.push(
+                self.tracking
+                    .upsert(&self.row(work, tracking::FAILED, progress, elapsed)),
+            );
         }
-        if let Err(e) = self.history(work, outcome, Some(error), elapsed).await {
-            tracing::warn!(error = %e, version = work.version, "recording the failed attempt in the history failed");
+        statements.push(self.tracking.history(&HistoryRow {
+            version: work.version,
+            name: &work.name,
+            direction: work.direction.name(),
+            outcome,
+            error: Some(error.to_string()),
+            duration_ms: millis(elapsed),
+            applied_by: &self.applied_by,
+        }));
+        let mut written = 0;
+        let mut connection_lost = false;
+        for statement in &statements {
+            match self.driver.conn().execute_bound(statement.clone()).await {
+                Ok(_) => written += 1,
+                Err(e) => {
+                    tracing::warn!(error = %e, version = work.version, "recording the failure on this connection failed");
+                    // A database error comes from a live connection; anything else means it is gone.
+                    connection_lost = !matches!(e, sqlx::Error::Database(_));
+                    break;
+                }
+            }
+        }
+        if written == statements.len() || !connection_lost {
+            return;
+        }
+        // The connection is gone (the server killed it, or the network dropped): a fresh one records the
+        // outcome, so the row does not stay `running` with no history.
+        match backend::open(&self.db, &self.settings.queries).await {
+            Ok(mut fresh) => {
+                for statement in statements.into_iter().skip(written) {
+                    if let Err(e) = fresh.conn().execute_bound(statement).await {
+                        tracing::error!(error = %e, version = work.version, "recording the failure failed");
+                        return;
+                    }
+                }
+                tracing::info!(version = work.version, "recorded the failure on a fresh connection");
+            }
+            Err(e) => tracing::error!(error = %e, version = work.version, "no connection to record the failure on"),
         }
     }
 

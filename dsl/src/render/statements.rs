@@ -53,8 +53,18 @@ pub fn split_statements(sql: &str) -> Vec<String> {
         }
         match c {
             b'\'' | b'"' | b'`' => i = skip_quoted(bytes, i, c),
-            b'-' if bytes.get(i + 1) == Some(&b'-') => i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p),
-            b'#' => i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p),
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |p| i + p)
+            }
+            b'#' => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |p| i + p)
+            }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i = sql[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2);
             }
@@ -104,9 +114,17 @@ fn strip_comments(text: &str) -> String {
                 i = end;
             }
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p);
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |p| i + p);
             }
-            b'#' => i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p),
+            b'#' => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |p| i + p)
+            }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i = text[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2);
             }
@@ -161,10 +179,17 @@ mod tests {
 
     #[test]
     fn quotes_comments_and_bodies_do_not_split() {
-        assert_eq!(split_statements("SELECT 'a;b'; SELECT \"c;d\""), ["SELECT 'a;b'", "SELECT \"c;d\""]);
+        assert_eq!(
+            split_statements("SELECT 'a;b'; SELECT \"c;d\""),
+            ["SELECT 'a;b'", "SELECT \"c;d\""]
+        );
         assert_eq!(split_statements("SELECT 'it''s; fine'"), ["SELECT 'it''s; fine'"]);
-        assert_eq!(split_statements("/* a; b */ SELECT 1; # x;\nSELECT 2"), ["/* a; b */ SELECT 1", "# x;\nSELECT 2"]);
-        let function = "CREATE FUNCTION f() RETURNS int AS $body$ BEGIN RETURN 1; END; $body$ LANGUAGE plpgsql; SELECT f()";
+        assert_eq!(
+            split_statements("/* a; b */ SELECT 1; # x;\nSELECT 2"),
+            ["/* a; b */ SELECT 1", "# x;\nSELECT 2"]
+        );
+        let function =
+            "CREATE FUNCTION f() RETURNS int AS $body$ BEGIN RETURN 1; END; $body$ LANGUAGE plpgsql; SELECT f()";
         assert_eq!(split_statements(function).len(), 2);
         let with_case = "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN SET NEW.x = CASE WHEN NEW.x > 0 THEN 1 ELSE 0 END; END; SELECT 1";
         assert_eq!(

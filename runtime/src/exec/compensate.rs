@@ -89,7 +89,10 @@ pub(super) async fn compensate(
         }
     }
     if !cut.is_empty() {
-        let operation = work.steps[failed].op.map(|op| work.ops[op].op.describe()).unwrap_or_default();
+        let operation = work.steps[failed]
+            .op
+            .map(|op| work.ops[op].op.describe())
+            .unwrap_or_default();
         return undo_failed(
             session,
             work,

@@ -7,9 +7,9 @@ use super::compensate::compensate;
 use super::step::exec_step;
 use super::transaction::finish;
 use crate::backend::{Scope, StepProbe};
-use crate::schema::{Effect, effect};
 use crate::error::Error;
 use crate::report::Direction;
+use crate::schema::{Effect, effect};
 use crate::session::Session;
 use crate::tracking;
 use crate::work::Work;
@@ -60,14 +60,20 @@ async fn stepwise_body(
             };
             match fate {
                 StepProbe::Done => {
-                    tracing::info!(step = i + 1, "the catalog shows the interrupted step took effect; skipping it");
+                    tracing::info!(
+                        step = i + 1,
+                        "the catalog shows the interrupted step took effect; skipping it"
+                    );
                     if work.direction == Direction::Up {
                         session.set_progress(work.version, i + 1).await?;
                     }
                     continue;
                 }
                 StepProbe::NotDone => {
-                    tracing::info!(step = i + 1, "the catalog shows the interrupted step did not take effect");
+                    tracing::info!(
+                        step = i + 1,
+                        "the catalog shows the interrupted step did not take effect"
+                    );
                 }
                 StepProbe::Unknown => tracing::warn!(
                     step = i + 1,

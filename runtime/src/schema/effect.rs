@@ -42,9 +42,7 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
         Operation::CreateIndex(i) => known(table(&i.table).is_some_and(|t| t.indexes.contains_key(&i.name))),
         Operation::DropIndex(i) => known(!table(&i.table).is_some_and(|t| t.indexes.contains_key(&i.name))),
         Operation::AddForeignKey(f) => known(table(&f.table).is_some_and(|t| t.foreign_keys.contains_key(&f.name))),
-        Operation::DropForeignKey(f) => {
-            known(!table(&f.table).is_some_and(|t| t.foreign_keys.contains_key(&f.name)))
-        }
+        Operation::DropForeignKey(f) => known(!table(&f.table).is_some_and(|t| t.foreign_keys.contains_key(&f.name))),
         Operation::AddCheck(c) => known(table(&c.table).is_some_and(|t| t.checks.contains_key(&c.name))),
         Operation::DropCheck(c) => known(!table(&c.table).is_some_and(|t| t.checks.contains_key(&c.name))),
         Operation::AddUnique(u) => known(table(&u.table).is_some_and(|t| t.uniques.contains_key(&u.name))),

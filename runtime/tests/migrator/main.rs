@@ -11,8 +11,8 @@ mod adoption;
 mod fixtures;
 mod lifecycle;
 mod live;
-mod recovery;
 mod locking;
+mod recovery;
 mod stepwise;
 mod targets;
 mod tracking;
@@ -107,6 +107,10 @@ macro_rules! suite {
             async fn verified_baseline() { live::verified_baseline($backend).await }
             #[tokio::test]
             async fn retry_after_a_clean_failure() { recovery::retry_after_a_clean_failure($backend).await }
+            #[tokio::test]
+            async fn a_dead_connection_still_leaves_a_record() {
+                recovery::a_dead_connection_still_leaves_a_record($backend).await
+            }
         }
     )*};
 }

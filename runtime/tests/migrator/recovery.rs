@@ -13,7 +13,10 @@ fn create_hot() -> Box<dyn Migration> {
             t.column::<i32>("id").primary_key();
             t.column::<Option<i32>>("c1");
         });
-        m.sql("INSERT INTO hot (id, c1) VALUES (1, 42)", "DELETE FROM hot WHERE id = 1");
+        m.sql(
+            "INSERT INTO hot (id, c1) VALUES (1, 42)",
+            "DELETE FROM hot WHERE id = 1",
+        );
     })
 }
 
@@ -93,6 +96,40 @@ pub(crate) async fn mysql_statements_run_before_a_failure_are_reported() {
     assert_eq!(again.version(), Some(1), "{again}");
     let status = migrator.status(&db).await.unwrap();
     assert_eq!(states(&status), [(1, State::Failed)]);
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// The server kills the migration's connection mid-migration: the failure is recorded on a fresh connection,
+/// so status says failed (not running forever) and the history has the attempt.
+pub(crate) async fn a_dead_connection_still_leaves_a_record(backend: Backend) {
+    let kill = match backend {
+        Backend::Postgres => "SELECT pg_terminate_backend(pg_backend_pid())",
+        Backend::MySql => "KILL CONNECTION_ID()",
+        // An embedded database has no server to kill the connection.
+        Backend::Sqlite => return,
+    };
+    let Some(test) = TestDb::create(backend, "dead_connection").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let killer = Fixture::boxed(1, "killed mid-way", move |m| {
+        m.create_table("victim", |t| {
+            t.column::<i32>("id").primary_key();
+        });
+        m.sql(kill, "SELECT 1");
+    });
+    let migrator = Migrator::new(vec![killer]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    assert_eq!(error.version(), Some(1), "{error}");
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(states(&status), [(1, State::Failed)], "{error}");
+    let history = scalar(
+        &db,
+        "SELECT COUNT(*) FROM lockgate_migrations_history WHERE version = 1 AND outcome <> 'applied'",
+    )
+    .await;
+    assert_eq!(history, 1, "{error}");
     db.close().await;
     test.drop_db().await;
 }

@@ -218,5 +218,4 @@ impl Driver for MySqlDriver {
     fn execution(&self, _transactional: bool) -> Execution {
         Execution::Stepwise { compensate: true }
     }
-
 }
