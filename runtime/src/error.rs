@@ -68,9 +68,10 @@ pub enum Error {
         /// The checksum of the migration in this binary.
         current: String,
     },
-    /// The migration lock was not obtained before the wait deadline.
+    /// The migration lock was not obtained before the wait deadline (on SQLite, the database's write lock).
     #[error(
-        "another migrator held the migration lock for {waited:?}; wait for it to finish, or raise the wait deadline"
+        "another migrator (or, on SQLite, another process writing to the database) held the migration lock for \
+         {waited:?}; wait for it to finish, or raise the wait deadline"
     )]
     LockTimeout {
         /// How long we waited.

@@ -69,7 +69,13 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
                 });
                 return Ok(Outcome::AlreadyDone);
             }
-            Err(e) if e.is_lock_timeout() && attempt < settings.lock_retries => {
+            // A statement that waited too long for a table lock is retried; the wait for the migration lock
+            // itself (on SQLite, the database's write lock) already had its whole deadline.
+            Err(e)
+                if e.is_lock_timeout()
+                    && !matches!(e, Error::LockTimeout { .. })
+                    && attempt < settings.lock_retries =>
+            {
                 attempt += 1;
                 let delay = Duration::from_millis(200) * 2u32.saturating_pow(attempt - 1);
                 tracing::warn!(version = work.version, attempt, ?delay, error = %e, "lock timeout; retrying");
