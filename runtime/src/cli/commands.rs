@@ -1,37 +1,17 @@
 //! Running one parsed command against the database and printing its result.
 
-use std::io::Write;
-
 use lockgate_dsl::Backend;
 
 use super::args::{Cli, Command, DownArgs, OutputFormat, PlanArgs, PlanDirection};
+use super::context::{Context, print};
 use super::exit::Exit;
-use super::failure::{Failure, redact};
+use super::failure::Failure;
 use super::human;
 use super::json::{self, PlanDoc, RunDoc, StatusDoc};
 use super::offline::{self, OfflineError};
 use super::probe::probe;
 use super::progress::Progress;
-use super::style::Palette;
 use crate::{Database, Direction, DownTarget, Error, Migrator, PlannedMigration, Report, State};
-
-/// The settings every command shares.
-pub(crate) struct Context {
-    pub(crate) url: String,
-    pub(crate) format: OutputFormat,
-    pub(crate) palette: Palette,
-    pub(crate) verbose: bool,
-}
-
-impl Context {
-    pub(crate) fn fail(&self, command: &'static str) -> impl Fn(Error) -> Failure + '_ {
-        move |source| Failure::Migrate {
-            command,
-            url: redact(&self.url),
-            source: Box::new(source),
-        }
-    }
-}
 
 /// Connects, runs the command and prints its result; the exit code on success. `plan --backend`
 /// never connects.
@@ -214,15 +194,4 @@ pub(crate) fn name(command: &Command) -> &'static str {
         Command::Drift(_) => "drift",
         Command::Diff(_) => "diff",
     }
-}
-
-/// Writes `text` to stdout, adding a final newline when it lacks one.
-pub(crate) fn print(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    if !text.ends_with('\n') {
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
 }

@@ -4,7 +4,7 @@ use lockgate_dsl::Backend;
 use serde::Serialize;
 
 use super::args::{DiffArgs, OutputFormat, ScratchArgs};
-use super::commands::{Context, print};
+use super::context::{Context, print};
 use super::exit::Exit;
 use super::failure::{Failure, redact};
 use super::probe::probe;

@@ -39,6 +39,7 @@
 
 mod args;
 mod commands;
+mod context;
 mod exit;
 mod failure;
 #[cfg(test)]
@@ -68,7 +69,7 @@ pub use style::Palette;
 pub use table::Table;
 
 use crate::{Error, Migrator};
-use commands::Context;
+use context::Context;
 use failure::Failure;
 
 /// What [`run`] accepts: a [`Migrator`], or the `Result` of [`Migrator::new`], whose error is then
