@@ -70,8 +70,8 @@ pub enum Error {
     },
     /// The migration lock was not obtained before the wait deadline (on SQLite, the database's write lock).
     #[error(
-        "another migrator (or, on SQLite, another process writing to the database) held the migration lock for \
-         {waited:?}; wait for it to finish, or raise the wait deadline"
+        "another migrator held the migration lock for {waited:?} (on SQLite: another process was writing to the \
+         database); wait for it to finish, or raise the wait deadline"
     )]
     LockTimeout {
         /// How long we waited.
