@@ -102,12 +102,77 @@ impl<'a> Session<'a> {
         };
         self.driver.lock(&key, settings.wait_deadline, &waiting).await?;
         self.locked = true;
+        // The applied set may change from now on: forget its digest first, so that a run dying half-way can
+        // never leave a digest that claims more (or less) than is applied. (In a transaction: on SQLite, where
+        // the write lock is the migration lock, waiting for it is the wait deadline's business.)
+        if let Err(e) = self.begin().await {
+            self.locked = false;
+            return Err(e);
+        }
+        match self.driver.conn().execute_bound(self.tracking.clear_state()).await {
+            Ok(_) => self.commit().await.map_err(Error::Database)?,
+            Err(source) if backend::is_missing_table(&source) => self.rollback().await,
+            Err(source) => {
+                self.rollback().await;
+                self.unlock().await;
+                return Err(Error::Tracking {
+                    action: "write",
+                    source,
+                });
+            }
+        }
         Ok(())
+    }
+
+    /// The digest of the applied set the database recorded, if any.
+    pub(crate) async fn read_state(&mut self) -> Result<Option<String>, Error> {
+        match self.driver.conn().fetch_text(self.tracking.select_state()).await {
+            Ok(rows) => Ok(rows.into_iter().next().and_then(|row| row.into_iter().next().flatten())),
+            Err(e) if backend::is_missing_table(&e) => Ok(None),
+            Err(source) => Err(Error::Tracking { action: "read", source }),
+        }
+    }
+
+    /// Records the digest of the applied (or skipped) rows, read in the same transaction; a failure only costs
+    /// the next start its shortcut.
+    async fn write_state(&mut self) {
+        let result = async {
+            for sql in self.tracking.create_state() {
+                self.driver.conn().execute(&sql).await.map_err(Error::Database)?;
+            }
+            self.begin().await?;
+            let written = async {
+                let rows = self.read_rows().await?.unwrap_or_default();
+                let digest = lockgate_dsl::checksum::list_digest(
+                    rows.iter()
+                        .filter(|r| r.status == tracking::APPLIED || r.status == tracking::SKIPPED)
+                        .map(|r| (r.version, r.checksum.as_str())),
+                );
+                self.driver
+                    .conn()
+                    .execute_bound(self.tracking.upsert_state(&digest))
+                    .await
+                    .map_err(Error::Database)
+            }
+            .await;
+            match written {
+                Ok(_) => self.commit().await.map_err(Error::Database),
+                Err(e) => {
+                    self.rollback().await;
+                    Err(e)
+                }
+            }
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "recording the digest of the applied migrations failed");
+        }
     }
 
     /// Releases the migration lock, logging (not failing) when that fails: closing the connection releases it.
     pub(crate) async fn unlock(&mut self) {
         if self.locked {
+            self.write_state().await;
             self.locked = false;
             let key = self.lock_key();
             if let Err(e) = self.driver.unlock(&key).await {

@@ -32,6 +32,13 @@ mod hist {
     pub(super) const APPLIED_BY: &str = "applied_by";
 }
 
+/// The columns of the state table.
+mod state {
+    pub(super) const ID: &str = "id";
+    pub(super) const DIGEST: &str = "digest";
+    pub(super) const UPDATED_AT: &str = "updated_at";
+}
+
 /// The status column's values.
 pub(crate) const RUNNING: &str = "running";
 pub(crate) const APPLIED: &str = "applied";
@@ -46,6 +53,8 @@ pub(crate) struct Tracking {
     pub(crate) schema: Option<String>,
     pub(crate) table: String,
     pub(crate) history: String,
+    /// One row: the digest of the applied set, so a start with nothing to do reads one short row.
+    pub(crate) state: String,
 }
 
 /// A tracking row to write.
@@ -82,6 +91,7 @@ impl Tracking {
             schema: schema.filter(|_| dialect.create_schema.is_some()).map(str::to_owned),
             table: table.to_owned(),
             history: format!("{table}_history"),
+            state: format!("{table}_state"),
         }
     }
 
@@ -90,6 +100,11 @@ impl Tracking {
             Some(schema) => (schema.clone(), table.to_owned()).into(),
             None => table.to_owned().into(),
         }
+    }
+
+    /// lockgate's own tables, which introspection leaves out.
+    pub(crate) fn own_tables(&self) -> [String; 3] {
+        [self.table.clone(), self.history.clone(), self.state.clone()]
     }
 
     /// A quoted identifier, for the few statements sea-query does not build.
@@ -162,6 +177,7 @@ impl Tracking {
                 statements.push((dialect.create_table)(&history));
             }
         }
+        statements.extend(self.create_state());
         statements
     }
 
@@ -269,6 +285,53 @@ impl Tracking {
             ])
             .to_owned();
         (self.dialect.insert)(&q)
+    }
+
+    /// The statement that creates the state table (idempotent), also for databases made before it existed.
+    pub(crate) fn create_state(&self) -> Vec<String> {
+        let state = Table::create()
+            .table(self.name(&self.state))
+            .if_not_exists()
+            .col(ColumnDef::new(state::ID).integer().not_null().primary_key())
+            .col(ColumnDef::new(state::DIGEST).string_len(64).not_null())
+            .col(
+                ColumnDef::new(state::UPDATED_AT)
+                    .custom(self.dialect.timestamp)
+                    .not_null(),
+            )
+            .to_owned();
+        vec![(self.dialect.create_table)(&state)]
+    }
+
+    /// The digest of the applied set, when one is recorded.
+    pub(crate) fn select_state(&self) -> Bound {
+        let q = Query::select()
+            .column(state::DIGEST)
+            .from(self.name(&self.state))
+            .and_where(Expr::col(state::ID).eq(1))
+            .to_owned();
+        (self.dialect.select)(&q)
+    }
+
+    /// Records the digest of the applied set.
+    pub(crate) fn upsert_state(&self, digest: &str) -> Bound {
+        let q = Query::insert()
+            .into_table(self.name(&self.state))
+            .columns([state::ID, state::DIGEST, state::UPDATED_AT])
+            .values_panic([1.into(), digest.into(), Utc::now().into()])
+            .on_conflict(
+                OnConflict::column(state::ID)
+                    .update_columns([state::DIGEST, state::UPDATED_AT])
+                    .to_owned(),
+            )
+            .to_owned();
+        (self.dialect.insert)(&q)
+    }
+
+    /// Forgets the digest, before the applied set changes.
+    pub(crate) fn clear_state(&self) -> Bound {
+        let q = Query::delete().from_table(self.name(&self.state)).to_owned();
+        (self.dialect.delete)(&q)
     }
 
     /// sqlx's history, oldest first.

@@ -112,7 +112,7 @@ async fn catalog_fate(session: &mut Session<'_>, work: &Work, i: usize) -> Resul
     if work.steps.iter().filter(|s| s.op == Some(op)).count() != 1 {
         return Ok(StepProbe::Unknown);
     }
-    let skip = [session.tracking.table.clone(), session.tracking.history.clone()];
+    let skip = session.tracking.own_tables();
     let schema = session.driver.introspect(&skip).await.map_err(Error::Database)?;
     Ok(match effect(&work.ops[op].op, &schema) {
         Effect::Present => StepProbe::Done,

@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use lockgate_dsl::checksum::checksum;
-
 use super::Migrator;
 use crate::conn::TrackedRow;
 use crate::database::Database;
@@ -31,7 +29,7 @@ impl Migrator {
                 Some(r) if r.status == tracking::SKIPPED && meta.targets(backend) => State::Pending,
                 Some(r) if r.status == tracking::SKIPPED => State::Skipped,
                 Some(r) if r.status == tracking::APPLIED => {
-                    if r.checksum == checksum(&**m) {
+                    if Some(r.checksum.as_str()) == self.checksum_of(meta.version) {
                         State::Applied
                     } else {
                         State::Changed

@@ -6,8 +6,8 @@ mod run;
 mod work;
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use lockgate_dsl::Migration;
@@ -35,6 +35,10 @@ pub const DEFAULT_TABLE: &str = "lockgate_migrations";
 pub struct Migrator {
     pub(crate) migrations: Vec<Box<dyn Migration>>,
     pub(crate) settings: Settings,
+    /// Every migration's checksum, in list order, computed once.
+    checksums: OnceLock<Vec<String>>,
+    /// The digest of the whole list, computed once.
+    digest: OnceLock<String>,
 }
 
 impl fmt::Debug for Migrator {
@@ -77,6 +81,8 @@ impl Migrator {
             }
         }
         Ok(Migrator {
+            checksums: OnceLock::new(),
+            digest: OnceLock::new(),
             migrations,
             settings: Settings {
                 table: DEFAULT_TABLE.to_owned(),
@@ -289,6 +295,38 @@ impl Migrator {
 
     pub(crate) fn emit(&self, event: Event) {
         self.settings.emit(event);
+    }
+
+    /// The checksum of the migration at `version`, computed once per migrator.
+    pub(crate) fn checksum_of(&self, version: i64) -> Option<&str> {
+        let index = self
+            .migrations
+            .binary_search_by_key(&version, |m| m.meta().version)
+            .ok()?;
+        Some(&self.checksums()[index])
+    }
+
+    fn checksums(&self) -> &[String] {
+        self.checksums.get_or_init(|| {
+            self.migrations
+                .iter()
+                .map(|m| lockgate_dsl::checksum::checksum(&**m))
+                .collect()
+        })
+    }
+
+    /// The digest of every migration's version and checksum: what a database that applied exactly this list
+    /// records.
+    pub(crate) fn list_digest(&self) -> &str {
+        self.digest.get_or_init(|| {
+            let checksums = self.checksums();
+            lockgate_dsl::checksum::list_digest(
+                self.migrations
+                    .iter()
+                    .zip(checksums)
+                    .map(|(m, c)| (m.meta().version, c.as_str())),
+            )
+        })
     }
 
     pub(crate) fn find(&self, version: i64) -> Option<&dyn Migration> {

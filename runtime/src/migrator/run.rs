@@ -21,6 +21,12 @@ impl Migrator {
         }
         tracing::info!(backend = %db.backend(), ?to, "migrating up");
         let mut session = Session::open(&self.settings, db).await?;
+        // The common start: everything applied. One short row, the digest of the applied set, no lock.
+        let last = self.migrations.last().map(|m| m.meta().version);
+        if to.is_none_or(|to| Some(to) >= last) && session.read_state().await?.as_deref() == Some(self.list_digest()) {
+            tracing::info!("the database is up to date");
+            return Ok(Report::default());
+        }
         if self.settings.grouped && session.driver.execution(true) != Execution::Transaction {
             return Err(Error::Plan {
                 migration: None,
@@ -30,11 +36,17 @@ impl Migrator {
                 ),
             });
         }
-        // The common start: everything applied. One query, no lock.
+        // Everything may be applied still, with no digest recorded yet (a database from before digests, or
+        // one a run that died left without): read every row, and record the digest under the lock.
         let rows = session.read_rows().await?;
         if let Some(rows) = &rows {
             self.verify_checksums(rows)?;
             if self.pending(rows, to, session.backend()).is_empty() {
+                let known = rows.iter().all(|r| self.find(r.version).is_some());
+                if known && to.is_none() {
+                    session.lock().await?;
+                    session.unlock().await;
+                }
                 tracing::info!("the database is up to date");
                 return Ok(Report::default());
             }

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use lockgate_dsl::checksum::checksum;
 use lockgate_dsl::{Backend, Migration, MigrationMeta, TransactionMode};
 
 use super::Migrator;
@@ -22,7 +21,7 @@ impl Migrator {
             let done = row.status == tracking::APPLIED || row.status == tracking::SKIPPED;
             let partly = !done && row.progress > 0;
             if done || partly {
-                let current = checksum(m);
+                let current = self.checksum_of(row.version).unwrap_or_default().to_owned();
                 if current != row.checksum {
                     return Err(Error::ChecksumMismatch {
                         migration: MigrationId {
@@ -88,7 +87,12 @@ impl Migrator {
         let backend = driver.backend();
         let meta = m.meta();
         if !meta.targets(backend) {
-            return Ok(Work::skipped(meta.version, meta.name, Direction::Up, checksum(m)));
+            return Ok(Work::skipped(
+                meta.version,
+                meta.name,
+                Direction::Up,
+                self.checksum_of(meta.version).unwrap_or_default().to_owned(),
+            ));
         }
         let ops = m.up_operations();
         let steps = steps::render_ops(&ops, backend).map_err(|source| Error::Render {
@@ -118,7 +122,7 @@ impl Migrator {
             version: meta.version,
             name: meta.name.to_owned(),
             direction: Direction::Up,
-            checksum: checksum(m),
+            checksum: self.checksum_of(meta.version).unwrap_or_default().to_owned(),
             steps,
             ops,
             down_sql,

@@ -38,7 +38,7 @@ impl Migrator {
     /// ```
     pub async fn introspect(&self, db: &Database) -> Result<Schema, Error> {
         let mut session = Session::open(&self.settings, db).await?;
-        let skip = [session.tracking.table.clone(), session.tracking.history.clone()];
+        let skip = session.tracking.own_tables();
         session.driver.introspect(&skip).await.map_err(Error::Database)
     }
 

@@ -96,6 +96,8 @@ macro_rules! suite {
             #[tokio::test]
             async fn custom_tracking_table() { tracking::custom_tracking_table($backend).await }
             #[tokio::test]
+            async fn digest_shortcut() { tracking::digest_shortcut($backend).await }
+            #[tokio::test]
             async fn backend_targets() { targets::backend_targets($backend).await }
             #[tokio::test]
             async fn introspection() { live::introspection($backend).await }

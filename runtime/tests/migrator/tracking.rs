@@ -94,3 +94,40 @@ pub(crate) async fn custom_tracking_table(backend: Backend) {
     db.close().await;
     test.drop_db().await;
 }
+
+/// A start with nothing to do reads one short row, the digest of the applied set, whatever the number of
+/// migrations; any change to the applied set (down, an interrupted run) forgets it first, so the shortcut can
+/// never skip a pending migration; a database from before digests gets one on its first start.
+pub(crate) async fn digest_shortcut(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "digest").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let migrator = Migrator::new(all()).unwrap();
+    migrator.up(&db, None).await.unwrap();
+    let fresh = Migrator::new(all()).unwrap();
+    assert!(fresh.up(&db, None).await.unwrap().applied.is_empty());
+    assert_eq!(fresh.queries_executed(), 1, "one short row");
+
+    // After a down, the shortcut must not hide the reverted migration.
+    migrator.down(&db, DownTarget::Steps(1)).await.unwrap();
+    let fresh = Migrator::new(all()).unwrap();
+    let report = fresh.up(&db, None).await.unwrap();
+    assert_eq!(report.applied.iter().map(|a| a.version).collect::<Vec<_>>(), [3]);
+
+    // A binary that knows fewer migrations never takes the shortcut, and never records a digest.
+    let older = Migrator::new(vec![create_accounts(), add_nickname()]).unwrap();
+    assert!(older.up(&db, None).await.unwrap().applied.is_empty());
+    let digests = scalar(&db, "SELECT COUNT(*) FROM lockgate_migrations_state").await;
+    assert_eq!(digests, 1);
+
+    // A database from before digests (no state table): its first start records one, the next takes one row.
+    exec(&db, "DROP TABLE lockgate_migrations_state").await;
+    let fresh = Migrator::new(all()).unwrap();
+    assert!(fresh.up(&db, None).await.unwrap().applied.is_empty());
+    let fresh = Migrator::new(all()).unwrap();
+    assert!(fresh.up(&db, None).await.unwrap().applied.is_empty());
+    assert_eq!(fresh.queries_executed(), 1);
+    db.close().await;
+    test.drop_db().await;
+}
