@@ -207,6 +207,22 @@ pub enum Error {
         /// What is wrong and what to do.
         reason: String,
     },
+    /// A run died during a step that commits by itself, and neither the catalog nor the tracking table can tell
+    /// whether it took effect: the migrator stops rather than guess.
+    #[error(
+        "migration {migration} was interrupted during step {step} of {total}, which commits by itself, and the \
+         catalog cannot tell whether it took effect; check by hand whether it did\n  statement: {statement}"
+    )]
+    Interrupted {
+        /// Which migration.
+        migration: MigrationId,
+        /// The step, counted from 1.
+        step: usize,
+        /// Steps in all.
+        total: usize,
+        /// Its statement.
+        statement: String,
+    },
     /// `baseline --verify` found the schema unlike what the migrations up to the version produce.
     #[error(
         "the schema is not what the migrations up to {version} produce ({} difference(s), the first: {}); \
@@ -350,7 +366,8 @@ impl Error {
             Error::StatementFailed { statement, .. }
             | Error::Compensated { statement, .. }
             | Error::StepFailed { statement, .. }
-            | Error::CompensationFailed { statement, .. } => Some(statement),
+            | Error::CompensationFailed { statement, .. }
+            | Error::Interrupted { statement, .. } => Some(statement),
             Error::AssertionFailed { query, .. } => Some(query),
             Error::UnsupportedUrl { .. }
             | Error::Connect { .. }
@@ -383,6 +400,7 @@ impl Error {
     pub fn migration(&self) -> Option<&MigrationId> {
         match self {
             Error::ChecksumMismatch { migration, .. }
+            | Error::Interrupted { migration, .. }
             | Error::Irreversible { migration, .. }
             | Error::StatementFailed { migration, .. }
             | Error::StepFailed { migration, .. }
@@ -427,6 +445,7 @@ impl Error {
             Error::UnsupportedUrl { .. }
             | Error::Connect { .. }
             | Error::ChecksumMismatch { .. }
+            | Error::Interrupted { .. }
             | Error::LockTimeout { .. }
             | Error::LockFailed { .. }
             | Error::Irreversible { .. }
@@ -472,6 +491,7 @@ impl Error {
             | Error::DuplicateVersion { .. }
             | Error::UnorderedVersions { .. }
             | Error::ChecksumMismatch { .. }
+            | Error::Interrupted { .. }
             | Error::LockTimeout { .. }
             | Error::LockFailed { .. }
             | Error::Irreversible { .. }

@@ -67,5 +67,7 @@ mod work;
 pub use database::Database;
 pub use error::{Error, FailedUndo, MigrationId, UndoError};
 pub use migrator::{DEFAULT_TABLE, Migrator};
-pub use report::{AppliedMigration, Direction, DownTarget, Event, MigrationStatus, PlannedMigration, Report, State};
+pub use report::{
+    AppliedMigration, Direction, DownTarget, Event, MigrationStatus, PlannedMigration, Report, State, StepFate,
+};
 pub use verify::diff;

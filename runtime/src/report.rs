@@ -277,3 +277,18 @@ fn opt_millis<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok,
         None => s.serialize_none(),
     }
 }
+
+/// What became of the step a dead run was running, as a person found after checking by hand; given to
+/// [`crate::Migrator::with_interrupted_step`] when the catalog cannot tell.
+///
+/// ```
+/// use lockgate_runtime::StepFate;
+/// assert_ne!(StepFate::TookEffect, StepFate::DidNotTakeEffect);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepFate {
+    /// The step's effect is there: the next run continues after it.
+    TookEffect,
+    /// The step's effect is not there: the next run runs it.
+    DidNotTakeEffect,
+}

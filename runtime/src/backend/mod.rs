@@ -277,6 +277,7 @@ impl Error {
             | Error::DuplicateVersion { .. }
             | Error::UnorderedVersions { .. }
             | Error::ChecksumMismatch { .. }
+            | Error::Interrupted { .. }
             | Error::LockFailed { .. }
             | Error::Irreversible { .. }
             | Error::AssertionFailed { .. }

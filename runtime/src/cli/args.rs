@@ -235,6 +235,24 @@ pub struct UpArgs {
     /// Stop after applying this version (default: apply everything pending).
     #[arg(long, value_name = "VERSION")]
     pub to: Option<i64>,
+    /// After `up` stopped because a dead run's last step cannot be judged from the catalog: what you found
+    /// when you checked that statement by hand.
+    #[arg(long, value_enum, value_name = "FATE")]
+    pub interrupted_step: Option<InterruptedStep>,
+}
+
+/// What became of an interrupted step, as checked by hand.
+///
+/// ```
+/// use lockgate_runtime::cli::InterruptedStep;
+/// assert_ne!(InterruptedStep::TookEffect, InterruptedStep::DidNotTakeEffect);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InterruptedStep {
+    /// Its effect is there: continue after it.
+    TookEffect,
+    /// Its effect is not there: run it.
+    DidNotTakeEffect,
 }
 
 /// `down` options: `--steps` and `--to` exclude each other; neither means one step.

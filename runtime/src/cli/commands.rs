@@ -2,7 +2,7 @@
 
 use lockgate_dsl::Backend;
 
-use super::args::{Cli, Command, DownArgs, OutputFormat, PlanArgs, PlanDirection};
+use super::args::{Cli, Command, DownArgs, InterruptedStep, OutputFormat, PlanArgs, PlanDirection};
 use super::context::{Context, print};
 use super::exit::Exit;
 use super::failure::Failure;
@@ -11,7 +11,7 @@ use super::json::{self, PlanDoc, RunDoc, StatusDoc};
 use super::offline::{self, OfflineError};
 use super::probe::probe;
 use super::progress::Progress;
-use crate::{Database, Direction, DownTarget, Error, Migrator, PlannedMigration, Report, State};
+use crate::{Database, Direction, DownTarget, Error, Migrator, PlannedMigration, Report, State, StepFate};
 
 /// Connects, runs the command and prints its result; the exit code on success. `plan --backend`
 /// never connects.
@@ -63,7 +63,14 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
             print_plan(db.backend(), direction, &planned, false, cx)?;
             Ok(Exit::Success)
         }
-        Command::Up(args) => run(name, migrator, db, cx, async |m| m.up(db, args.to).await).await,
+        Command::Up(args) => {
+            let migrator = match args.interrupted_step {
+                Some(InterruptedStep::TookEffect) => migrator.with_interrupted_step(StepFate::TookEffect),
+                Some(InterruptedStep::DidNotTakeEffect) => migrator.with_interrupted_step(StepFate::DidNotTakeEffect),
+                None => migrator,
+            };
+            run(name, migrator, db, cx, async |m| m.up(db, args.to).await).await
+        }
         Command::Down(args) => {
             let target = down_target(&args);
             run(name, migrator, db, cx, async |m| m.down(db, target).await).await

@@ -221,6 +221,12 @@ impl Failure {
                     "check that the database user may create and write tables in this database".to_owned()
                 }
                 Error::Database(_) => format!("the database refused the request{more}"),
+                Error::Interrupted { .. } => {
+                    "check whether the statement took effect, then run `up --interrupted-step \
+                                               took-effect` (it did) or `up --interrupted-step did-not-take-effect` \
+                                               (it did not)"
+                        .to_owned()
+                }
                 Error::SchemaMismatch { .. } => {
                     "nothing was recorded; compare with `drift` once a version matches, or \
                                                   change the schema until it matches this version"

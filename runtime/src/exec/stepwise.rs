@@ -75,10 +75,38 @@ async fn stepwise_body(
                         "the catalog shows the interrupted step did not take effect"
                     );
                 }
-                StepProbe::Unknown => tracing::warn!(
-                    step = i + 1,
-                    "the catalog cannot tell whether the interrupted step took effect; running it again"
-                ),
+                StepProbe::Unknown if !session.driver.step_in_transaction(&step.step) => {
+                    match session.settings.interrupted_step {
+                        Some(crate::report::StepFate::TookEffect) => {
+                            tracing::info!(step = i + 1, "the interrupted step took effect, as the operator says");
+                            if work.direction == Direction::Up {
+                                session.set_progress(work.version, i + 1).await?;
+                            }
+                            continue;
+                        }
+                        Some(crate::report::StepFate::DidNotTakeEffect) => {
+                            tracing::info!(
+                                step = i + 1,
+                                "the interrupted step did not take effect, as the operator says"
+                            );
+                        }
+                        None => {
+                            return Err(Error::Interrupted {
+                                migration: work.id(),
+                                step: i + 1,
+                                total: work.steps.len(),
+                                statement: step.describe(),
+                            });
+                        }
+                    }
+                }
+                // Run with its progress in one transaction: had it committed, its progress would say so.
+                StepProbe::Unknown => {
+                    tracing::info!(
+                        step = i + 1,
+                        "the interrupted step commits with its progress; running it"
+                    );
+                }
             }
         }
         // A step and its progress commit together where the step can run in a transaction, so a crash

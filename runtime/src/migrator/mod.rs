@@ -91,6 +91,7 @@ impl Migrator {
                 lock_retries: 3,
                 wait_deadline: Duration::from_secs(60),
                 grouped: false,
+                interrupted_step: None,
                 observer: None,
                 queries: Arc::new(AtomicU64::new(0)),
             },
@@ -165,6 +166,19 @@ impl Migrator {
     /// ```
     pub fn grouped(mut self, grouped: bool) -> Self {
         self.settings.grouped = grouped;
+        self
+    }
+
+    /// Tells the next run what became of the step a dead run was running, after a person checked: needed only
+    /// when `up` stopped with [`Error::Interrupted`] because the catalog cannot tell (raw SQL or a type change
+    /// that commits by itself).
+    ///
+    /// ```
+    /// use lockgate_runtime::{Migrator, StepFate};
+    /// let m = Migrator::new(Vec::new()).unwrap().with_interrupted_step(StepFate::TookEffect);
+    /// ```
+    pub fn with_interrupted_step(mut self, fate: crate::report::StepFate) -> Self {
+        self.settings.interrupted_step = Some(fate);
         self
     }
 

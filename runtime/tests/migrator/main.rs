@@ -36,6 +36,7 @@ tests! {
     lifecycle::sqlite_in_memory,
     lifecycle::futures_are_send,
     recovery::mysql_statements_run_before_a_failure_are_reported,
+    recovery::mysql_an_interrupted_step_nobody_can_judge_stops,
 }
 
 #[tokio::test]

@@ -133,3 +133,57 @@ pub(crate) async fn a_dead_connection_still_leaves_a_record(backend: Backend) {
     db.close().await;
     test.drop_db().await;
 }
+
+/// A dead run's last step was raw DDL that commits by itself: neither its progress nor the catalog can say
+/// whether it took effect, so `up` stops and asks, rather than run it a second time; told what a person found,
+/// it goes on from there.
+///
+/// MySQL only: on PostgreSQL such a step commits together with its progress, and SQLite runs every migration in
+/// one transaction.
+pub(crate) async fn mysql_an_interrupted_step_nobody_can_judge_stops() {
+    let backend = Backend::MySql;
+    let Some(test) = TestDb::create(backend, "interrupted_unknown").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let migration = || {
+        Fixture::with_mode(1, "raw ddl", lockgate_dsl::TransactionMode::None, |m| {
+            m.sql("CREATE TABLE made_by_hand (x INT)", "DROP TABLE made_by_hand");
+            m.sql("CREATE TABLE after_it (x INT)", "DROP TABLE after_it");
+        })
+    };
+    let checksum = lockgate_dsl::checksum::checksum(&*migration());
+    // What the dead process left: the first statement's effect, and a running row without progress.
+    crate::common::exec(&db, "CREATE TABLE made_by_hand (x INT)").await;
+    // An empty list's `up` creates the tracking tables.
+    Migrator::new(Vec::new()).unwrap().up(&db, None).await.unwrap();
+    let now = "NOW(6)";
+    crate::common::exec(
+        &db,
+        &format!(
+            "INSERT INTO lockgate_migrations (version, name, checksum, status, progress, applied_at, execution_ms) \
+             VALUES (1, 'raw ddl', '{checksum}', 'running', 0, {now}, 0)"
+        ),
+    )
+    .await;
+    let error = Migrator::new(vec![migration()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap_err();
+    let Error::Interrupted { step, statement, .. } = &error else {
+        panic!("expected the run to stop and ask, got: {error}")
+    };
+    assert_eq!((*step, statement.as_str()), (1, "CREATE TABLE made_by_hand (x INT)"));
+    assert!(error.to_string().contains("check by hand whether it did"), "{error}");
+    let report = Migrator::new(vec![migration()])
+        .unwrap()
+        .with_interrupted_step(lockgate_runtime::StepFate::TookEffect)
+        .up(&db, None)
+        .await
+        .unwrap();
+    assert_eq!(report.applied.len(), 1);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM after_it").await, 0);
+    db.close().await;
+    test.drop_db().await;
+}

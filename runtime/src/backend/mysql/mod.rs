@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use lockgate_dsl::Backend;
+use lockgate_dsl::render::Step;
 use sea_query::{MysqlQueryBuilder, Value, Values};
 use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::MySql;
@@ -213,6 +214,29 @@ impl Driver for MySqlDriver {
 
     fn introspect<'a>(&'a mut self, skip: &'a [String]) -> BoxFuture<'a, Result<crate::schema::Schema, sqlx::Error>> {
         Box::pin(introspect::introspect(&mut self.conn, skip))
+    }
+
+    /// Only data changes: DDL commits by itself, before and after, so a transaction would not hold it with its
+    /// progress.
+    fn step_in_transaction(&self, step: &Step) -> bool {
+        let Step::Sql {
+            sql,
+            outside_transaction: false,
+        } = step
+        else {
+            return false;
+        };
+        let first = lockgate_dsl::render::split_statements(sql)
+            .first()
+            .and_then(|s| {
+                s.lines()
+                    .map(str::trim)
+                    .find(|l| !l.is_empty() && !l.starts_with("--") && !l.starts_with('#'))
+                    .and_then(|l| l.split_whitespace().next())
+                    .map(str::to_ascii_uppercase)
+            })
+            .unwrap_or_default();
+        matches!(first.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
     }
 
     fn execution(&self, _transactional: bool) -> Execution {
