@@ -205,6 +205,25 @@ pub struct DiffArgs {
     /// Compare columns as a set, not in order.
     #[arg(long)]
     pub ignore_column_order: bool,
+    /// Instead of the report, print the SQL that brings B to A (same backend): what B lacks, added; changes
+    /// and drops only as comments unless --allow-destructive.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub emit: Option<Emit>,
+    /// With --emit: also drop the tables, views and columns B has and A does not.
+    #[arg(long, requires = "emit")]
+    pub allow_destructive: bool,
+}
+
+/// What `diff --emit` writes.
+///
+/// ```
+/// use lockgate_runtime::cli::Emit;
+/// assert_eq!(Emit::Sql, Emit::Sql);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    /// SQL statements for B's backend, one per line, each ending with `;`.
+    Sql,
 }
 
 /// `status` options.

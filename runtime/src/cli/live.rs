@@ -91,6 +91,16 @@ pub(super) async fn diff(args: &DiffArgs, cx: &Context) -> Result<Exit, Failure>
         ignore_column_order: args.ignore_column_order,
         accept_validated: false,
     };
+    if args.emit.is_some() {
+        let result = emit(&pools[0], &pools[1], args.allow_destructive)
+            .await
+            .map_err(fail(&args.b));
+        for pool in &pools {
+            pool.close().await;
+        }
+        print(&result?)?;
+        return Ok(Exit::Success);
+    }
     let result = crate::diff(&pools[0], &pools[1], options).await.map_err(fail(&args.b));
     for pool in &pools {
         pool.close().await;
@@ -98,6 +108,28 @@ pub(super) async fn diff(args: &DiffArgs, cx: &Context) -> Result<Exit, Failure>
     let differences = result?;
     let clean = "no differences: B has the schema of A";
     differences_out("diff", pools[1].backend(), &differences, clean, cx)
+}
+
+/// The SQL that brings `b` to `a`, one statement a line.
+async fn emit(a: &Database, b: &Database, destructive: bool) -> Result<String, crate::Error> {
+    let migrator = Migrator::new(Vec::new())?;
+    let expected = migrator.introspect(a).await?;
+    let found = migrator.introspect(b).await?;
+    let statements = crate::schema::emit_sql(&expected, &found, b.backend(), destructive);
+    if statements.is_empty() {
+        return Ok("-- nothing to do: B has the schema of A".to_owned());
+    }
+    Ok(statements
+        .iter()
+        .map(|s| {
+            if s.starts_with("--") {
+                s.clone()
+            } else {
+                format!("{s};")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 fn differences_out(

@@ -61,8 +61,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{
-    BaselineArgs, Cli, ColorChoice, Command, DiffArgs, DownArgs, GlobalArgs, InterruptedStep, OutputFormat, PlanArgs,
-    PlanBackend, PlanDirection, ScratchArgs, StatusArgs, UpArgs,
+    BaselineArgs, Cli, ColorChoice, Command, DiffArgs, DownArgs, Emit, GlobalArgs, InterruptedStep, OutputFormat,
+    PlanArgs, PlanBackend, PlanDirection, ScratchArgs, StatusArgs, UpArgs,
 };
 pub use exit::Exit;
 pub use style::Palette;

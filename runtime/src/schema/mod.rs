@@ -6,6 +6,7 @@
 
 mod compare;
 mod effect;
+mod emit;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 pub use compare::{Change, CompareOptions, Difference, compare};
 pub(crate) use effect::{Effect, effect};
+pub use emit::emit_sql;
 
 /// A database's schema.
 ///

@@ -1,0 +1,186 @@
+//! The SQL that brings one live schema to another of the same backend: additive by default (what B lacks of A),
+//! destructive only when asked (what B has that A does not). Definitions are taken as the catalog spells them.
+
+use lockgate_dsl::Backend;
+use lockgate_dsl::render::quote_ident;
+
+use super::{Check, Column, ForeignKey, Index, Schema, Table};
+
+/// The statements that turn `found` into `expected` on `backend`; with `destructive`, also the drops of what
+/// `expected` lacks. What cannot be expressed (a changed column, a constraint SQLite cannot add) is a `--`
+/// comment saying so.
+///
+/// ```
+/// use lockgate_dsl::Backend;
+/// use lockgate_runtime::schema::{Column, Schema, Table, emit_sql};
+/// let mut a = Schema::default();
+/// a.tables.insert("t".into(), Table { columns: vec![Column::new("id", "bigint")], ..Table::default() });
+/// let b = Schema::default();
+/// assert_eq!(emit_sql(&a, &b, Backend::Postgres, false), [r#"CREATE TABLE "t" ("id" bigint NULL)"#]);
+/// ```
+pub fn emit_sql(expected: &Schema, found: &Schema, backend: Backend, destructive: bool) -> Vec<String> {
+    let q = |name: &str| quote_ident(backend, name);
+    let mut out = Vec::new();
+    for name in &expected.extensions {
+        if !found.extensions.contains(name) {
+            out.push(format!("CREATE EXTENSION IF NOT EXISTS {}", q(name)));
+        }
+    }
+    for (name, values) in &expected.enums {
+        match found.enums.get(name) {
+            None => {
+                let values: Vec<String> = values
+                    .iter()
+                    .map(|v| lockgate_dsl::render::quote_literal(backend, v))
+                    .collect();
+                out.push(format!("CREATE TYPE {} AS ENUM ({})", q(name), values.join(", ")));
+            }
+            Some(other) if other != values => out.push(format!("-- enum {name} differs; not emitted")),
+            Some(_) => {}
+        }
+    }
+    for (name, table) in &expected.tables {
+        match found.tables.get(name) {
+            None => create_table(name, table, backend, &mut out),
+            Some(other) => alter_table(name, table, other, backend, destructive, &mut out),
+        }
+    }
+    for (name, view) in &expected.views {
+        match found.views.get(name) {
+            None => out.push(format!("CREATE VIEW {} AS {}", q(name), view.definition)),
+            Some(other) if other != view => out.push(format!("-- view {name} differs; not emitted")),
+            Some(_) => {}
+        }
+    }
+    if destructive {
+        for name in found.views.keys().filter(|n| !expected.views.contains_key(*n)) {
+            out.push(format!("DROP VIEW {}", q(name)));
+        }
+        for name in found.tables.keys().filter(|n| !expected.tables.contains_key(*n)) {
+            out.push(format!("DROP TABLE {}", q(name)));
+        }
+    }
+    out
+}
+
+fn column_sql(column: &Column, backend: Backend) -> String {
+    let mut sql = format!("{} {}", quote_ident(backend, &column.name), column.data_type);
+    if let Some(generated) = &column.generated {
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({generated})"));
+    }
+    sql.push_str(if column.nullable { " NULL" } else { " NOT NULL" });
+    if let Some(default) = &column.default {
+        sql.push_str(&format!(" DEFAULT {default}"));
+    }
+    sql
+}
+
+fn index_sql(table: &str, name: &str, index: &Index, backend: Backend) -> String {
+    let mut sql = format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        quote_ident(backend, name),
+        quote_ident(backend, table),
+        index.columns.join(", ")
+    );
+    if let Some(predicate) = &index.predicate {
+        sql.push_str(&format!(" WHERE {predicate}"));
+    }
+    sql
+}
+
+fn fk_clause(name: &str, fk: &ForeignKey, backend: Backend) -> String {
+    let list = |cols: &[String]| {
+        cols.iter()
+            .map(|c| quote_ident(backend, c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+        quote_ident(backend, name),
+        list(&fk.columns),
+        quote_ident(backend, &fk.ref_table),
+        list(&fk.ref_columns),
+        fk.on_delete,
+        fk.on_update
+    )
+}
+
+fn check_clause(name: &str, check: &Check, backend: Backend) -> String {
+    format!("CONSTRAINT {} CHECK ({})", quote_ident(backend, name), check.expression)
+}
+
+fn create_table(name: &str, table: &Table, backend: Backend, out: &mut Vec<String>) {
+    let q = |n: &str| quote_ident(backend, n);
+    let mut items: Vec<String> = table.columns.iter().map(|c| column_sql(c, backend)).collect();
+    if !table.primary_key.is_empty() {
+        let key: Vec<String> = table.primary_key.iter().map(|c| q(c)).collect();
+        items.push(format!("PRIMARY KEY ({})", key.join(", ")));
+    }
+    for (unique, columns) in &table.uniques {
+        let columns: Vec<String> = columns.iter().map(|c| q(c)).collect();
+        items.push(format!("CONSTRAINT {} UNIQUE ({})", q(unique), columns.join(", ")));
+    }
+    for (check, def) in &table.checks {
+        items.push(check_clause(check, def, backend));
+    }
+    for (fk, def) in &table.foreign_keys {
+        items.push(fk_clause(fk, def, backend));
+    }
+    out.push(format!("CREATE TABLE {} ({})", q(name), items.join(", ")));
+    for (index, def) in &table.indexes {
+        out.push(index_sql(name, index, def, backend));
+    }
+}
+
+fn alter_table(name: &str, a: &Table, b: &Table, backend: Backend, destructive: bool, out: &mut Vec<String>) {
+    let table = quote_ident(backend, name);
+    for column in &a.columns {
+        match b.column(&column.name) {
+            None => out.push(format!(
+                "ALTER TABLE {table} ADD COLUMN {}",
+                column_sql(column, backend)
+            )),
+            Some(other) if other != column => {
+                out.push(format!(
+                    "-- column {name}.{} differs; change it by a typed migration",
+                    column.name
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let sqlite = backend == Backend::Sqlite;
+    for (index, def) in &a.indexes {
+        if !b.indexes.contains_key(index) {
+            out.push(index_sql(name, index, def, backend));
+        }
+    }
+    for (fk, def) in &a.foreign_keys {
+        if !b.foreign_keys.contains_key(fk) {
+            out.push(if sqlite {
+                format!("-- foreign key {fk} on {name}: SQLite adds it only by a table rebuild; not emitted")
+            } else {
+                format!("ALTER TABLE {table} ADD {}", fk_clause(fk, def, backend))
+            });
+        }
+    }
+    for (check, def) in &a.checks {
+        if !b.checks.contains_key(check) {
+            out.push(if sqlite {
+                format!("-- check {check} on {name}: SQLite adds it only by a table rebuild; not emitted")
+            } else {
+                format!("ALTER TABLE {table} ADD {}", check_clause(check, def, backend))
+            });
+        }
+    }
+    if destructive {
+        for column in b.columns.iter().filter(|c| a.column(&c.name).is_none()) {
+            out.push(format!(
+                "ALTER TABLE {table} DROP COLUMN {}",
+                quote_ident(backend, &column.name)
+            ));
+        }
+    }
+}
