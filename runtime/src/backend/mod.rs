@@ -4,6 +4,7 @@
 //! A new backend (a PostgreSQL-compatible distributed engine, say) is one more module that implements the trait,
 //! one [`crate::Database`] variant and one feature.
 
+mod catalog;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]

@@ -194,12 +194,19 @@ impl Migrator {
             .map(|s| s.version)
             .collect();
         let live = self.introspect(db).await?;
+        let replayed = self.replay(scratch_url, applied.last().copied()).await?;
+        Ok(compare(&replayed, &live, CompareOptions::default()))
+    }
+
+    /// The schema the migrations up to `to` produce (none when `None`), applied in a scratch database beside
+    /// `scratch_url` that is dropped afterwards.
+    async fn replay(&self, scratch_url: &str, to: Option<i64>) -> Result<Schema, Error> {
         let scratch = Scratch::create(scratch_url).await?;
         let result = async {
             let replay = Database::connect(&scratch.url).await?;
             let result = async {
-                if let Some(last) = applied.last() {
-                    self.up(&replay, Some(*last)).await?;
+                if let Some(to) = to {
+                    self.up(&replay, Some(to)).await?;
                 }
                 self.introspect(&replay).await
             }
@@ -209,7 +216,7 @@ impl Migrator {
         }
         .await;
         scratch.remove().await;
-        Ok(compare(&result?, &live, CompareOptions::default()))
+        result
     }
 }
 
@@ -228,20 +235,8 @@ impl Migrator {
             return Err(Error::UnknownVersion { version });
         }
         let live = self.introspect(db).await?;
-        let scratch = Scratch::create(scratch_url).await?;
-        let replayed = async {
-            let replay = Database::connect(&scratch.url).await?;
-            let result = async {
-                self.up(&replay, Some(version)).await?;
-                self.introspect(&replay).await
-            }
-            .await;
-            replay.close().await;
-            result
-        }
-        .await;
-        scratch.remove().await;
-        let differences = compare(&replayed?, &live, CompareOptions::default());
+        let replayed = self.replay(scratch_url, Some(version)).await?;
+        let differences = compare(&replayed, &live, CompareOptions::default());
         if !differences.is_empty() {
             return Err(Error::SchemaMismatch { version, differences });
         }

@@ -1,18 +1,8 @@
 //! The live schema of the current MySQL or MariaDB database, from `information_schema`.
 
-use sea_query::Values;
-use sea_query_sqlx::SqlxValues;
-
+use crate::backend::catalog::{rows, text};
 use crate::conn::SqlConn;
 use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table, View, squash};
-
-async fn rows(conn: &mut dyn SqlConn, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
-    conn.fetch_text((sql.to_owned(), SqlxValues(Values(Vec::new())))).await
-}
-
-fn text(row: &[Option<String>], i: usize) -> String {
-    row.get(i).cloned().flatten().unwrap_or_default()
-}
 
 const TABLES: &str = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
      WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1";

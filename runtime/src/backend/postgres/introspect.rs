@@ -1,20 +1,9 @@
 //! The live schema of the current PostgreSQL schema, from `pg_catalog`: `format_type`, `pg_get_expr`,
 //! `pg_get_indexdef` and `pg_get_viewdef` give each object in PostgreSQL's own canonical spelling.
 
-use sea_query::Values;
-use sea_query_sqlx::SqlxValues;
-
+use crate::backend::catalog::{rows, text};
 use crate::conn::SqlConn;
 use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table, View, squash};
-
-/// Rows of text; every column is cast to text in the query.
-async fn rows(conn: &mut dyn SqlConn, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
-    conn.fetch_text((sql.to_owned(), SqlxValues(Values(Vec::new())))).await
-}
-
-fn text(row: &[Option<String>], i: usize) -> String {
-    row.get(i).cloned().flatten().unwrap_or_default()
-}
 
 fn list(text: &str) -> Vec<String> {
     if text.is_empty() {

@@ -1,20 +1,10 @@
 //! The live schema of a SQLite database, from `sqlite_master` and the `pragma_*` table functions. SQLite keeps
 //! no catalog of constraint names or check expressions, so those are read from the table's `CREATE TABLE` text.
 
-use lockgate_dsl::render::split_items;
-use sea_query::Values;
-use sea_query_sqlx::SqlxValues;
-
+use crate::backend::catalog::{rows, text};
 use crate::conn::SqlConn;
 use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table, View, squash};
-
-async fn rows(conn: &mut dyn SqlConn, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
-    conn.fetch_text((sql.to_owned(), SqlxValues(Values(Vec::new())))).await
-}
-
-fn text(row: &[Option<String>], i: usize) -> String {
-    row.get(i).cloned().flatten().unwrap_or_default()
-}
+use lockgate_dsl::render::split_items;
 
 const TABLES: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1";
 
