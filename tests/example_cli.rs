@@ -356,6 +356,24 @@ fn sqlite_in_a_temporary_directory() {
         differences.contains(&("extra".to_owned(), "column `contracts`.`is_template`".to_owned())),
         "{differences:?}"
     );
+    // `--emit sql` prints what B lacks as SQL, changes only as comments.
+    let emitted = expect(&behind, &["diff", &full, &behind, "--emit", "sql"], 0);
+    assert!(
+        emitted.stdout.contains("CREATE TABLE \"contract_templates\" ("),
+        "{emitted:?}"
+    );
+    assert!(!emitted.stdout.contains("DROP "), "additive unless asked: {emitted:?}");
+    let destructive = expect(
+        &behind,
+        &["diff", &full, &behind, "--emit", "sql", "--allow-destructive"],
+        0,
+    );
+    assert!(
+        destructive
+            .stdout
+            .contains("ALTER TABLE \"contracts\" DROP COLUMN \"is_template\";"),
+        "{destructive:?}"
+    );
     expect(&behind, &["up"], 0);
     expect(&behind, &["diff", &full, &behind], 0);
 
