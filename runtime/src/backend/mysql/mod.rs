@@ -216,8 +216,8 @@ impl Driver for MySqlDriver {
         Box::pin(introspect::introspect(&mut self.conn, skip))
     }
 
-    /// Only data changes: DDL commits by itself, before and after, so a transaction would not hold it with its
-    /// progress.
+    /// Only data changes and reads: DDL commits by itself, before and after, so a transaction would not hold it
+    /// with its progress.
     fn step_in_transaction(&self, step: &Step) -> bool {
         let Step::Sql {
             sql,
@@ -236,7 +236,11 @@ impl Driver for MySqlDriver {
                     .map(str::to_ascii_uppercase)
             })
             .unwrap_or_default();
-        matches!(first.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
+        // Data changes, and reads (which change nothing, so running one again is harmless).
+        matches!(
+            first.as_str(),
+            "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "SELECT" | "WITH" | "DO"
+        )
     }
 
     fn execution(&self, _transactional: bool) -> Execution {
