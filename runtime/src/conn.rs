@@ -19,6 +19,11 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A statement built by sea-query with its bound values.
 pub(crate) type Bound = (String, SqlxValues);
 
+/// A hand-written statement with its bound values.
+pub(crate) fn bound(sql: &str, values: Vec<sea_query::Value>) -> Bound {
+    (sql.to_owned(), SqlxValues(sea_query::Values(values)))
+}
+
 /// sqlx's history rows: version, description, success.
 pub(crate) type SqlxHistory = Vec<(i64, String, bool)>;
 

@@ -288,7 +288,13 @@ impl<'a> Session<'a> {
         error: Option<&Error>,
         elapsed: Duration,
     ) -> Result<(), Error> {
-        let row = HistoryRow {
+        let statement = self.history_statement(work, outcome, error, elapsed);
+        self.write_tracking(statement).await
+    }
+
+    /// The history row of one attempt.
+    fn history_statement(&self, work: &Work, outcome: &str, error: Option<&Error>, elapsed: Duration) -> Bound {
+        self.tracking.history(&HistoryRow {
             version: work.version,
             name: &work.name,
             direction: work.direction.name(),
@@ -296,9 +302,7 @@ impl<'a> Session<'a> {
             error: error.map(ToString::to_string),
             duration_ms: millis(elapsed),
             applied_by: &self.applied_by,
-        };
-        let statement = self.tracking.history(&row);
-        self.write_tracking(statement).await
+        })
     }
 
     /// Records a failed attempt after the fact (outside any transaction); a failure to record is logged, and the
@@ -318,15 +322,7 @@ impl<'a> Session<'a> {
                     .upsert(&self.row(work, tracking::FAILED, progress, elapsed)),
             );
         }
-        statements.push(self.tracking.history(&HistoryRow {
-            version: work.version,
-            name: &work.name,
-            direction: work.direction.name(),
-            outcome,
-            error: Some(error.to_string()),
-            duration_ms: millis(elapsed),
-            applied_by: &self.applied_by,
-        }));
+        statements.push(self.history_statement(work, outcome, Some(error), elapsed));
         let mut written = 0;
         let mut connection_lost = false;
         for statement in &statements {

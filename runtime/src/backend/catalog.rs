@@ -1,13 +1,10 @@
 //! Reading catalog queries whose every column is cast to text, for the backends' introspection.
 
-use sea_query::Values;
-use sea_query_sqlx::SqlxValues;
-
-use crate::conn::SqlConn;
+use crate::conn::{SqlConn, bound};
 
 /// The rows of a catalog query without parameters.
 pub(crate) async fn rows(conn: &mut dyn SqlConn, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
-    conn.fetch_text((sql.to_owned(), SqlxValues(Values(Vec::new())))).await
+    conn.fetch_text(bound(sql, Vec::new())).await
 }
 
 /// Column `i` of a row, empty when NULL.

@@ -10,6 +10,7 @@ use lockgate_dsl::render::quote_ident;
 pub use report::{RoundTrip, Stage, VerifiedMigration, VerifyReport};
 
 use crate::backend::Scratch;
+use crate::conn::bound;
 use crate::database::Database;
 use crate::error::Error;
 use crate::migrator::Migrator;
@@ -265,8 +266,12 @@ async fn row_counts(migrator: &Migrator, db: &Database, schema: &Schema) -> Resu
     let mut out = Vec::with_capacity(schema.tables.len());
     for table in schema.tables.keys() {
         let sql = format!("SELECT COUNT(*) FROM {}", quote_ident(db.backend(), table));
-        let statement = (sql, sea_query_sqlx::SqlxValues(sea_query::Values(Vec::new())));
-        let count = session.driver.conn().fetch_i64(statement).await?.unwrap_or(0);
+        let count = session
+            .driver
+            .conn()
+            .fetch_i64(bound(&sql, Vec::new()))
+            .await?
+            .unwrap_or(0);
         out.push((table.clone(), count));
     }
     Ok(out)

@@ -9,14 +9,14 @@ use std::time::{Duration, Instant};
 
 use lockgate_dsl::Backend;
 use lockgate_dsl::render::Step;
-use sea_query::{MysqlQueryBuilder, Value, Values};
-use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sea_query::MysqlQueryBuilder;
+use sea_query_sqlx::SqlxBinder;
 use sqlx::MySql;
 use sqlx::error::DatabaseError;
 use sqlx::mysql::{MySqlDatabaseError, MySqlPool, MySqlPoolOptions};
 
 use super::{Dialect, Driver, Execution, LockWait, Scope};
-use crate::conn::{BoxFuture, Conn, SqlConn};
+use crate::conn::{BoxFuture, Conn, SqlConn, bound};
 use crate::database::Database;
 use crate::error::Error;
 
@@ -109,10 +109,6 @@ pub(super) fn is_lock_timeout(error: &dyn DatabaseError) -> bool {
 pub(super) fn is_missing_table(error: &dyn DatabaseError) -> bool {
     // ER_NO_SUCH_TABLE, ER_BAD_DB_ERROR.
     matches!(number(error), Some(1146 | 1049))
-}
-
-fn bound(sql: &str, values: Vec<Value>) -> (String, SqlxValues) {
-    (sql.to_owned(), SqlxValues(Values(values)))
 }
 
 /// The lock name: per database and tracking table, at most 64 characters as `GET_LOCK` requires.

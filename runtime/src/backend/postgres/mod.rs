@@ -11,14 +11,14 @@ use lockgate_dsl::Backend;
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::plan::PlannedOp;
 use lockgate_dsl::render::Step;
-use sea_query::{PostgresQueryBuilder, Value, Values};
-use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sea_query::{PostgresQueryBuilder, Value};
+use sea_query_sqlx::SqlxBinder;
 use sqlx::Postgres;
 use sqlx::error::DatabaseError;
 use sqlx::postgres::{PgDatabaseError, PgPool, PgPoolOptions};
 
 use super::{Dialect, Driver, Execution, LockWait, Scope, StepProbe};
-use crate::conn::{BoxFuture, Conn, SqlConn};
+use crate::conn::{BoxFuture, Conn, SqlConn, bound};
 use crate::database::Database;
 use crate::error::Error;
 use crate::steps::ExecStep;
@@ -109,10 +109,6 @@ fn fnv1a(text: &str) -> i64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     i64::from_le_bytes(hash.to_le_bytes())
-}
-
-fn bound(sql: &str, values: Vec<Value>) -> (String, SqlxValues) {
-    (sql.to_owned(), SqlxValues(Values(values)))
 }
 
 /// A PostgreSQL connection.

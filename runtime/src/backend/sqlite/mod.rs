@@ -10,14 +10,14 @@ use std::time::{Duration, Instant};
 
 use lockgate_dsl::Backend;
 use lockgate_dsl::render::{LiveTable, TableRebuild};
-use sea_query::{SqliteQueryBuilder, Value, Values};
-use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sea_query::{SqliteQueryBuilder, Value};
+use sea_query_sqlx::SqlxBinder;
 use sqlx::Sqlite;
 use sqlx::error::DatabaseError;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 
 use super::{Dialect, Driver, Execution, LiveError, RebuildCheck, Scope};
-use crate::conn::{BoxFuture, Conn, SqlConn};
+use crate::conn::{BoxFuture, Conn, SqlConn, bound};
 use crate::database::Database;
 use crate::error::Error;
 
@@ -96,10 +96,6 @@ pub(super) fn is_lock_timeout(error: &dyn DatabaseError) -> bool {
 
 pub(super) fn is_missing_table(error: &dyn DatabaseError) -> bool {
     is_sqlite(error) && error.message().contains("no such table")
-}
-
-fn bound(sql: &str, values: Vec<Value>) -> (String, SqlxValues) {
-    (sql.to_owned(), SqlxValues(Values(values)))
 }
 
 const MASTER_QUERY: &str = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ?";
