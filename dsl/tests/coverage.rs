@@ -1,6 +1,7 @@
 //! Every kind of operation has a case in `common/cases.rs`, and so an insta snapshot of its up and down SQL on
-//! every backend (`render_snapshots.rs`) and a round trip on real databases (`roundtrip.rs`), which both run
-//! every case. A new operation fails this test until it has a case.
+//! every backend (`render_snapshots.rs`) and a round trip through the migrator on real databases, compared with
+//! the schema the DSL predicts (`runtime/tests/predicted.rs`); both run every case. A new operation fails this
+//! test until it has a case.
 
 #[path = "common/cases.rs"]
 mod cases;

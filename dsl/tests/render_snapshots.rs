@@ -60,12 +60,13 @@ fn write_steps(out: &mut String, result: Result<Vec<Step>, impl std::fmt::Displa
                     for sql in &statements {
                         writeln!(out, "{sql};").unwrap();
                     }
-                    // After the rename the table holds the new definition under its own name.
+                    // After the rename the table holds the new definition under its own name, and the
+                    // indexes and triggers the rebuild created after it (the six statements before).
                     let tmp = quote_ident(Backend::Sqlite, &rebuild.temporary_name());
                     let table = quote_ident(Backend::Sqlite, &rebuild.table);
                     *live = Some(LiveTable {
                         create_sql: statements[0].replacen(&tmp, &table, 1),
-                        dependents: fixture.dependents.clone(),
+                        dependents: statements[6..].to_vec(),
                     });
                 }
                 Err(e) => writeln!(out, "error: {e}").unwrap(),

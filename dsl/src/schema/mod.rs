@@ -3,12 +3,14 @@
 mod column;
 mod constraint;
 mod index;
+mod model;
 mod table;
 mod view;
 
 pub use column::ColumnDef;
 pub use constraint::{CheckDef, ForeignKeyDef, ReferentialAction, UniqueDef};
 pub use index::IndexDef;
+pub use model::{SchemaDef, Unpredictable};
 pub use table::{ColumnBuilder, ForeignKeyBuilder, IndexBuilder, TableBuilder, TableDef};
 pub use view::{EnumDef, ViewDef};
 

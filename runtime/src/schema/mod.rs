@@ -7,6 +7,7 @@
 mod compare;
 mod effect;
 mod emit;
+mod lift;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 pub use compare::{Change, CompareOptions, Difference, compare};
 pub(crate) use effect::{Effect, effect};
 pub use emit::emit_sql;
+pub use lift::{Lifted, Unmapped, column_type, comparable, default_value, lift};
 
 /// A database's schema.
 ///

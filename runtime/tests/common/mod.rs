@@ -231,40 +231,26 @@ pub async fn texts(db: &Database, sql: &str) -> Vec<String> {
     .expect("text query")
 }
 
-/// The user tables and their columns, sorted, as `table.column` (tracking tables left out): the schema to
-/// compare before and after.
+/// The user tables' columns (`table.column:type`) and indexes (`index name`), sorted, as the runtime's own
+/// introspection reads them (tracking tables left out): the schema to compare before and after.
 pub async fn schema(db: &Database) -> Vec<String> {
-    let sql = match db {
-        Database::Postgres(_) => {
-            "SELECT (table_name || '.' || column_name || ':' || data_type)::text FROM information_schema.columns \
-             WHERE table_schema = 'public' AND table_name NOT LIKE 'lockgate_migrations%' ORDER BY 1"
-        }
-        Database::MySql(_) => {
-            "SELECT CAST(CONCAT(table_name, '.', column_name, ':', column_type) AS CHAR) FROM information_schema.columns \
-             WHERE table_schema = DATABASE() AND table_name NOT LIKE 'lockgate_migrations%' ORDER BY 1"
-        }
-        Database::Sqlite(_) => {
-            "SELECT m.name || '.' || p.name || ':' || p.type FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'lockgate_migrations%' AND m.name NOT LIKE 'sqlite_%' \
-             ORDER BY 1"
-        }
-    };
-    let mut out = texts(db, sql).await;
-    let indexes = match db {
-        Database::Postgres(_) => {
-            "SELECT ('index ' || indexname)::text FROM pg_indexes WHERE schemaname = 'public' \
-             AND tablename NOT LIKE 'lockgate_migrations%' ORDER BY 1"
-        }
-        Database::MySql(_) => {
-            "SELECT DISTINCT CAST(CONCAT('index ', index_name) AS CHAR) FROM information_schema.statistics \
-             WHERE table_schema = DATABASE() AND table_name NOT LIKE 'lockgate_migrations%' ORDER BY 1"
-        }
-        Database::Sqlite(_) => {
-            "SELECT 'index ' || name FROM sqlite_master WHERE type = 'index' \
-             AND tbl_name NOT LIKE 'lockgate_migrations%' ORDER BY 1"
-        }
-    };
-    out.extend(texts(db, indexes).await);
+    let live = lockgate_runtime::Migrator::new(Vec::new())
+        .expect("an empty migrator")
+        .introspect(db)
+        .await
+        .expect("introspect the test database");
+    let mut out = Vec::new();
+    for (name, table) in &live.tables {
+        out.extend(
+            table
+                .columns
+                .iter()
+                .map(|c| format!("{name}.{}:{}", c.name, c.data_type)),
+        );
+        out.extend(table.indexes.keys().map(|index| format!("index {index}")));
+        out.extend(table.uniques.keys().map(|unique| format!("index {unique}")));
+    }
+    out.sort();
     out
 }
 

@@ -224,7 +224,27 @@ impl TableRebuild {
             format!("ALTER TABLE {tmp} RENAME TO {table}"),
             "PRAGMA legacy_alter_table=OFF".to_owned(),
         ];
-        statements.extend(live.dependents.iter().cloned());
+        // A unique constraint added `using_index` takes the place of that index, as on the other backends;
+        // dropping it gives the index back.
+        let adopted = match &self.change {
+            RebuildChange::AddUnique(unique) => unique.using_index.as_deref(),
+            _ => None,
+        };
+        statements.extend(
+            live.dependents
+                .iter()
+                .filter(|sql| adopted.is_none_or(|index| !creates_index(sql, index)))
+                .cloned(),
+        );
+        if let RebuildChange::DropUnique(unique) = &self.change
+            && let Some(index) = &unique.using_index
+        {
+            statements.push(format!(
+                "CREATE UNIQUE INDEX {} ON {table} ({})",
+                quote_ident(SQLITE, index),
+                ident_list(SQLITE, &unique.columns)
+            ));
+        }
         Ok(statements)
     }
 
@@ -510,4 +530,18 @@ pub(in crate::render) fn rebuild(table: &str, change: RebuildChange) -> Vec<supe
         table: table.to_owned(),
         change,
     })]
+}
+
+/// Whether `sql` is the `CREATE INDEX` statement of the index `name`.
+fn creates_index(sql: &str, name: &str) -> bool {
+    let Ok(tokens) = tokenize(sql, name) else {
+        return false;
+    };
+    let Some(at) = tokens.iter().position(|t| t.is("INDEX")) else {
+        return false;
+    };
+    tokens[at + 1..]
+        .iter()
+        .find(|t| !(t.is("IF") || t.is("NOT") || t.is("EXISTS")))
+        .is_some_and(|t| t.name() == name)
 }

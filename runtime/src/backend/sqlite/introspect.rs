@@ -76,6 +76,23 @@ fn check_expression(rest: &str) -> Option<String> {
     (close > open).then(|| squash(&rest[open + 1..close]))
 }
 
+/// The query of `CREATE VIEW name AS query`, as the other backends keep a view: the text after the `AS` that
+/// follows the view's name.
+fn view_query<'a>(create: &'a str, name: &str) -> &'a str {
+    let upper = create.to_ascii_uppercase();
+    let after_name = upper
+        .find("VIEW")
+        .and_then(|at| create[at..].find(name).map(|n| at + n + name.len()));
+    after_name
+        .and_then(|from| {
+            upper[from..]
+                .find(" AS ")
+                .or_else(|| upper[from..].find("\nAS "))
+                .map(|at| from + at + 4)
+        })
+        .map_or(create, |at| &create[at..])
+}
+
 /// Reads the schema, leaving out the tables in `skip`.
 pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Result<Schema, sqlx::Error> {
     let mut schema = Schema::default();
@@ -206,10 +223,11 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
         }
     }
     for row in rows(conn, VIEWS).await? {
+        let (name, create) = (text(&row, 0), text(&row, 1));
         schema.views.insert(
-            text(&row, 0),
+            name.clone(),
             View {
-                definition: squash(&text(&row, 1)),
+                definition: squash(view_query(&create, &name)),
             },
         );
     }

@@ -1,0 +1,252 @@
+//! The schema a list of operations builds, predicted from their definitions alone.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::{EnumDef, IndexDef, TableDef, ViewDef};
+use crate::operation::Operation;
+
+/// Every object a plan defines, by name: what the DSL predicts the database holds after the plan ran.
+///
+/// Raw SQL is opaque to it: [`SchemaDef::apply`] refuses it rather than guess.
+///
+/// ```
+/// use lockgate_dsl::operation::Operation;
+/// use lockgate_dsl::schema::{ColumnDef, SchemaDef, TableDef};
+/// let mut schema = SchemaDef::default();
+/// schema.apply(&Operation::CreateTable(TableDef::build("t", |t| { t.column::<i64>("id"); }))).unwrap();
+/// schema.apply(&Operation::AddColumn { table: "t".into(), column: ColumnDef::new::<String>("name") }).unwrap();
+/// assert_eq!(schema.tables["t"].columns.len(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SchemaDef {
+    /// Tables, by name, with their columns, keys, constraints and indexes.
+    pub tables: BTreeMap<String, TableDef>,
+    /// Views, by name.
+    pub views: BTreeMap<String, ViewDef>,
+    /// Enum types, by name.
+    pub enums: BTreeMap<String, EnumDef>,
+    /// Extensions.
+    pub extensions: BTreeSet<String>,
+}
+
+/// Why [`SchemaDef::apply`] could not follow an operation.
+///
+/// ```
+/// use lockgate_dsl::operation::Operation;
+/// use lockgate_dsl::schema::SchemaDef;
+/// let err = SchemaDef::default().apply(&Operation::RenameTable { from: "a".into(), to: "b".into() }).unwrap_err();
+/// assert_eq!(err.to_string(), "table `a` does not exist");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unpredictable {
+    /// The operation names an object the schema does not have.
+    #[error("{kind} `{name}` does not exist")]
+    Missing {
+        /// `table`, `column`, `index`, …
+        kind: &'static str,
+        /// The object's name.
+        name: String,
+    },
+    /// Raw SQL: its effect is not known from its text.
+    #[error("raw SQL has no predictable effect: `{0}`")]
+    RawSql(String),
+}
+
+fn missing(kind: &'static str, name: &str) -> Unpredictable {
+    Unpredictable::Missing {
+        kind,
+        name: name.to_owned(),
+    }
+}
+
+impl SchemaDef {
+    /// The schema after each of `ops` in order.
+    ///
+    /// ```
+    /// use lockgate_dsl::operation::Operation;
+    /// use lockgate_dsl::schema::SchemaDef;
+    /// let schema = SchemaDef::after(&[Operation::CreateExtension { name: "citext".into() }]).unwrap();
+    /// assert!(schema.extensions.contains("citext"));
+    /// ```
+    pub fn after<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> Result<SchemaDef, Unpredictable> {
+        let mut schema = SchemaDef::default();
+        for op in ops {
+            schema.apply(op)?;
+        }
+        Ok(schema)
+    }
+
+    /// Follows one operation; assertions change nothing.
+    ///
+    /// ```
+    /// use lockgate_dsl::operation::Operation;
+    /// use lockgate_dsl::schema::{SchemaDef, ViewDef};
+    /// let mut schema = SchemaDef::default();
+    /// schema.apply(&Operation::CreateView(ViewDef::new("v", "SELECT 1"))).unwrap();
+    /// assert!(schema.views.contains_key("v"));
+    /// ```
+    pub fn apply(&mut self, op: &Operation) -> Result<(), Unpredictable> {
+        match op {
+            Operation::CreateTable(table) => {
+                self.tables.insert(table.name.clone(), table.clone());
+            }
+            Operation::DropTable(table) => {
+                self.tables
+                    .remove(&table.name)
+                    .ok_or_else(|| missing("table", &table.name))?;
+            }
+            Operation::RenameTable { from, to } => {
+                let mut table = self.tables.remove(from).ok_or_else(|| missing("table", from))?;
+                table.name.clone_from(to);
+                table.indexes.iter_mut().for_each(|i| i.table.clone_from(to));
+                table.uniques.iter_mut().for_each(|u| u.table.clone_from(to));
+                table.checks.iter_mut().for_each(|c| c.table.clone_from(to));
+                table.foreign_keys.iter_mut().for_each(|f| f.table.clone_from(to));
+                self.tables.insert(to.clone(), table);
+                for other in self.tables.values_mut() {
+                    for fk in other.foreign_keys.iter_mut().filter(|fk| &fk.ref_table == from) {
+                        fk.ref_table.clone_from(to);
+                    }
+                }
+            }
+            Operation::AddColumn { table, column } => self.table(table)?.columns.push(column.clone()),
+            Operation::DropColumn { table, column } => {
+                let def = self.table(table)?;
+                let before = def.columns.len();
+                def.columns.retain(|c| c.name != column.name);
+                if def.columns.len() == before {
+                    return Err(missing("column", &column.name));
+                }
+                // What the backends drop with the column: indexes and constraints over it alone.
+                def.indexes.retain(|i| i.columns != [column.name.clone()]);
+                def.uniques.retain(|u| u.columns != [column.name.clone()]);
+            }
+            Operation::RenameColumn { table, from, to } => {
+                let def = self.table(table)?;
+                let column = def
+                    .columns
+                    .iter_mut()
+                    .find(|c| &c.name == from)
+                    .ok_or_else(|| missing("column", from))?;
+                column.name.clone_from(to);
+                let rename = |names: &mut Vec<String>| {
+                    for name in names.iter_mut().filter(|n| *n == from) {
+                        name.clone_from(to);
+                    }
+                };
+                rename(&mut def.primary_key);
+                def.indexes.iter_mut().for_each(|i| rename(&mut i.columns));
+                def.uniques.iter_mut().for_each(|u| rename(&mut u.columns));
+                def.foreign_keys.iter_mut().for_each(|f| rename(&mut f.columns));
+            }
+            Operation::AlterColumn { table, from, to } => {
+                let def = self.table(table)?;
+                let column = def
+                    .columns
+                    .iter_mut()
+                    .find(|c| c.name == from.name)
+                    .ok_or_else(|| missing("column", &from.name))?;
+                *column = to.clone();
+            }
+            Operation::CreateIndex(index) => self.table(&index.table)?.indexes.push(index.clone()),
+            Operation::DropIndex(index) => {
+                let def = self.table(&index.table)?;
+                remove_named(&mut def.indexes, &index.name, |i| &i.name)
+                    .ok_or_else(|| missing("index", &index.name))?;
+            }
+            Operation::AddForeignKey(fk) => self.table(&fk.table)?.foreign_keys.push(fk.clone()),
+            Operation::DropForeignKey(fk) => {
+                let def = self.table(&fk.table)?;
+                remove_named(&mut def.foreign_keys, &fk.name, |f| &f.name)
+                    .ok_or_else(|| missing("foreign key", &fk.name))?;
+            }
+            Operation::ValidateConstraint { table, name } => {
+                let def = self.table(table)?;
+                if let Some(fk) = def.foreign_keys.iter_mut().find(|f| &f.name == name) {
+                    fk.not_valid = false;
+                } else if let Some(check) = def.checks.iter_mut().find(|c| &c.name == name) {
+                    check.not_valid = false;
+                } else {
+                    return Err(missing("constraint", name));
+                }
+            }
+            Operation::AddCheck(check) => self.table(&check.table)?.checks.push(check.clone()),
+            Operation::DropCheck(check) => {
+                let def = self.table(&check.table)?;
+                remove_named(&mut def.checks, &check.name, |c| &c.name).ok_or_else(|| missing("check", &check.name))?;
+            }
+            Operation::AddUnique(unique) => {
+                let def = self.table(&unique.table)?;
+                // The index becomes the constraint's, under the constraint's name.
+                if let Some(index) = &unique.using_index {
+                    remove_named(&mut def.indexes, index, |i| &i.name).ok_or_else(|| missing("index", index))?;
+                }
+                def.uniques.push(unique.clone());
+            }
+            Operation::DropUnique(unique) => {
+                let def = self.table(&unique.table)?;
+                remove_named(&mut def.uniques, &unique.name, |u| &u.name)
+                    .ok_or_else(|| missing("unique constraint", &unique.name))?;
+                // One added `using_index` gives its index back.
+                if let Some(index) = &unique.using_index {
+                    let mut index = IndexDef::new(&unique.table, unique.columns.clone()).named(index);
+                    index.unique = true;
+                    def.indexes.push(index);
+                }
+            }
+            Operation::CreateView(view) => {
+                self.views.insert(view.name.clone(), view.clone());
+            }
+            Operation::ReplaceView { to, .. } => {
+                self.views.insert(to.name.clone(), to.clone());
+            }
+            Operation::DropView(view) => {
+                self.views
+                    .remove(&view.name)
+                    .ok_or_else(|| missing("view", &view.name))?;
+            }
+            Operation::CreateEnum(def) => {
+                self.enums.insert(def.name.clone(), def.clone());
+            }
+            Operation::AddEnumValue { name, value, before } => {
+                let def = self.enums.get_mut(name).ok_or_else(|| missing("enum", name))?;
+                let at = match before {
+                    Some(before) => def
+                        .values
+                        .iter()
+                        .position(|v| v == before)
+                        .ok_or_else(|| missing("enum value", before))?,
+                    None => def.values.len(),
+                };
+                def.values.insert(at, value.clone());
+            }
+            Operation::DropEnum(def) => {
+                self.enums.remove(&def.name).ok_or_else(|| missing("enum", &def.name))?;
+            }
+            Operation::CreateExtension { name } => {
+                self.extensions.insert(name.clone());
+            }
+            Operation::DropExtension { name } => {
+                if !self.extensions.remove(name) {
+                    return Err(missing("extension", name));
+                }
+            }
+            Operation::RawSql { up, .. } => return Err(Unpredictable::RawSql(up.clone())),
+            Operation::Assert { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn table(&mut self, name: &str) -> Result<&mut TableDef, Unpredictable> {
+        self.tables.get_mut(name).ok_or_else(|| missing("table", name))
+    }
+}
+
+/// Removes the item named `name`; `None` when there is none.
+fn remove_named<T>(items: &mut Vec<T>, name: &str, name_of: impl Fn(&T) -> &String) -> Option<T> {
+    let at = items.iter().position(|item| name_of(item) == name)?;
+    Some(items.remove(at))
+}
