@@ -205,13 +205,22 @@ pub struct DiffArgs {
     /// Compare columns as a set, not in order.
     #[arg(long)]
     pub ignore_column_order: bool,
-    /// Instead of the report, print the SQL that brings B to A (same backend): what B lacks, added; changes
-    /// and drops only as comments unless --allow-destructive.
+    /// Instead of the report, print what brings B to A: `sql` (statements for B's backend) or `rust` (typed
+    /// lockgate migrations). What B lacks is added; changes and drops only with --allow-destructive.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub emit: Option<Emit>,
-    /// With --emit: also drop the tables, views and columns B has and A does not.
+    /// With --emit: also drop what B has and A does not, and change what differs.
     #[arg(long, requires = "emit")]
     pub allow_destructive: bool,
+    /// With --emit sql: the SQL for this backend instead of B's, rendered from typed operations.
+    #[arg(long, value_enum, requires = "emit")]
+    pub backend: Option<PlanBackend>,
+    /// With --emit rust: the first migration's version (default: the current UTC time, YYYYMMDDHHMMSS).
+    #[arg(long, requires = "emit")]
+    pub version: Option<i64>,
+    /// With --emit rust: the first migration's type name.
+    #[arg(long, requires = "emit", default_value = "BringUpToDate")]
+    pub name: String,
 }
 
 /// What `diff --emit` writes.
@@ -224,6 +233,8 @@ pub struct DiffArgs {
 pub enum Emit {
     /// SQL statements for B's backend, one per line, each ending with `;`.
     Sql,
+    /// A Rust file of `#[derive(Migration)]` types, for the migrations folder.
+    Rust,
 }
 
 /// `status` options.

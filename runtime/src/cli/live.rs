@@ -3,7 +3,7 @@
 use lockgate_dsl::Backend;
 use serde::Serialize;
 
-use super::args::{DiffArgs, OutputFormat, ScratchArgs};
+use super::args::{DiffArgs, Emit, OutputFormat, ScratchArgs};
 use super::context::{Context, print};
 use super::exit::Exit;
 use super::failure::{Failure, redact};
@@ -91,10 +91,8 @@ pub(super) async fn diff(args: &DiffArgs, cx: &Context) -> Result<Exit, Failure>
         ignore_column_order: args.ignore_column_order,
         accept_validated: false,
     };
-    if args.emit.is_some() {
-        let result = emit(&pools[0], &pools[1], args.allow_destructive)
-            .await
-            .map_err(fail(&args.b));
+    if let Some(format) = args.emit {
+        let result = emit(&pools[0], &pools[1], format, args).await.map_err(fail(&args.b));
         for pool in &pools {
             pool.close().await;
         }
@@ -110,12 +108,29 @@ pub(super) async fn diff(args: &DiffArgs, cx: &Context) -> Result<Exit, Failure>
     differences_out("diff", pools[1].backend(), &differences, clean, cx)
 }
 
-/// The SQL that brings `b` to `a`, one statement a line.
-async fn emit(a: &Database, b: &Database, destructive: bool) -> Result<String, crate::Error> {
+/// What brings `b` to `a`: SQL, one statement a line, or a Rust file of migrations.
+async fn emit(a: &Database, b: &Database, format: Emit, args: &DiffArgs) -> Result<String, crate::Error> {
     let migrator = Migrator::new(Vec::new())?;
     let expected = migrator.introspect(a).await?;
     let found = migrator.introspect(b).await?;
-    let statements = crate::schema::emit_sql(&expected, &found, b.backend(), destructive);
+    let destructive = args.allow_destructive;
+    let target = args.backend.map(Backend::from);
+    let from = b.backend();
+    if format == Emit::Rust {
+        let changes = crate::schema::generate(&expected, &found, from, destructive);
+        let version = args.version.unwrap_or_else(|| {
+            chrono::Utc::now()
+                .format("%Y%m%d%H%M%S")
+                .to_string()
+                .parse()
+                .unwrap_or(1)
+        });
+        return Ok(crate::schema::emit_rust(&changes, from, version, &args.name));
+    }
+    let statements = match target {
+        Some(target) if target != from => typed_sql(&expected, &found, from, target, destructive),
+        _ => crate::schema::emit_sql(&expected, &found, from, destructive),
+    };
     if statements.is_empty() {
         return Ok("-- nothing to do: B has the schema of A".to_owned());
     }
@@ -130,6 +145,34 @@ async fn emit(a: &Database, b: &Database, destructive: bool) -> Result<String, c
         })
         .collect::<Vec<_>>()
         .join("\n"))
+}
+
+/// The typed operations from `from`'s catalogs, rendered for `target`: what another backend's database needs
+/// to have `expected`. A change only a table rebuild can make, or only `from`'s SQL can spell, is a comment.
+fn typed_sql(
+    expected: &crate::schema::Schema,
+    found: &crate::schema::Schema,
+    from: Backend,
+    target: Backend,
+    destructive: bool,
+) -> Vec<String> {
+    use lockgate_dsl::render::{Step, render};
+    let changes = crate::schema::generate(expected, found, from, destructive);
+    let mut out: Vec<String> = changes.notes.iter().map(|n| format!("-- not generated: {n}")).collect();
+    for op in changes.main.iter().chain(&changes.concurrent).chain(&changes.validate) {
+        if matches!(op, lockgate_dsl::operation::Operation::RawSql { .. }) {
+            out.push(format!("-- {}: spelled for {from} only; not emitted", op.describe()));
+            continue;
+        }
+        match render(op, target) {
+            Ok(steps) => out.extend(steps.iter().map(|step| match step {
+                Step::Sql { sql, .. } => sql.clone(),
+                other => other.to_string(),
+            })),
+            Err(e) => out.push(format!("-- {}: {e}", op.describe())),
+        }
+    }
+    out
 }
 
 fn differences_out(

@@ -63,7 +63,7 @@ pub fn emit_sql(expected: &Schema, found: &Schema, backend: Backend, destructive
     out
 }
 
-fn column_sql(column: &Column, backend: Backend) -> String {
+pub(super) fn column_sql(column: &Column, backend: Backend) -> String {
     let mut sql = format!("{} {}", quote_ident(backend, &column.name), column.data_type);
     if let Some(generated) = &column.generated {
         sql.push_str(&format!(" GENERATED ALWAYS AS ({generated})"));
@@ -111,7 +111,7 @@ fn check_clause(name: &str, check: &Check, backend: Backend) -> String {
     format!("CONSTRAINT {} CHECK ({})", quote_ident(backend, name), check.expression)
 }
 
-fn create_table(name: &str, table: &Table, backend: Backend, out: &mut Vec<String>) {
+pub(super) fn create_table(name: &str, table: &Table, backend: Backend, out: &mut Vec<String>) {
     let q = |n: &str| quote_ident(backend, n);
     let mut items: Vec<String> = table.columns.iter().map(|c| column_sql(c, backend)).collect();
     if !table.primary_key.is_empty() {

@@ -124,8 +124,8 @@ fn lift_table(name: &str, table: &Table, backend: Backend, live: &Schema, unmapp
             columns: live.columns.clone(),
             ref_table: live.ref_table.clone(),
             ref_columns: live.ref_columns.clone(),
-            on_delete: action(&live.on_delete),
-            on_update: action(&live.on_update),
+            on_delete: action(&live.on_delete, backend),
+            on_update: action(&live.on_update, backend),
             not_valid: !live.validated,
         });
     }
@@ -147,14 +147,16 @@ fn lift_table(name: &str, table: &Table, backend: Backend, live: &Schema, unmapp
     def
 }
 
-fn action(spelled: &str) -> Option<ReferentialAction> {
-    Some(match spelled.to_ascii_uppercase().as_str() {
-        "CASCADE" => ReferentialAction::Cascade,
-        "SET NULL" => ReferentialAction::SetNull,
-        "SET DEFAULT" => ReferentialAction::SetDefault,
-        "RESTRICT" => ReferentialAction::Restrict,
-        _ => ReferentialAction::NoAction,
-    })
+/// A referential action; `None` for the backend's default (MySQL's is `RESTRICT`, the others' `NO ACTION`).
+fn action(spelled: &str, backend: Backend) -> Option<ReferentialAction> {
+    match (spelled.to_ascii_uppercase().as_str(), backend) {
+        ("CASCADE", _) => Some(ReferentialAction::Cascade),
+        ("SET NULL", _) => Some(ReferentialAction::SetNull),
+        ("SET DEFAULT", _) => Some(ReferentialAction::SetDefault),
+        ("RESTRICT", Backend::MySql) | ("NO ACTION", Backend::Postgres | Backend::Sqlite) => None,
+        ("RESTRICT", _) => Some(ReferentialAction::Restrict),
+        _ => Some(ReferentialAction::NoAction),
+    }
 }
 
 /// `"we""ird"` → `we"ird`; other text unchanged.

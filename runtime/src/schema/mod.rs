@@ -7,7 +7,9 @@
 mod compare;
 mod effect;
 mod emit;
+mod generate;
 mod lift;
+mod rust;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,7 +18,9 @@ use serde::Serialize;
 pub use compare::{Change, CompareOptions, Difference, compare};
 pub(crate) use effect::{Effect, effect};
 pub use emit::emit_sql;
+pub use generate::{Changes, generate};
 pub use lift::{Lifted, Unmapped, column_type, comparable, default_value, lift};
+pub use rust::emit_rust;
 
 /// A database's schema.
 ///
