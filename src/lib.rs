@@ -201,6 +201,12 @@ pub use lockgate_macros::Migration;
 #[doc(hidden)]
 pub use lockgate_macros::__migration_list;
 
+/// What `#[derive(Migration)]` expands to uses at run time; not a public API.
+#[cfg(feature = "derive")]
+#[doc(hidden)]
+#[path = "registry.rs"]
+pub mod __private;
+
 /// The list of migrations for the runtime, as `Vec<Box<dyn lockgate::Migration>>`.
 ///
 /// Each entry is a `#[derive(Migration)]` type (a type with fields must implement `Default`). Versions

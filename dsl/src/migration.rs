@@ -170,7 +170,8 @@ pub trait Up {
     fn up(&self, m: &mut Plan<Self, OneWay>);
 }
 
-/// The hand-written way down; the round-trip check tests that it undoes [`Up`].
+/// The hand-written way down. `verify`, and the derive's test when `LOCKGATE_VERIFY_URL` is set, round-trip it on a
+/// real database and fail when it does not undo [`Up`].
 ///
 /// ```
 /// use lockgate_dsl::{Down, plan::{Backward, Plan}};

@@ -6,12 +6,17 @@ use quote::{format_ident, quote, quote_spanned};
 
 use crate::internals::ast::{Construct, Container, type_name};
 
-/// The paths of the dsl and of its private support module, through `crate = "..."` or `::lockgate`.
-pub(crate) fn paths(cont: &Container<'_>) -> (TokenStream, TokenStream) {
-    let krate = match &cont.attrs.krate {
+/// The path of the `lockgate` facade, through `crate = "..."` or `::lockgate`.
+fn facade(cont: &Container<'_>) -> TokenStream {
+    match &cont.attrs.krate {
         Some(path) => quote!(#path),
         None => quote!(::lockgate),
-    };
+    }
+}
+
+/// The paths of the dsl and of its private support module.
+pub(crate) fn paths(cont: &Container<'_>) -> (TokenStream, TokenStream) {
+    let krate = facade(cont);
     (quote!(#krate::dsl), quote!(#krate::dsl::__private))
 }
 
@@ -19,6 +24,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident;
     let span = ident.span();
     let (dsl, private) = paths(cont);
+    let krate = facade(cont);
     let attrs = &cont.attrs;
     let version = attrs.version.as_ref().map_or_else(
         || Literal::i64_unsuffixed(0),
@@ -129,14 +135,25 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
             }
 
             #(#dsl::allow_category!(#ident, #categories);)*
+
+            // Registered, so the test below can apply the migrations before this one for its live round trip.
+            #krate::__private::inventory::submit! {
+                #krate::__private::Registered::new(
+                    <#ident as #private::Listed>::VERSION,
+                    ::core::module_path!(),
+                    <#ident as #private::Listed>::boxed,
+                )
+            }
         };
 
-        /// Checks the migration's plans for every enabled backend (`lockgate::dsl::check::check_migration`).
+        /// Checks the migration's plans for every enabled backend (`lockgate::dsl::check::check_migration`);
+        /// with `LOCKGATE_VERIFY_URL` set, also its live round trip on top of its crate's earlier migrations.
         #[cfg(test)]
         #[test]
         #[allow(non_snake_case)]
         fn #test() {
             #private::assert_migration_checks(&*<#ident as #private::Listed>::boxed());
+            #krate::__private::live_round_trip(<#ident as #private::Listed>::VERSION, ::core::module_path!());
         }
     }
 }

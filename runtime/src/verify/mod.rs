@@ -59,10 +59,34 @@ impl Migrator {
     /// # Ok(()) }
     /// ```
     pub async fn verify(&self, url: &str) -> Result<VerifyReport, Error> {
+        self.verify_in_scratch(url, 0).await
+    }
+
+    /// [`Migrator::verify`] of the last migration only: the ones before it are applied in the scratch database
+    /// first, unchecked. What the derive's test runs for one migration when `LOCKGATE_VERIFY_URL` is set.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator) -> Result<(), lockgate_runtime::Error> {
+    /// let report = m.verify_last("sqlite::memory:").await?;
+    /// assert!(report.migrations.len() <= 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify_last(&self, url: &str) -> Result<VerifyReport, Error> {
+        self.verify_in_scratch(url, self.migrations.len().saturating_sub(1))
+            .await
+    }
+
+    async fn verify_in_scratch(&self, url: &str, from: usize) -> Result<VerifyReport, Error> {
         let scratch = Scratch::create(url).await?;
         let result = async {
             let db = Database::connect(&scratch.url).await?;
-            let report = self.verify_on(&db).await;
+            let report = match from.checked_sub(1).and_then(|i| self.migrations.get(i)) {
+                Some(before) => match self.up(&db, Some(before.meta().version)).await {
+                    Ok(_) => self.verify_from(&db, from).await,
+                    Err(e) => Err(e),
+                },
+                None => self.verify_from(&db, 0).await,
+            };
             db.close().await;
             report
         }
@@ -79,8 +103,13 @@ impl Migrator {
     /// # Ok(()) }
     /// ```
     pub async fn verify_on(&self, db: &Database) -> Result<VerifyReport, Error> {
+        self.verify_from(db, 0).await
+    }
+
+    /// Round-trips the migrations from index `from` on, the ones before already applied.
+    async fn verify_from(&self, db: &Database, from: usize) -> Result<VerifyReport, Error> {
         let mut report = VerifyReport::default();
-        for m in &self.migrations {
+        for m in self.migrations.iter().skip(from) {
             let meta = m.meta();
             let version = meta.version;
             let name = meta.name.to_owned();

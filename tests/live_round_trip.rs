@@ -1,0 +1,131 @@
+//! The live round trip the derive's test runs with `LOCKGATE_VERIFY_URL`: each derived migration registers
+//! itself, and its round trip runs on top of the migrations before it (here scoped to one module, as a crate
+//! scopes it for the derive's test). A hand-written `Down` that drops another column than its `Up` added
+//! fails, naming both columns, on every backend.
+//!
+//! The migrations of this file are for the scoped calls below: with `LOCKGATE_VERIFY_URL` set, the derive's
+//! own test of `wrong_down::AddNickname` fails on purpose.
+
+use lockgate::__private::round_trip;
+use lockgate_test_support::{Server, TestDatabase};
+
+mod good {
+    use lockgate::prelude::*;
+
+    /// Create accounts.
+    #[derive(Migration)]
+    #[migration(version = 1)]
+    pub(crate) struct CreateAccounts;
+
+    impl Change for CreateAccounts {
+        fn change(&self, m: &mut Plan<Self>) {
+            m.create_table("accounts", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<String>("email");
+            });
+        }
+    }
+
+    /// Add a nickname, which needs `accounts` from migration 1.
+    #[derive(Migration)]
+    #[migration(version = 2)]
+    pub(crate) struct AddNickname;
+
+    impl Change for AddNickname {
+        fn change(&self, m: &mut Plan<Self>) {
+            m.add_column::<Option<String>>("accounts", "nickname");
+        }
+    }
+}
+
+mod wrong_down {
+    use lockgate::prelude::*;
+
+    /// Create accounts.
+    #[derive(Migration)]
+    #[migration(version = 1)]
+    pub(crate) struct CreateAccounts;
+
+    impl Change for CreateAccounts {
+        fn change(&self, m: &mut Plan<Self>) {
+            m.create_table("accounts", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<String>("email");
+            });
+        }
+    }
+
+    /// Add a nickname; the hand-written down drops `email` instead.
+    #[derive(Migration)]
+    #[migration(version = 2, allow(destructive = "the mistake this test catches"))]
+    pub(crate) struct AddNickname;
+
+    impl Up for AddNickname {
+        fn up(&self, m: &mut Plan<Self, OneWay>) {
+            m.add_column::<Option<String>>("accounts", "nickname");
+        }
+    }
+
+    impl Down for AddNickname {
+        fn down(&self, m: &mut Plan<Self, Backward>) {
+            m.drop_column("accounts", ColumnDef::new::<String>("email"));
+        }
+    }
+}
+
+async fn check(url: &str) {
+    let url = url.to_owned();
+    // The helper blocks on a runtime of its own.
+    tokio::task::spawn_blocking(move || {
+        round_trip(&url, 2, "live_round_trip::good").expect("the right down round-trips");
+        round_trip(&url, 1, "live_round_trip::good").expect("the first migration round-trips alone");
+
+        let err = round_trip(&url, 2, "live_round_trip::wrong_down").expect_err("the wrong down is caught");
+        assert!(err.contains("failed"), "{err}");
+        assert!(
+            err.contains("`accounts`.`email`"),
+            "names the column the down dropped: {err}"
+        );
+        assert!(
+            err.contains("`accounts`.`nickname`"),
+            "names the column left behind: {err}"
+        );
+
+        let err = round_trip(&url, 2, "live_round_trip").expect_err("two lists in one scope");
+        assert!(
+            err.contains("two migrations under `live_round_trip` have version 1"),
+            "{err}"
+        );
+        let err = round_trip(&url, 3, "live_round_trip::good").expect_err("no such version");
+        assert!(err.contains("no migration with version 3"), "{err}");
+    })
+    .await
+    .expect("the checks ran");
+}
+
+async fn on_server(server: Server) {
+    let Some(database) = TestDatabase::create(server, "live_round_trip").await else {
+        return;
+    };
+    let url = database.url().to_owned();
+    let outcome = tokio::spawn(async move { check(&url).await }).await;
+    database.drop_database().await.expect("drop the test database");
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres() {
+    on_server(Server::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql() {
+    on_server(Server::MySql).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite() {
+    check("sqlite::memory:").await;
+}
