@@ -65,7 +65,12 @@
 //! | `irreversible = "why"` | the migration has no way down; implement `Up` alone |
 //! | `transaction = false` | runs without a transaction, for `CONCURRENTLY` index operations |
 //! | `backends = "postgres"` | the backends the migration is for (comma-separated); elsewhere its plan test checks nothing and the runtime records it as `skipped` without running it |
+//! | `sample = "INSERT ..."` | repeatable: rows `verify` inserts before the migration's `up`, so its round trip checks that `down` gives the rows of the tables it touches back |
 //! | `crate = "path"` | where the `lockgate` crate is, when it is re-exported under another name |
+//!
+//! The test the derive writes checks the migration's plans on every enabled backend; with
+//! `LOCKGATE_VERIFY_URL` set (a server URL, or `sqlite::memory:`) it also runs the migration's live round
+//! trip in a scratch database, on top of the migrations of its crate before it.
 //!
 //! Every reason must be a non-empty string: it is the review note a colleague reads. Every
 //! attribute mistake of a derive is reported at once, on the offending token.

@@ -1,7 +1,8 @@
 //! The live round trip the derive's test runs with `LOCKGATE_VERIFY_URL`: each derived migration registers
 //! itself, and its round trip runs on top of the migrations before it (here scoped to one module, as a crate
 //! scopes it for the derive's test). A hand-written `Down` that drops another column than its `Up` added
-//! fails, naming both columns, on every backend.
+//! fails, naming both columns, on every backend; so does a data step whose down loses the sample rows the
+//! migration declares (`#[migration(sample = "...")]`), or a sample that cannot run.
 //!
 //! The migrations of this file are for the scoped calls below: with `LOCKGATE_VERIFY_URL` set, the derive's
 //! own test of `wrong_down::AddNickname` fails on purpose.
@@ -73,6 +74,70 @@ mod wrong_down {
     }
 }
 
+/// Data steps with sample rows: a down that gives the rows back, and one that does not.
+mod samples {
+    use lockgate::prelude::*;
+
+    /// Create accounts.
+    #[derive(Migration)]
+    #[migration(version = 1)]
+    pub(crate) struct CreateAccounts;
+
+    impl Change for CreateAccounts {
+        fn change(&self, m: &mut Plan<Self>) {
+            m.create_table("accounts", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<String>("email");
+            });
+        }
+    }
+
+    /// Upper-case every email; down lower-cases them again, which the samples (all lower case) survive.
+    #[derive(Migration)]
+    #[migration(
+        version = 2,
+        sample = "INSERT INTO accounts (id, email) VALUES (1, 'ann@old.example'), (2, 'bob@new.example')"
+    )]
+    pub(crate) struct UpperEmails;
+
+    impl Change for UpperEmails {
+        fn change(&self, m: &mut Plan<Self>) {
+            m.sql(
+                "UPDATE accounts SET email = UPPER(email)",
+                "UPDATE accounts SET email = LOWER(email)",
+            );
+        }
+    }
+
+    /// Delete the old domain's accounts; down cannot bring them back, and the samples show it.
+    #[derive(Migration)]
+    #[migration(
+        version = 3,
+        sample = "INSERT INTO accounts (id, email) VALUES (3, 'cy@old.example')"
+    )]
+    pub(crate) struct DeleteOldDomain;
+
+    impl Change for DeleteOldDomain {
+        fn change(&self, m: &mut Plan<Self>) {
+            m.sql(
+                "DELETE FROM accounts WHERE LOWER(email) LIKE '%@old.example'",
+                "SELECT 1",
+            );
+        }
+    }
+
+    /// A sample that names a column the table does not have.
+    #[derive(Migration)]
+    #[migration(version = 4, sample = "INSERT INTO accounts (id, nickname) VALUES (9, 'x')")]
+    pub(crate) struct BadSample;
+
+    impl Change for BadSample {
+        fn change(&self, m: &mut Plan<Self>) {
+            m.sql("SELECT 1", "SELECT 1");
+        }
+    }
+}
+
 async fn check(url: &str) {
     let url = url.to_owned();
     // The helper blocks on a runtime of its own.
@@ -98,6 +163,16 @@ async fn check(url: &str) {
         );
         let err = round_trip(&url, 3, "live_round_trip::good").expect_err("no such version");
         assert!(err.contains("no migration with version 3"), "{err}");
+
+        round_trip(&url, 2, "live_round_trip::samples").expect("the samples come back through the down");
+        let err = round_trip(&url, 3, "live_round_trip::samples").expect_err("the deleted sample is gone");
+        assert!(err.contains("rows of `accounts`"), "{err}");
+        assert!(err.contains("expected 1 row, found 0 rows"), "{err}");
+        let err = round_trip(&url, 4, "live_round_trip::samples").expect_err("a sample that cannot run");
+        assert!(
+            err.contains("sample `INSERT INTO accounts (id, nickname) VALUES (9, 'x')`"),
+            "{err}"
+        );
     })
     .await
     .expect("the checks ran");

@@ -115,6 +115,12 @@ pub trait Migration: Send + Sync + 'static {
     fn up_operations(&self) -> Vec<PlannedOp>;
     /// The operations going down, or why there are none.
     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError>;
+    /// Statements (`#[migration(sample = "INSERT ...")]`) that `verify` runs in its scratch database before
+    /// this migration's `up`, so the round trip checks that `down` gives the rows of the tables it touches
+    /// back as they were. None by default.
+    fn samples(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// Why a migration has no `down`.

@@ -83,6 +83,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
         #private::plans(migration, change, up, down, #declared)
     };
     let test = format_ident!("lockgate_check_{}", snake_case(&type_name));
+    let samples = &attrs.samples;
 
     quote! {
         #[doc(hidden)]
@@ -114,6 +115,10 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
 
                 fn down_operations(&self) -> ::core::result::Result<::std::vec::Vec<#dsl::plan::PlannedOp>, #dsl::DownError> {
                     plans(self).down_operations()
+                }
+
+                fn samples(&self) -> &'static [&'static str] {
+                    &[#(#samples),*]
                 }
             }
 

@@ -13,7 +13,7 @@ use super::ctxt::Ctxt;
 use super::suggest::closest;
 use super::symbol::{
     ALLOW, BACKEND_NAMES, BACKENDS, BLOCKING, CATEGORIES, CRATE, DATA_DEPENDENT, DESTRUCTIVE, INCOMPATIBLE,
-    IRREVERSIBLE, KEYS, MIGRATION, NAME, Symbol, TRANSACTION, VERSION,
+    IRREVERSIBLE, KEYS, MIGRATION, NAME, SAMPLE, Symbol, TRANSACTION, VERSION,
 };
 
 /// An attribute value that may be set once; a second setting is reported at its key.
@@ -103,6 +103,8 @@ pub(crate) struct Container {
     pub(crate) backends: Option<Vec<&'static str>>,
     /// `crate = "..."`: the path of the `lockgate` facade.
     pub(crate) krate: Option<syn::Path>,
+    /// `sample = "INSERT ..."`, repeatable: rows `verify` inserts before the round trip.
+    pub(crate) samples: Vec<String>,
 }
 
 impl Container {
@@ -118,6 +120,7 @@ impl Container {
         let mut blocking = Attr::none(cx, "risk category", BLOCKING);
         let mut incompatible = Attr::none(cx, "risk category", INCOMPATIBLE);
         let mut data_dependent = Attr::none(cx, "risk category", DATA_DEPENDENT);
+        let mut samples = Vec::new();
         let mut malformed = false;
 
         for attr in attrs.iter().filter(|attr| attr.path() == MIGRATION) {
@@ -179,6 +182,16 @@ impl Container {
                     let expr: Expr = meta.value()?.parse()?;
                     if let Some(names) = parse_backends(cx, &expr) {
                         backends.set(names);
+                    }
+                } else if meta.path == SAMPLE {
+                    let expr: Expr = meta.value()?.parse()?;
+                    if let Some(sql) = parse_text(
+                        cx,
+                        &expr,
+                        "expected the sample as a string literal of SQL, like `sample = \"INSERT INTO t (a) VALUES (1)\"`",
+                        "empty `sample`: give the SQL statement that inserts sample rows",
+                    ) {
+                        samples.push(sql);
                     }
                 } else if meta.path == CRATE {
                     let expr: Expr = meta.value()?.parse()?;
@@ -272,6 +285,7 @@ impl Container {
             transaction: transaction.get().unwrap_or(true),
             backends: backends.get(),
             krate: krate.get(),
+            samples,
         }
     }
 }

@@ -18,6 +18,7 @@ pub(crate) const IRREVERSIBLE: Symbol = Symbol("irreversible");
 pub(crate) const TRANSACTION: Symbol = Symbol("transaction");
 pub(crate) const CRATE: Symbol = Symbol("crate");
 pub(crate) const BACKENDS: Symbol = Symbol("backends");
+pub(crate) const SAMPLE: Symbol = Symbol("sample");
 
 pub(crate) const POSTGRES: Symbol = Symbol("postgres");
 pub(crate) const MYSQL: Symbol = Symbol("mysql");
@@ -29,7 +30,7 @@ pub(crate) const INCOMPATIBLE: Symbol = Symbol("incompatible");
 pub(crate) const DATA_DEPENDENT: Symbol = Symbol("data_dependent");
 
 /// Every key of `#[migration(...)]`, for suggestions.
-pub(crate) const KEYS: &[Symbol] = &[VERSION, NAME, ALLOW, IRREVERSIBLE, TRANSACTION, BACKENDS, CRATE];
+pub(crate) const KEYS: &[Symbol] = &[VERSION, NAME, ALLOW, IRREVERSIBLE, TRANSACTION, BACKENDS, SAMPLE, CRATE];
 
 /// Every backend name of `backends = "..."`, for suggestions.
 pub(crate) const BACKEND_NAMES: &[Symbol] = &[POSTGRES, MYSQL, SQLITE];

@@ -219,6 +219,10 @@ pub(crate) trait Driver: Send {
     /// Reads the live schema from the catalog, leaving out the tables named in `skip` (the tracking tables).
     fn introspect<'a>(&'a mut self, skip: &'a [String]) -> BoxFuture<'a, Result<Schema, sqlx::Error>>;
 
+    /// A query of one text value that is the same exactly when `table` holds the same rows in `columns`
+    /// (in any order): how `verify` sees that a round trip gave rows back.
+    fn content_digest_sql(&self, table: &str, columns: &[String]) -> String;
+
     /// Creates the tracking tables from their idempotent statements.
     fn create_tracking<'a>(&'a mut self, statements: &'a [String]) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {

@@ -5,8 +5,6 @@ mod report;
 
 use std::collections::BTreeSet;
 
-use lockgate_dsl::render::quote_ident;
-
 pub use report::{RoundTrip, Stage, VerifiedMigration, VerifyReport};
 
 use crate::backend::Scratch;
@@ -113,8 +111,20 @@ impl Migrator {
             let meta = m.meta();
             let version = meta.version;
             let name = meta.name.to_owned();
+            if let Some(failure) = run_samples(self, db, m.samples()).await? {
+                report.migrations.push(VerifiedMigration {
+                    version,
+                    name,
+                    outcome: RoundTrip::Failed {
+                        stage: Stage::Sample,
+                        differences: vec![failure],
+                    },
+                });
+                break;
+            }
+            let lossy = Lossy::of(&m.up_operations());
             let before = self.introspect(db).await?;
-            let counts_before = row_counts(self, db, &before).await?;
+            let contents_before = contents(self, db, &before, &lossy).await?;
             self.up(db, Some(version)).await?;
             if !meta.targets(db.backend()) {
                 report.migrations.push(VerifiedMigration {
@@ -145,18 +155,18 @@ impl Migrator {
                 .iter()
                 .filter_map(|p| p.op.table().map(str::to_owned))
                 .collect();
-            let counts_after = row_counts(self, db, &after_down).await?;
-            for (table, count) in &counts_before {
-                if touched.contains(table) {
-                    continue;
-                }
-                match counts_after.iter().find(|(t, _)| t == table) {
-                    Some((_, after)) if after == count => {}
+            // Rows of untouched tables must survive; with samples, those of the touched tables must come back.
+            let checked =
+                |table: &String| !lossy.tables.contains(table) && (!touched.contains(table) || !m.samples().is_empty());
+            let contents_after = contents(self, db, &after_down, &lossy).await?;
+            for (table, rows) in contents_before.iter().filter(|(t, _)| checked(t)) {
+                match contents_after.iter().find(|(t, _)| t == table) {
+                    Some((_, after)) if after == rows => {}
                     Some((_, after)) => differences.push(Difference {
                         object: format!("rows of `{table}`"),
                         change: crate::schema::Change::Changed {
-                            expected: count.to_string(),
-                            found: after.to_string(),
+                            expected: rows.describe(),
+                            found: after.describe_against(rows),
                         },
                     }),
                     None => {}
@@ -290,18 +300,105 @@ pub async fn diff(a: &Database, b: &Database, options: CompareOptions) -> Result
 }
 
 /// The row count of every table of `schema`.
-async fn row_counts(migrator: &Migrator, db: &Database, schema: &Schema) -> Result<Vec<(String, i64)>, Error> {
+/// What a round trip cannot give back: the tables `up` drops and the columns it drops or changes.
+#[derive(Default)]
+struct Lossy {
+    tables: BTreeSet<String>,
+    columns: BTreeSet<(String, String)>,
+}
+
+impl Lossy {
+    fn of(ops: &[lockgate_dsl::plan::PlannedOp]) -> Lossy {
+        use lockgate_dsl::operation::Operation;
+        let mut lossy = Lossy::default();
+        for planned in ops {
+            match &planned.op {
+                Operation::DropTable(table) => {
+                    lossy.tables.insert(table.name.clone());
+                }
+                Operation::DropColumn { table, column } | Operation::AlterColumn { table, to: column, .. } => {
+                    lossy.columns.insert((table.clone(), column.name.clone()));
+                }
+                _ => {}
+            }
+        }
+        lossy
+    }
+}
+
+/// A table's rows as the driver's digest says: their count, and a value that changes with any of them.
+#[derive(Debug, PartialEq, Eq)]
+struct Rows {
+    count: String,
+    digest: String,
+}
+
+impl Rows {
+    fn describe(&self) -> String {
+        let plural = if self.count == "1" { "" } else { "s" };
+        format!("{} row{plural}", self.count)
+    }
+
+    fn describe_against(&self, expected: &Rows) -> String {
+        if self.count == expected.count {
+            format!("{}, not all as they were", self.describe())
+        } else {
+            self.describe()
+        }
+    }
+}
+
+/// Runs a migration's samples; the first that fails, as a difference naming it.
+async fn run_samples(migrator: &Migrator, db: &Database, samples: &[&str]) -> Result<Option<Difference>, Error> {
+    if samples.is_empty() {
+        return Ok(None);
+    }
+    let mut session = Session::open(&migrator.settings, db).await?;
+    for sample in samples {
+        if let Err(e) = session.driver.conn().execute_bound(bound(sample, Vec::new())).await {
+            return Ok(Some(Difference {
+                object: format!("sample `{sample}`"),
+                change: crate::schema::Change::Changed {
+                    expected: "it inserts its rows".to_owned(),
+                    found: e.to_string(),
+                },
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Every table's rows, over the columns a round trip can give back.
+async fn contents(
+    migrator: &Migrator,
+    db: &Database,
+    schema: &Schema,
+    lossy: &Lossy,
+) -> Result<Vec<(String, Rows)>, Error> {
     let mut session = Session::open(&migrator.settings, db).await?;
     let mut out = Vec::with_capacity(schema.tables.len());
-    for table in schema.tables.keys() {
-        let sql = format!("SELECT COUNT(*) FROM {}", quote_ident(db.backend(), table));
-        let count = session
-            .driver
-            .conn()
-            .fetch_i64(bound(&sql, Vec::new()))
-            .await?
-            .unwrap_or(0);
-        out.push((table.clone(), count));
+    for (name, table) in &schema.tables {
+        let columns: Vec<String> = table
+            .columns
+            .iter()
+            .filter(|c| !lossy.columns.contains(&(name.clone(), c.name.clone())))
+            .map(|c| c.name.clone())
+            .collect();
+        let sql = session.driver.content_digest_sql(name, &columns);
+        let rows = session.driver.conn().fetch_text(bound(&sql, Vec::new())).await?;
+        let value = rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next().flatten())
+            .unwrap_or_default();
+        let (count, digest) = value.split_once(':').unwrap_or((value.as_str(), ""));
+        out.push((
+            name.clone(),
+            Rows {
+                count: count.to_owned(),
+                digest: digest.to_owned(),
+            },
+        ));
     }
     Ok(out)
 }

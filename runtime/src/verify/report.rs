@@ -99,7 +99,10 @@ pub enum RoundTrip {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
-    /// `down` did not bring back the schema before `up` (or lost rows of tables it does not touch).
+    /// A `sample` statement of the migration failed before `up`.
+    Sample,
+    /// `down` did not bring back the schema before `up`, or the rows (of tables it does not touch, and with
+    /// samples, of those it does).
     Down,
     /// `up` after `down` did not bring back the schema of the first `up`.
     UpAgain,
@@ -108,7 +111,8 @@ pub enum Stage {
 impl Stage {
     fn failure(self) -> &'static str {
         match self {
-            Stage::Down => "does not go down to the schema it started from",
+            Stage::Sample => "has a sample that does not run",
+            Stage::Down => "does not go down to the schema and rows it started from",
             Stage::UpAgain => "does not come up again to the schema of its first up",
         }
     }

@@ -106,7 +106,7 @@ pub(crate) async fn verify_round_trips(backend: Backend) {
     assert_eq!(*stage, Stage::Down);
     let text = failure.to_string();
     assert!(
-        text.contains("does not go down to the schema it started from"),
+        text.contains("does not go down to the schema and rows it started from"),
         "{text}"
     );
     assert!(

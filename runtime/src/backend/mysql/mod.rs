@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use lockgate_dsl::Backend;
 use lockgate_dsl::render::Step;
+use lockgate_dsl::render::quote_ident;
 use sea_query::MysqlQueryBuilder;
 use sea_query_sqlx::SqlxBinder;
 use sqlx::MySql;
@@ -206,6 +207,23 @@ impl Driver for MySqlDriver {
                 .execute("SET SESSION lock_wait_timeout = DEFAULT, SESSION innodb_lock_wait_timeout = DEFAULT")
                 .await
         })
+    }
+
+    fn content_digest_sql(&self, table: &str, columns: &[String]) -> String {
+        // Order-independent: the sum of each row's checksum, with the count.
+        let row = columns
+            .iter()
+            .map(|c| format!("COALESCE(CAST({} AS CHAR), '<null>')", quote_ident(Backend::MySql, c)))
+            .collect::<Vec<_>>();
+        let row = if row.is_empty() {
+            "''".to_owned()
+        } else {
+            row.join(", ")
+        };
+        format!(
+            "SELECT CAST(CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', {row}))), 0)) AS CHAR) FROM {}",
+            quote_ident(Backend::MySql, table)
+        )
     }
 
     fn introspect<'a>(&'a mut self, skip: &'a [String]) -> BoxFuture<'a, Result<crate::schema::Schema, sqlx::Error>> {

@@ -11,6 +11,7 @@ use lockgate_dsl::Backend;
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::plan::PlannedOp;
 use lockgate_dsl::render::Step;
+use lockgate_dsl::render::quote_ident;
 use sea_query::{PostgresQueryBuilder, Value};
 use sea_query_sqlx::SqlxBinder;
 use sqlx::Postgres;
@@ -223,6 +224,20 @@ impl Driver for PostgresDriver {
 
     fn reset_lock_timeout(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
         Box::pin(async move { self.conn.execute("RESET lock_timeout").await })
+    }
+
+    fn content_digest_sql(&self, table: &str, columns: &[String]) -> String {
+        // Order-independent: the sum of each row's hash, with the count.
+        let mut row: Vec<String> = columns.iter().map(|c| quote_ident(Backend::Postgres, c)).collect();
+        if row.is_empty() {
+            row.push("0".to_owned());
+        }
+        let row = row.join(", ");
+        format!(
+            "SELECT (COUNT(*)::text || ':' || COALESCE(SUM(('x' || substr(md5(ROW({row})::text), 1, 15))::bit(60)::bigint), 0)::text) \
+             FROM {}",
+            quote_ident(Backend::Postgres, table)
+        )
     }
 
     fn introspect<'a>(&'a mut self, skip: &'a [String]) -> BoxFuture<'a, Result<crate::schema::Schema, sqlx::Error>> {

@@ -9,6 +9,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use lockgate_dsl::Backend;
+use lockgate_dsl::render::quote_ident;
 use lockgate_dsl::render::{LiveTable, TableRebuild};
 use sea_query::{SqliteQueryBuilder, Value};
 use sea_query_sqlx::SqlxBinder;
@@ -175,6 +176,23 @@ impl Driver for SqliteDriver {
 
     fn reset_lock_timeout(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
         Box::pin(async { Ok(()) })
+    }
+
+    fn content_digest_sql(&self, table: &str, columns: &[String]) -> String {
+        // SQLite has no hash function: the rows themselves, quoted and sorted.
+        let row = columns
+            .iter()
+            .map(|c| format!("quote({})", quote_ident(Backend::Sqlite, c)))
+            .collect::<Vec<_>>();
+        let row = if row.is_empty() {
+            "''".to_owned()
+        } else {
+            row.join(" || '|' || ")
+        };
+        format!(
+            "SELECT COUNT(*) || ':' || COALESCE(group_concat(r, ','), '') FROM (SELECT {row} AS r FROM {} ORDER BY 1)",
+            quote_ident(Backend::Sqlite, table)
+        )
     }
 
     fn introspect<'a>(&'a mut self, skip: &'a [String]) -> BoxFuture<'a, Result<crate::schema::Schema, sqlx::Error>> {
