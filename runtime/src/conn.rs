@@ -68,6 +68,10 @@ pub(crate) trait SqlConn: Send {
 
     /// Reads sqlx's history: version, description, success.
     fn fetch_sqlx_history(&mut self, statement: Bound) -> BoxFuture<'_, Result<SqlxHistory, sqlx::Error>>;
+
+    /// Closes the connection rather than giving it back to the pool when the operation ends: after a
+    /// statement abandoned half-way, it may still be busy with it.
+    fn close_on_drop(&mut self);
 }
 
 /// A pooled connection held for a whole operation, so session locks and transactions stay on it.
@@ -231,6 +235,10 @@ macro_rules! sql_conn {
                     }
                     Ok(out)
                 })
+            }
+
+            fn close_on_drop(&mut self) {
+                Conn::close_on_drop(self);
             }
         }
     };

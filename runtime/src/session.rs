@@ -79,10 +79,33 @@ impl<'a> Session<'a> {
 
     /// Every tracking row, or `None` when the tracking table does not exist yet.
     pub(crate) async fn read_rows(&mut self) -> Result<Option<Vec<TrackedRow>>, Error> {
-        match self.driver.conn().fetch_tracked(self.tracking.select_all()).await {
+        let (locked, deadline) = (self.locked, self.settings.wait_deadline);
+        let read = within_deadline(
+            locked,
+            deadline,
+            self.driver.conn().fetch_tracked(self.tracking.select_all()),
+        )
+        .await;
+        match read {
             Ok(rows) => Ok(Some(rows)),
             Err(e) if backend::is_missing_table(&e) => Ok(None),
-            Err(source) => Err(Error::Tracking { action: "read", source }),
+            Err(source) => Err(self.read_error(source)),
+        }
+    }
+
+    /// A failed read of the tracking tables: waiting for another process's lock is a lock timeout.
+    fn read_error(&mut self, source: sqlx::Error) -> Error {
+        let abandoned = matches!(source, sqlx::Error::PoolTimedOut);
+        if abandoned {
+            // The connection may still be waiting inside the abandoned read: it must not go back to the pool.
+            self.driver.conn().close_on_drop();
+        }
+        if abandoned || backend::is_lock_timeout(&source) {
+            Error::LockTimeout {
+                waited: self.settings.wait_deadline,
+            }
+        } else {
+            Error::Tracking { action: "read", source }
         }
     }
 
@@ -128,10 +151,17 @@ impl<'a> Session<'a> {
 
     /// The digest of the applied set the database recorded, if any.
     pub(crate) async fn read_state(&mut self) -> Result<Option<String>, Error> {
-        match self.driver.conn().fetch_text(self.tracking.select_state()).await {
+        let (locked, deadline) = (self.locked, self.settings.wait_deadline);
+        let read = within_deadline(
+            locked,
+            deadline,
+            self.driver.conn().fetch_text(self.tracking.select_state()),
+        )
+        .await;
+        match read {
             Ok(rows) => Ok(rows.into_iter().next().and_then(|row| row.into_iter().next().flatten())),
             Err(e) if backend::is_missing_table(&e) => Ok(None),
-            Err(source) => Err(Error::Tracking { action: "read", source }),
+            Err(source) => Err(self.read_error(source)),
         }
     }
 
@@ -382,4 +412,21 @@ fn applied_by() -> String {
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "unknown-host".to_owned());
     format!("{host} (lockgate {})", env!("CARGO_PKG_VERSION"))
+}
+
+/// Awaits a read; before the lock, within the wait deadline. A process holding the database (SQLite's write lock
+/// while it commits, or an exclusive transaction) makes a read wait, and that wait is the deadline's, not the
+/// pool's busy timeout. A read abandoned at the deadline fails as `PoolTimedOut`.
+async fn within_deadline<T>(
+    locked: bool,
+    deadline: Duration,
+    read: crate::conn::BoxFuture<'_, Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error> {
+    if locked {
+        return read.await;
+    }
+    match tokio::time::timeout(deadline, read).await {
+        Ok(result) => result,
+        Err(_) => Err(sqlx::Error::PoolTimedOut),
+    }
 }

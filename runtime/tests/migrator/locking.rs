@@ -183,3 +183,56 @@ pub(crate) async fn stepwise_retry_runs_each_step_once(backend: Backend) {
     db.close().await;
     test.drop_db().await;
 }
+
+/// SQLite: another process holding the database (an exclusive transaction blocks even readers) makes `up` and
+/// `status` wait no longer than the wait deadline, from their very first read, and say so as a lock timeout.
+pub(crate) async fn sqlite_reads_before_the_lock_honour_the_deadline() {
+    use sqlx::Connection;
+    let Some(test) = TestDb::create(lockgate_dsl::Backend::Sqlite, "read_deadline").await else {
+        return;
+    };
+    let db = test.connect().await;
+    Migrator::new(vec![create_accounts()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
+    let mut holder = sqlx::SqliteConnection::connect(&test.url).await.unwrap();
+    sqlx::raw_sql("BEGIN EXCLUSIVE").execute(&mut holder).await.unwrap();
+
+    let deadline = Duration::from_millis(500);
+    let migrator = Migrator::new(vec![create_accounts(), add_nickname()])
+        .unwrap()
+        .with_wait_deadline(deadline);
+    for (command, started, result) in [
+        (
+            "up",
+            std::time::Instant::now(),
+            migrator.up(&db, None).await.map(|_| ()),
+        ),
+        (
+            "status",
+            std::time::Instant::now(),
+            migrator.status(&db).await.map(|_| ()),
+        ),
+    ] {
+        let waited = started.elapsed();
+        let error = result.expect_err("the database is held");
+        assert!(matches!(error, Error::LockTimeout { .. }), "{command}: {error}");
+        assert!(
+            error.to_string().contains("another process was writing"),
+            "{command}: {error}"
+        );
+        assert!(
+            waited < deadline * 3,
+            "{command} waited {waited:?} with a deadline of {deadline:?}"
+        );
+    }
+
+    sqlx::raw_sql("ROLLBACK").execute(&mut holder).await.unwrap();
+    holder.close().await.unwrap();
+    let report = migrator.up(&db, None).await.expect("the database is free again");
+    assert_eq!(report.applied.len(), 1);
+    db.close().await;
+    test.drop_db().await;
+}

@@ -59,6 +59,11 @@ async fn mysql_stepwise_retry_runs_each_step_once() {
     locking::stepwise_retry_runs_each_step_once(Backend::MySql).await;
 }
 
+#[tokio::test]
+async fn sqlite_reads_before_the_lock_honour_the_deadline() {
+    locking::sqlite_reads_before_the_lock_honour_the_deadline().await;
+}
+
 #[test]
 fn versions_must_be_unique_and_ascending() {
     lifecycle::versions_must_be_unique_and_ascending();
