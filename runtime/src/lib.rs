@@ -55,6 +55,8 @@ mod conn;
 mod database;
 mod error;
 mod exec;
+#[cfg(feature = "fault-injection")]
+pub mod fault;
 mod migrator;
 mod report;
 pub mod schema;

@@ -10,6 +10,14 @@ use crate::work::Work;
 
 /// Runs one step of a migration.
 pub(super) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &ExecStep) -> Result<(), Error> {
+    let result = run_step(session, work, step).await;
+    if result.is_ok() {
+        fail::fail_point!("step-executed");
+    }
+    result
+}
+
+async fn run_step(session: &mut Session<'_>, work: &Work, step: &ExecStep) -> Result<(), Error> {
     match &step.step {
         Step::Sql { sql, .. } => session
             .driver

@@ -127,6 +127,7 @@ async fn stepwise_body(
         if together {
             session.commit().await.map_err(Error::Database)?;
         }
+        fail::fail_point!("step-recorded");
     }
     finish(session, work, started.elapsed()).await?;
     Ok(Outcome::Ran(started.elapsed()))

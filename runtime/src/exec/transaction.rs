@@ -82,6 +82,7 @@ async fn transaction_body(
         }
         return Err(e);
     }
+    fail::fail_point!("before-commit");
     if let Err(source) = session.commit().await {
         let e = Error::Database(source);
         for work in works {

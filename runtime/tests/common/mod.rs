@@ -80,6 +80,17 @@ impl Fixture {
         Self::build(version, name, TransactionMode::PerMigration, Some(backends), build)
     }
 
+    /// A migration for some backends only, with a transaction mode.
+    pub fn for_backends_with_mode(
+        version: i64,
+        name: &str,
+        backends: &'static [Backend],
+        transaction: TransactionMode,
+        build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
+    ) -> Box<dyn Migration> {
+        Self::build(version, name, transaction, Some(backends), build)
+    }
+
     /// The same, with a transaction mode.
     pub fn with_mode(
         version: i64,
