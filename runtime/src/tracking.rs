@@ -140,7 +140,6 @@ impl Tracking {
             .col(ColumnDef::new(col::DOWN_SQL).custom(dialect.long_text).null())
             .col(ColumnDef::new(col::APPLIED_BY).string_len(255).null())
             .to_owned();
-        statements.push((dialect.create_table)(&tracking));
         let mut id = ColumnDef::new(hist::ID);
         if dialect.integer_rowid {
             id.integer();
@@ -178,6 +177,9 @@ impl Tracking {
             }
         }
         statements.extend(self.create_state());
+        // Last: a run decides whether to create the tables by whether this one exists, so it must not exist
+        // before the others (a process killed half-way through left it without its history table).
+        statements.push((dialect.create_table)(&tracking));
         statements
     }
 
