@@ -120,7 +120,7 @@ fn worker(spec: &str) {
                 counts.insert(*point, fault::count(point).expect("a known point"));
             }
         }
-        "slow" => {}
+        "slow" | "slow-data" => {}
         _ => {
             let (point, n) = spec.split_once(':').expect("point:n");
             fault::abort_at(point, n.parse().expect("a number")).expect("a known point");
@@ -132,10 +132,10 @@ fn worker(spec: &str) {
         .expect("runtime");
     let code = runtime.block_on(async {
         let db = Database::connect(&url).await.expect("worker connects");
-        let list = if spec == "slow" {
-            slow_migrations(backend)
-        } else {
-            migrations()
+        let list = match spec {
+            "slow" => slow_migrations(backend),
+            "slow-data" => slow_data_migrations(backend),
+            _ => migrations(),
         };
         match Migrator::new(list).expect("migrator").up(&db, None).await {
             Ok(_) => 0,
@@ -390,30 +390,7 @@ async fn stopped_holder(backend: Backend) -> Option<Scenario> {
 
     signal("-KILL");
     child.wait().expect("reap the holder");
-    // The server ends the dead client's session when it next reads from it: a session in the middle of a
-    // statement (the long sleep) runs it to the end first. End it, as the server would after the sleep.
-    match backend {
-        Backend::Postgres => {
-            exec(
-                &db,
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep%'",
-            )
-            .await;
-        }
-        Backend::MySql => {
-            for id in texts(
-                &db,
-                "SELECT CAST(id AS CHAR) FROM information_schema.processlist WHERE db = DATABASE() \
-                 AND info LIKE 'SELECT SLEEP%'",
-            )
-            .await
-            {
-                exec(&db, &format!("KILL {id}")).await;
-            }
-        }
-        Backend::Sqlite => {}
-    }
+    end_orphan(&db).await;
     exec(&db, "INSERT INTO flag (id) VALUES (1)").await;
     let migrator = Migrator::new(slow_migrations(backend))
         .expect("migrator")
@@ -433,6 +410,116 @@ async fn stopped_holder(backend: Backend) -> Option<Scenario> {
         after_crash: format!("second migrator: lock timeout after {waited:.1?} ({after_stop})"),
         recovery: format!(
             "recovered by applying {:?}",
+            report.applied.iter().map(|a| a.version).collect::<Vec<_>>()
+        ),
+    })
+}
+
+/// The server ends a dead client's session when it next reads from it: a session in the middle of a statement
+/// (a long sleep) runs it to the end first. End it, as the server would after the sleep.
+async fn end_orphan(db: &Database) {
+    match db.backend() {
+        Backend::Postgres => {
+            exec(
+                db,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep%'",
+            )
+            .await;
+        }
+        Backend::MySql => {
+            for id in texts(
+                db,
+                "SELECT CAST(id AS CHAR) FROM information_schema.processlist WHERE db = DATABASE() \
+                 AND info LIKE '%SLEEP(%' AND id <> CONNECTION_ID()",
+            )
+            .await
+            {
+                exec(db, &format!("KILL {id}")).await;
+            }
+        }
+        Backend::Sqlite => {}
+    }
+}
+
+/// Migration 2 copies a row in a data step of a step-by-step migration, slowly until `flag` has a row.
+fn slow_data_migrations(backend: Backend) -> Vec<Box<dyn Migration>> {
+    let slow = match backend {
+        Backend::Postgres => {
+            "INSERT INTO copied (id) SELECT 1 FROM (SELECT pg_sleep(CASE WHEN EXISTS (SELECT 1 FROM flag) THEN 0 ELSE 30 END)) s"
+        }
+        Backend::MySql => {
+            "INSERT INTO copied (id) SELECT 1 FROM (SELECT SLEEP(IF(EXISTS (SELECT 1 FROM flag), 0, 30)) AS s) z"
+        }
+        Backend::Sqlite => {
+            "INSERT INTO copied (id) SELECT 1 FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c \
+             WHERE x < (CASE WHEN EXISTS (SELECT 1 FROM flag) THEN 1 ELSE 2000000000 END)) SELECT count(*) FROM c) z"
+        }
+    };
+    vec![
+        Fixture::boxed(1, "create the flag and copied tables", |m| {
+            m.create_table("flag", |t| {
+                t.column::<i64>("id");
+            });
+            m.create_table("copied", |t| {
+                t.column::<i64>("id");
+            });
+        }),
+        Fixture::with_mode(2, "a long data step, step by step", TransactionMode::None, move |m| {
+            m.sql(slow, "DELETE FROM copied");
+        }),
+    ]
+}
+
+/// SIGKILL in the middle of a data step of a step-by-step migration (`transaction = false`): the step and its
+/// progress commit together, so the next run copies the row once.
+async fn killed_inside_a_data_step(backend: Backend) -> Option<Scenario> {
+    let test = TestDb::create(backend, "data_step").await?;
+    let db = test.connect().await;
+    let mut child = spawn("slow-data", &test);
+    let started = Instant::now();
+    while scalar_or_zero(&db, "SELECT COUNT(*) FROM lockgate_migrations WHERE version = 2").await == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{backend}: the worker never reached migration 2"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    if child.try_wait().expect("worker state").is_some() {
+        let out = child.wait_with_output().expect("worker output");
+        panic!(
+            "{backend}: the worker ended early ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    child.kill().expect("SIGKILL the worker");
+    child.wait().expect("reap the worker");
+    end_orphan(&db).await;
+    let after_crash = tracking(&db).await;
+    exec(&db, "INSERT INTO flag (id) VALUES (1)").await;
+    let migrator = Migrator::new(slow_data_migrations(backend))
+        .expect("migrator")
+        .with_wait_deadline(Duration::from_secs(20));
+    let report = migrator.up(&db, None).await.expect("recovery after the kill");
+    let status = migrator.status(&db).await.expect("status");
+    assert!(
+        status.iter().all(|s| s.state == State::Applied),
+        "{backend}: {status:?}"
+    );
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM copied").await,
+        1,
+        "{backend}: the row is copied once"
+    );
+    db.close().await;
+    test.drop_db().await;
+    Some(Scenario {
+        fault: "SIGKILL inside a data step".to_owned(),
+        after_crash,
+        recovery: format!(
+            "recovered by applying {:?}; the row copied once",
             report.applied.iter().map(|a| a.version).collect::<Vec<_>>()
         ),
     })
@@ -464,9 +551,16 @@ fn main() {
             continue;
         }
         let started = Instant::now();
-        let (scenarios, stopped) = runtime.block_on(async { (faults(backend).await, stopped_holder(backend).await) });
+        let (scenarios, more) = runtime.block_on(async {
+            let scenarios = faults(backend).await;
+            let more: Vec<Scenario> = [killed_inside_a_data_step(backend).await, stopped_holder(backend).await]
+                .into_iter()
+                .flatten()
+                .collect();
+            (scenarios, more)
+        });
         let Some(scenarios) = scenarios else { continue };
-        for s in scenarios.iter().chain(stopped.iter()) {
+        for s in scenarios.iter().chain(more.iter()) {
             println!(
                 "{backend:<8} {:<34} after: {:<40} {}",
                 s.fault, s.after_crash, s.recovery
@@ -474,7 +568,7 @@ fn main() {
         }
         println!(
             "test faults::{backend} ... ok ({} scenarios, {:.1?})",
-            scenarios.len() + usize::from(stopped.is_some()),
+            scenarios.len() + more.len(),
             started.elapsed()
         );
         passed += 1;
