@@ -13,6 +13,8 @@ use sea_query_sqlx::SqlxValues;
 use sqlx::AssertSqlSafe;
 use sqlx::pool::PoolConnection;
 
+use crate::script::{MARKER, Script, ScriptError};
+
 /// A boxed future, so that [`SqlConn`] and the drivers can be trait objects.
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -46,6 +48,9 @@ pub(crate) trait SqlConn: Send {
     /// Runs SQL through the simple-query protocol: migration SQL may hold several statements or statements that
     /// cannot be prepared (MySQL refuses some DDL as prepared statements).
     fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), sqlx::Error>>;
+
+    /// Runs a script's parts in one round trip; on failure, names the part that failed.
+    fn run_script<'a>(&'a mut self, script: &'a Script) -> BoxFuture<'a, Result<(), ScriptError>>;
 
     /// Runs a statement with bound values; returns the rows affected.
     fn execute_bound(&mut self, statement: Bound) -> BoxFuture<'_, Result<u64, sqlx::Error>>;
@@ -126,6 +131,28 @@ macro_rules! sql_conn {
             fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), sqlx::Error>> {
                 let sql = self.start(sql, "execute");
                 Box::pin(async move { sqlx::raw_sql(sql).execute(&mut *self.inner).await.map(|_| ()) })
+            }
+
+            fn run_script<'a>(&'a mut self, script: &'a Script) -> BoxFuture<'a, Result<(), ScriptError>> {
+                use futures_util::TryStreamExt as _;
+                use sqlx::{Column as _, Row as _};
+                let sql = self.start(script.text(), "script");
+                Box::pin(async move {
+                    let mut results = sqlx::raw_sql(sql).fetch_many(&mut *self.inner);
+                    let mut markers = 0;
+                    loop {
+                        match results.try_next().await {
+                            Ok(Some(sqlx::Either::Right(row)))
+                                if row.columns().first().is_some_and(|c| c.name() == MARKER) =>
+                            {
+                                markers += 1;
+                            }
+                            Ok(Some(_)) => {}
+                            Ok(None) => return Ok(()),
+                            Err(source) => return Err(Script::failed(markers, source)),
+                        }
+                    }
+                })
             }
 
             fn execute_bound(&mut self, (sql, values): Bound) -> BoxFuture<'_, Result<u64, sqlx::Error>> {

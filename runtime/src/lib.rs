@@ -60,6 +60,7 @@ pub mod fault;
 mod migrator;
 mod report;
 pub mod schema;
+mod script;
 mod session;
 mod steps;
 mod tracking;

@@ -322,9 +322,20 @@ impl<'a> Session<'a> {
         self.write_tracking(statement).await
     }
 
-    /// The history row of one attempt.
+    /// The history statement of one attempt.
     fn history_statement(&self, work: &Work, outcome: &str, error: Option<&Error>, elapsed: Duration) -> Bound {
-        self.tracking.history(&HistoryRow {
+        self.tracking.history(&self.history_row(work, outcome, error, elapsed))
+    }
+
+    /// The history row of one attempt.
+    pub(crate) fn history_row<'w>(
+        &'w self,
+        work: &'w Work,
+        outcome: &'w str,
+        error: Option<&Error>,
+        elapsed: Duration,
+    ) -> HistoryRow<'w> {
+        HistoryRow {
             version: work.version,
             name: &work.name,
             direction: work.direction.name(),
@@ -332,7 +343,7 @@ impl<'a> Session<'a> {
             error: error.map(ToString::to_string),
             duration_ms: millis(elapsed),
             applied_by: &self.applied_by,
-        })
+        }
     }
 
     /// Records a failed attempt after the fact (outside any transaction); a failure to record is logged, and the

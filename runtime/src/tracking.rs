@@ -1,7 +1,9 @@
 //! The tracking table and its history table: their definitions and every statement on them, built by sea-query.
 
 use chrono::{DateTime, Utc};
-use sea_query::{ColumnDef, Expr, ExprTrait, Index, OnConflict, Order, Query, Table, TableName};
+use sea_query::{
+    ColumnDef, DeleteStatement, Expr, ExprTrait, Index, InsertStatement, OnConflict, Order, Query, Table, TableName,
+};
 
 use crate::backend::Dialect;
 use crate::conn::Bound;
@@ -219,7 +221,20 @@ impl Tracking {
 
     /// Inserts or replaces a tracking row.
     pub(crate) fn upsert(&self, row: &NewRow<'_>) -> Bound {
-        let q = Query::insert()
+        (self.dialect.insert)(&self.upsert_statement(row, row.execution_ms.into()))
+    }
+
+    /// The same with its values written out and the execution time measured by the server (`elapsed_ms`), to
+    /// send in a script with the migration itself; `None` where the backend runs no scripts.
+    pub(crate) fn upsert_inline(&self, row: &NewRow<'_>) -> Option<String> {
+        let script = self.dialect.script.as_ref()?;
+        Some((script.inline_insert)(
+            &self.upsert_statement(row, Expr::cust(script.elapsed_ms)),
+        ))
+    }
+
+    fn upsert_statement(&self, row: &NewRow<'_>, execution_ms: Expr) -> InsertStatement {
+        Query::insert()
             .into_table(self.name(&self.table))
             .columns(Self::columns())
             .values_panic([
@@ -229,7 +244,7 @@ impl Tracking {
                 row.status.into(),
                 row.progress.into(),
                 row.applied_at.into(),
-                row.execution_ms.into(),
+                execution_ms,
                 row.down_sql.clone().into(),
                 row.applied_by.into(),
             ])
@@ -238,8 +253,7 @@ impl Tracking {
                     .update_columns(Self::columns().into_iter().skip(1))
                     .to_owned(),
             )
-            .to_owned();
-        (self.dialect.insert)(&q)
+            .to_owned()
     }
 
     /// Records how many steps of a running migration are done.
@@ -254,16 +268,38 @@ impl Tracking {
 
     /// Removes a row (the migration was reverted).
     pub(crate) fn delete(&self, version: i64) -> Bound {
-        let q = Query::delete()
+        (self.dialect.delete)(&self.delete_statement(version))
+    }
+
+    /// The same written out, for a script; `None` where the backend runs no scripts.
+    pub(crate) fn delete_inline(&self, version: i64) -> Option<String> {
+        let script = self.dialect.script.as_ref()?;
+        Some((script.inline_delete)(&self.delete_statement(version)))
+    }
+
+    fn delete_statement(&self, version: i64) -> DeleteStatement {
+        Query::delete()
             .from_table(self.name(&self.table))
             .and_where(Expr::col(col::VERSION).eq(version))
-            .to_owned();
-        (self.dialect.delete)(&q)
+            .to_owned()
     }
 
     /// Appends a history row.
     pub(crate) fn history(&self, row: &HistoryRow<'_>) -> Bound {
-        let q = Query::insert()
+        (self.dialect.insert)(&self.history_statement(row, row.duration_ms.into()))
+    }
+
+    /// The same with its values written out and the duration measured by the server, for a script; `None`
+    /// where the backend runs no scripts.
+    pub(crate) fn history_inline(&self, row: &HistoryRow<'_>) -> Option<String> {
+        let script = self.dialect.script.as_ref()?;
+        Some((script.inline_insert)(
+            &self.history_statement(row, Expr::cust(script.elapsed_ms)),
+        ))
+    }
+
+    fn history_statement(&self, row: &HistoryRow<'_>, duration_ms: Expr) -> InsertStatement {
+        Query::insert()
             .into_table(self.name(&self.history))
             .columns([
                 hist::VERSION,
@@ -282,11 +318,10 @@ impl Tracking {
                 row.outcome.into(),
                 row.error.clone().into(),
                 Utc::now().into(),
-                row.duration_ms.into(),
+                duration_ms,
                 row.applied_by.into(),
             ])
-            .to_owned();
-        (self.dialect.insert)(&q)
+            .to_owned()
     }
 
     /// The statement that creates the state table (idempotent), also for databases made before it existed.

@@ -344,6 +344,46 @@ fn slow_migrations(backend: Backend) -> Vec<Box<dyn Migration>> {
     ]
 }
 
+/// Whether migration 2 of `slow_migrations` (or `slow_data_migrations`) is inside its long step. A transactional
+/// migration leaves no row before it commits: on PostgreSQL the server shows the statement running, on SQLite
+/// migration 1 is applied and another writer holds the write lock; on MySQL the progress row is written before
+/// the steps.
+async fn inside_long_step(test: &TestDb, db: &Database) -> bool {
+    let sql = match test.backend {
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%pg_sleep%'"
+        }
+        Backend::MySql => "SELECT COUNT(*) FROM lockgate_migrations WHERE version = 2",
+        Backend::Sqlite => {
+            if !sqlite_write_lock_taken(&test.url).await {
+                return false;
+            }
+            "SELECT COUNT(*) FROM lockgate_migrations WHERE version = 1 AND status = 'applied'"
+        }
+    };
+    scalar_or_zero(db, sql).await > 0
+}
+
+/// Whether another connection holds the SQLite database's write lock: taking it without waiting fails.
+async fn sqlite_write_lock_taken(url: &str) -> bool {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions as _, Connection as _};
+    let options = url
+        .parse::<SqliteConnectOptions>()
+        .expect("a SQLite URL")
+        .busy_timeout(Duration::ZERO);
+    let Ok(mut conn) = options.connect().await else {
+        return false;
+    };
+    let taken = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut conn).await.is_err();
+    if !taken {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut conn).await;
+    }
+    let _ = conn.close().await;
+    taken
+}
+
 /// A lock holder stopped with SIGSTOP: the next migrator gives up at its wait deadline, naming the wait; once
 /// the holder is killed, a plain `up` recovers.
 async fn stopped_holder(backend: Backend) -> Option<Scenario> {
@@ -351,7 +391,7 @@ async fn stopped_holder(backend: Backend) -> Option<Scenario> {
     let db = test.connect().await;
     let mut child = spawn("slow", &test);
     let started = Instant::now();
-    while scalar_or_zero(&db, "SELECT COUNT(*) FROM lockgate_migrations WHERE version = 2").await == 0 {
+    while !inside_long_step(&test, &db).await {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "{backend}: the holder never reached migration 2"
@@ -478,7 +518,7 @@ async fn killed_inside_a_data_step(backend: Backend) -> Option<Scenario> {
     let db = test.connect().await;
     let mut child = spawn("slow-data", &test);
     let started = Instant::now();
-    while scalar_or_zero(&db, "SELECT COUNT(*) FROM lockgate_migrations WHERE version = 2").await == 0 {
+    while !inside_long_step(&test, &db).await {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "{backend}: the worker never reached migration 2"

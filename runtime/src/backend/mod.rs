@@ -56,6 +56,23 @@ pub(crate) struct Dialect {
     pub(crate) long_text: &'static str,
     /// Whether an auto-increment key must be `integer` exactly (SQLite's rowid alias).
     pub(crate) integer_rowid: bool,
+    /// How a whole transactional migration is sent in one round trip; `None` where it is not.
+    pub(crate) script: Option<ScriptDialect>,
+}
+
+/// What sending a transactional migration as one script needs: its values written out as literals the server
+/// reads the same whatever its settings, and the time measured by the server.
+pub(crate) struct ScriptDialect {
+    /// Opens the transaction and sets its lock timeout.
+    pub(crate) begin: fn(Duration) -> String,
+    /// Marks the moment a migration starts inside the script.
+    pub(crate) mark_start: &'static str,
+    /// The milliseconds since the last mark, as an SQL expression.
+    pub(crate) elapsed_ms: &'static str,
+    /// Renders an INSERT with its values written out.
+    pub(crate) inline_insert: fn(&InsertStatement) -> String,
+    /// Renders a DELETE with its values written out.
+    pub(crate) inline_delete: fn(&DeleteStatement) -> String,
 }
 
 /// What a check after table rebuilds found: the rows breaking a foreign key and the query that counted them, or

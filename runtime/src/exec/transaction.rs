@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use super::Outcome;
+use super::batched;
 use super::step::{exec_step, has_rebuild};
 use crate::backend::Scope;
 use crate::error::Error;
@@ -14,21 +15,13 @@ use crate::work::Work;
 /// Runs migrations in one transaction together with their tracking rows (one migration, or all of them in
 /// grouped mode). PostgreSQL and SQLite.
 pub(crate) async fn run_transactional(session: &mut Session<'_>, works: &[Work]) -> Result<Outcome, Error> {
-    let started = Instant::now();
     let per_transaction = session.driver.locks_per_transaction();
-    // A `running` row committed beforehand shows a crashed run in `status` (the transaction itself leaves no
-    // trace). It is only informative: the run itself re-checks the row inside its transaction, so a row left by
-    // a dead process, or by a live one about to start, never makes a migration run twice.
-    if works.len() == 1 && works[0].direction == Direction::Up {
-        let work = &works[0];
-        if per_transaction {
-            if !mark_running_under_write_lock(session, work).await? {
-                return Ok(Outcome::AlreadyDone);
-            }
-        } else {
-            session.write_row(work, tracking::RUNNING, 0, Duration::ZERO).await?;
-        }
+    // Where the backend takes a script, the migration and its record travel in one round trip. Nothing is
+    // written before the transaction: a run that dies leaves no row, which is the truth (nothing happened).
+    if !per_transaction && let Some(result) = batched::run_batched(session, works).await {
+        return result;
     }
+    let started = Instant::now();
     let rebuilds = has_rebuild(works);
     let restore = if rebuilds {
         session.driver.before_rebuilds().await?
@@ -93,30 +86,6 @@ async fn transaction_body(
         return Err(e);
     }
     Ok(Outcome::Ran(started.elapsed()))
-}
-
-/// Where the write lock is the migration lock (SQLite): writes the `running` row under it, unless another process
-/// applied the migration meanwhile (then `false`).
-async fn mark_running_under_write_lock(session: &mut Session<'_>, work: &Work) -> Result<bool, Error> {
-    session.begin().await?;
-    let result = async {
-        if applied_already(session, work).await? {
-            return Ok(false);
-        }
-        session.write_row(work, tracking::RUNNING, 0, Duration::ZERO).await?;
-        Ok(true)
-    }
-    .await;
-    match result {
-        Ok(true) => {
-            session.commit().await.map_err(Error::Database)?;
-            Ok(true)
-        }
-        other => {
-            session.rollback().await;
-            other
-        }
-    }
 }
 
 /// Re-reads the tracking row under the write lock: whether the migration is applied already, refusing when it

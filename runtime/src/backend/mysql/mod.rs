@@ -42,6 +42,7 @@ static DIALECT: Dialect = Dialect {
     timestamp: "datetime(6)",
     long_text: "longtext",
     integer_rowid: false,
+    script: None,
 };
 
 /// sqlx knows only the `mysql` scheme.

@@ -18,7 +18,7 @@ use sqlx::Postgres;
 use sqlx::error::DatabaseError;
 use sqlx::postgres::{PgDatabaseError, PgPool, PgPoolOptions};
 
-use super::{Dialect, Driver, Execution, LockWait, Scope, StepProbe};
+use super::{Dialect, Driver, Execution, LockWait, Scope, ScriptDialect, StepProbe};
 use crate::conn::{BoxFuture, Conn, SqlConn, bound};
 use crate::database::Database;
 use crate::error::Error;
@@ -43,6 +43,14 @@ static DIALECT: Dialect = Dialect {
     timestamp: "timestamptz",
     long_text: "text",
     integer_rowid: false,
+    script: Some(ScriptDialect {
+        begin: |timeout| format!("BEGIN;\nSET LOCAL lock_timeout = '{}ms'", timeout.as_millis().max(1)),
+        mark_start: "SELECT set_config('lockgate.started', clock_timestamp()::text, true)",
+        elapsed_ms: "(extract(epoch FROM clock_timestamp() - current_setting('lockgate.started')::timestamptz) * 1000)::bigint",
+        // Strings that need escapes are written as E'...', whatever `standard_conforming_strings` says.
+        inline_insert: |s| s.to_string(PostgresQueryBuilder),
+        inline_delete: |s| s.to_string(PostgresQueryBuilder),
+    }),
 };
 
 pub(super) async fn connect(url: &str) -> Result<Database, Error> {

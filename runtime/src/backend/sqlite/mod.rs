@@ -43,6 +43,7 @@ static DIALECT: Dialect = Dialect {
     long_text: "text",
     // AUTOINCREMENT needs the `integer` type exactly.
     integer_rowid: true,
+    script: None,
 };
 
 pub(super) async fn connect(url: &str) -> Result<Database, Error> {
