@@ -229,11 +229,24 @@ async fn noop(settings: &Settings) {
         "\nno-op `up`: medians of {} runs; floor = `SELECT version, checksum` of every row through a bare pool",
         settings.runs
     );
+    println!("(up/1st: its time at this N over its time at the first N: flat in N is 1)");
     println!(
-        "{:<9} {:>6} {:>10} {:>8} {:>8} {:>8} {:>11} {:>8} {:>8}",
-        "backend", "N", "floor", "up", "1st up", "status", "fresh floor", "fresh up", "queries"
+        "{:<9} {:>6} {:>10} {:>10} {:>8} {:>8} {:>10} {:>8} {:>8} {:>11} {:>8} {:>8}",
+        "backend",
+        "N",
+        "floor",
+        "up",
+        "ratio",
+        "up/1st",
+        "1st up",
+        "ratio",
+        "status",
+        "fresh floor",
+        "fresh up",
+        "queries"
     );
     for &backend in &settings.backends {
+        let mut smallest = None;
         for &count in &settings.sizes {
             let Some(test) = TestDb::create(backend, "bench").await else {
                 continue;
@@ -247,26 +260,39 @@ async fn noop(settings: &Settings) {
                 .expect("baseline");
             let warm = Migrator::new(select_migrations(count)).expect("migrator");
             warm.up(&db, None).await.expect("no-op up");
-            let (mut floor, mut up, mut first, mut status) = (vec![], vec![], vec![], vec![]);
-            let (mut fresh_floor, mut fresh_up) = (vec![], vec![]);
-            let mut queries = Vec::new();
-            for _ in 0..settings.runs {
+            // Each kind in a loop of its own, so that none runs in the wake of another's large read.
+            let runs = settings.runs;
+            let mut floor = Vec::with_capacity(runs);
+            for _ in 0..runs {
                 let (t, rows) = timed(floor_read(&db)).await;
                 assert_eq!(rows, usize::try_from(count).unwrap_or(0));
                 floor.push(t);
+            }
+            let mut up = Vec::with_capacity(runs);
+            let mut queries = Vec::new();
+            for _ in 0..runs {
                 let before = warm.queries_executed();
                 let (t, report) = timed(warm.up(&db, None)).await;
                 assert!(report.expect("no-op up").applied.is_empty());
                 up.push(t);
                 queries.push(warm.queries_executed() - before);
-                // A service's first start: the list is built, then planned and hashed once.
+            }
+            // A service's first start: the list is built, then planned and hashed once.
+            let mut first = Vec::with_capacity(runs);
+            for _ in 0..runs {
                 let list = select_migrations(count);
                 let (t, report) = timed(async { Migrator::new(list).expect("migrator").up(&db, None).await }).await;
                 assert!(report.expect("first up").applied.is_empty());
                 first.push(t);
+            }
+            let mut status = Vec::with_capacity(runs);
+            for _ in 0..runs {
                 let (t, rows) = timed(warm.status(&db)).await;
                 assert_eq!(rows.expect("status").len(), usize::try_from(count).unwrap_or(0));
                 status.push(t);
+            }
+            let (mut fresh_floor, mut fresh_up) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+            for _ in 0..runs {
                 let (t, ()) = timed(async {
                     let fresh = Database::connect(&test.url).await.expect("connect");
                     floor_read(&fresh).await;
@@ -284,15 +310,19 @@ async fn noop(settings: &Settings) {
             }
             queries.sort_unstable();
             queries.dedup();
-            let floor = median(floor);
+            let (floor, up, first) = (median(floor), median(up), median(first));
             let fresh_floor = median(fresh_floor);
+            let smallest = *smallest.get_or_insert(up);
             println!(
-                "{:<9} {:>6} {:>10.2?} {:>7.2}x {:>7.2}x {:>7.2}x {:>11.2?} {:>7.2}x {:>8}",
+                "{:<9} {:>6} {:>10.2?} {:>10.2?} {:>7.2}x {:>7.2}x {:>10.2?} {:>7.2}x {:>7.2}x {:>11.2?} {:>7.2}x {:>8}",
                 backend.name(),
                 count,
                 floor,
-                ratio(median(up), floor),
-                ratio(median(first), floor),
+                up,
+                ratio(up, floor),
+                ratio(up, smallest),
+                first,
+                ratio(first, floor),
                 ratio(median(status), floor),
                 fresh_floor,
                 ratio(median(fresh_up), fresh_floor),
@@ -358,32 +388,37 @@ async fn cold(settings: &Settings) {
         "backend", "mode", "time", "ratio", "round trips", "commits", "statements", "fsyncs"
     );
     let per = |x: f64| x / n as f64;
+    const MODES: [&str; 3] = ["floor", "each", "grouped"];
     for &backend in &settings.backends {
-        let mut floor_time = None;
-        for mode in ["floor", "each", "grouped"] {
-            let mut times = Vec::new();
-            let mut last = None;
-            let mut refused = None;
-            for _ in 0..settings.reps {
+        // The modes take turns within each repetition, so a machine that slows down or speeds up during the
+        // run weighs on all of them alike.
+        let mut times: [Vec<Duration>; 3] = Default::default();
+        let mut last: [Option<Cold>; 3] = Default::default();
+        let mut refused: [Option<String>; 3] = Default::default();
+        'reps: for _ in 0..settings.reps {
+            for (m, mode) in MODES.iter().enumerate() {
+                if refused[m].is_some() {
+                    continue;
+                }
                 match cold_once(backend, n, mode).await {
-                    None => break,
+                    None => break 'reps,
                     Some(Ok(cold)) => {
-                        times.push(cold.took);
-                        last = Some(cold);
+                        times[m].push(cold.took);
+                        last[m] = Some(cold);
                     }
-                    Some(Err(e)) => {
-                        refused = Some(e);
-                        break;
-                    }
+                    Some(Err(e)) => refused[m] = Some(e),
                 }
             }
-            if let Some(e) = refused {
+        }
+        let mut floor_time = None;
+        for (m, mode) in MODES.iter().enumerate() {
+            if let Some(e) = &refused[m] {
                 println!("{:<9} {:<8} refused: {e}", backend.name(), mode);
                 continue;
             }
-            let Some(cold) = last else { continue };
-            let took = median(times);
-            if mode == "floor" {
+            let Some(cold) = &last[m] else { continue };
+            let took = median(std::mem::take(&mut times[m]));
+            if m == 0 {
                 floor_time = Some(took);
             }
             let fsyncs = if backend == Backend::Sqlite {

@@ -50,6 +50,8 @@ pub(crate) struct Session<'a> {
     pub(crate) tracking: Tracking,
     pub(crate) applied_by: String,
     locked: bool,
+    /// Whether the lock timeout was set for the session, to restore when the lock is released.
+    session_timeout: bool,
     /// The database, to record an outcome on a fresh connection when this one died.
     db: Database,
 }
@@ -69,6 +71,7 @@ impl<'a> Session<'a> {
             tracking,
             applied_by: applied_by(),
             locked: false,
+            session_timeout: false,
             db: db.clone(),
         })
     }
@@ -203,6 +206,7 @@ impl<'a> Session<'a> {
 
     /// Releases the migration lock, logging (not failing) when that fails: closing the connection releases it.
     pub(crate) async fn unlock(&mut self) {
+        self.reset_lock_timeout().await;
         if self.locked {
             self.write_state().await;
             self.locked = false;
@@ -244,17 +248,26 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Sets how long statements wait for locks, for the migrations to come.
+    /// Sets how long statements wait for locks, for the migrations to come. Set for the session, it holds until
+    /// the lock is released, so a run of many migrations sets it once.
     pub(crate) async fn set_lock_timeout(&mut self, scope: Scope) -> Result<(), Error> {
+        if scope == Scope::Session && self.session_timeout {
+            return Ok(());
+        }
         let timeout = self.settings.lock_timeout;
         self.driver
             .set_lock_timeout(timeout, scope)
             .await
-            .map_err(Error::Database)
+            .map_err(Error::Database)?;
+        self.session_timeout |= scope == Scope::Session;
+        Ok(())
     }
 
-    /// Restores the server's lock wait settings on the connection.
-    pub(crate) async fn reset_lock_timeout(&mut self) {
+    /// Restores the server's lock wait settings on the connection, when a run changed them.
+    async fn reset_lock_timeout(&mut self) {
+        if !std::mem::take(&mut self.session_timeout) {
+            return;
+        }
         if let Err(e) = self.driver.reset_lock_timeout().await {
             tracing::warn!(error = %e, "restoring the lock timeout failed");
         }
@@ -275,8 +288,13 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// A tracking statement with its values written out, where the backend sends them with steps.
+    pub(crate) fn inline(&self, statement: Bound) -> Option<String> {
+        self.tracking.dialect.inline.and_then(|inline| inline(statement))
+    }
+
     /// Runs one write to the tracking or history table.
-    async fn write_tracking(&mut self, statement: Bound) -> Result<(), Error> {
+    pub(crate) async fn write_tracking(&mut self, statement: Bound) -> Result<(), Error> {
         self.driver
             .conn()
             .execute_bound(statement)
@@ -323,7 +341,13 @@ impl<'a> Session<'a> {
     }
 
     /// The history statement of one attempt.
-    fn history_statement(&self, work: &Work, outcome: &str, error: Option<&Error>, elapsed: Duration) -> Bound {
+    pub(crate) fn history_statement(
+        &self,
+        work: &Work,
+        outcome: &str,
+        error: Option<&Error>,
+        elapsed: Duration,
+    ) -> Bound {
         self.tracking.history(&self.history_row(work, outcome, error, elapsed))
     }
 

@@ -58,6 +58,9 @@ pub(crate) struct Dialect {
     pub(crate) integer_rowid: bool,
     /// How a whole transactional migration is sent in one round trip; `None` where it is not.
     pub(crate) script: Option<ScriptDialect>,
+    /// Writes a bound statement's values into its text, so that tracking statements can travel with the steps
+    /// of a migration that runs step by step; `None` where they are sent on their own.
+    pub(crate) inline: Option<fn(Bound) -> Option<String>>,
 }
 
 /// What sending a transactional migration as one script needs: its values written out as literals the server
@@ -163,6 +166,12 @@ pub(crate) trait Driver: Send {
     /// Opens a transaction.
     fn begin(&mut self) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move { self.conn().execute("BEGIN").await.map_err(Error::Database) })
+    }
+
+    /// The statement that opens a transaction, to send with what follows it; `None` where opening one needs more
+    /// than a statement (SQLite waits for its write lock).
+    fn begin_sql(&self) -> Option<&'static str> {
+        Some("BEGIN")
     }
 
     /// Sets how long statements wait for table locks; a no-op where the backend has no such setting.

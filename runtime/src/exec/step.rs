@@ -4,6 +4,7 @@ use lockgate_dsl::render::Step;
 
 use crate::backend::LiveError;
 use crate::error::Error;
+use crate::script::{Script, ScriptError};
 use crate::session::Session;
 use crate::steps::ExecStep;
 use crate::work::Work;
@@ -15,6 +16,79 @@ pub(super) async fn exec_step(session: &mut Session<'_>, work: &Work, step: &Exe
         fail::fail_point!("step-executed");
     }
     result
+}
+
+/// A statement of ours that goes ahead of a step.
+pub(super) enum Prefix {
+    /// The tracking row, written out.
+    Tracking(String),
+    /// Opens a transaction for the step.
+    Begin,
+}
+
+/// Why a step sent after prefixes failed.
+pub(super) enum AfterError {
+    /// A prefix failed: the step did not run.
+    Prefix(Error),
+    /// The step failed.
+    Step(Error),
+}
+
+/// Runs `before`, then one step, in one round trip where the step is a statement and the backend opens
+/// transactions with a plain statement; one by one otherwise.
+pub(super) async fn exec_step_after(
+    session: &mut Session<'_>,
+    work: &Work,
+    step: &ExecStep,
+    before: Vec<Prefix>,
+) -> Result<(), AfterError> {
+    let begin = session.driver.begin_sql();
+    let sql = match &step.step {
+        Step::Sql { sql, .. } if begin.is_some() || !before.iter().any(|p| matches!(p, Prefix::Begin)) => sql,
+        _ => {
+            for prefix in before {
+                match prefix {
+                    Prefix::Begin => session.begin().await.map_err(AfterError::Prefix)?,
+                    Prefix::Tracking(sql) => session
+                        .driver
+                        .conn()
+                        .execute(&sql)
+                        .await
+                        .map_err(|source| AfterError::Prefix(tracking_write(source)))?,
+                }
+            }
+            return exec_step(session, work, step).await.map_err(AfterError::Step);
+        }
+    };
+    let mut script = Script::default();
+    let mut begins = None;
+    for prefix in before {
+        match prefix {
+            Prefix::Tracking(sql) => script.push(sql),
+            Prefix::Begin => *begins.insert(script.push(begin.unwrap_or("BEGIN"))),
+        };
+    }
+    let step_part = script.push(sql.as_str());
+    match session.driver.conn().run_script(&script).await {
+        Ok(()) => {
+            fail::fail_point!("step-executed");
+            Ok(())
+        }
+        Err(ScriptError { part, source }) if part == step_part => Err(AfterError::Step(Error::StatementFailed {
+            migration: work.id(),
+            statement: sql.clone(),
+            source,
+        })),
+        Err(ScriptError { part, source }) if Some(part) == begins => Err(AfterError::Prefix(Error::Database(source))),
+        Err(ScriptError { source, .. }) => Err(AfterError::Prefix(tracking_write(source))),
+    }
+}
+
+fn tracking_write(source: sqlx::Error) -> Error {
+    Error::Tracking {
+        action: "write",
+        source,
+    }
 }
 
 async fn run_step(session: &mut Session<'_>, work: &Work, step: &ExecStep) -> Result<(), Error> {

@@ -4,12 +4,13 @@ use std::time::{Duration, Instant};
 
 use super::Outcome;
 use super::compensate::compensate;
-use super::step::exec_step;
+use super::step::{AfterError, Prefix, exec_step_after};
 use super::transaction::finish;
 use crate::backend::{Scope, StepProbe};
 use crate::error::Error;
 use crate::report::Direction;
 use crate::schema::{Effect, effect};
+use crate::script::{Script, ScriptError};
 use crate::session::Session;
 use crate::tracking;
 use crate::work::Work;
@@ -30,10 +31,9 @@ pub(super) async fn run_stepwise(session: &mut Session<'_>, work: &Work, compens
             "resuming an interrupted migration"
         );
     }
+    // Restored when the lock is released.
     session.set_lock_timeout(Scope::Session).await?;
-    let result = stepwise_body(session, work, start, compensate, started).await;
-    session.reset_lock_timeout().await;
-    result
+    stepwise_body(session, work, start, compensate, started).await
 }
 
 async fn stepwise_body(
@@ -43,10 +43,17 @@ async fn stepwise_body(
     compensate: bool,
     started: Instant,
 ) -> Result<Outcome, Error> {
+    // The `running` row commits before the first step. Where tracking statements can travel with a step, it
+    // goes in the same round trip, ahead of it (not when resuming: the catalog is read between the two).
+    let mut running = None;
     if work.direction == Direction::Up {
-        session
-            .write_row(work, tracking::RUNNING, start, Duration::ZERO)
-            .await?;
+        let row = session
+            .tracking
+            .upsert(&session.row(work, tracking::RUNNING, start, Duration::ZERO));
+        running = session.inline(row.clone()).filter(|_| !work.resuming);
+        if running.is_none() {
+            session.write_tracking(row).await?;
+        }
     }
     for (i, step) in work.steps.iter().enumerate().skip(start) {
         // Runs for every step, not only an interrupted one: it also cleans up what a failed attempt left (an
@@ -110,18 +117,36 @@ async fn stepwise_body(
             }
         }
         // A step and its progress commit together where the step can run in a transaction, so a crash
-        // between them cannot make the next run repeat it (data changes above all).
-        let together = work.direction == Direction::Up && session.driver.step_in_transaction(&step.step);
+        // between them cannot make the next run repeat it (data changes above all). After the last step the
+        // progress is the finished row itself, written with its history row in one commit.
+        let up = work.direction == Direction::Up;
+        let together = up && session.driver.step_in_transaction(&step.step);
+        let last = up && i + 1 == work.steps.len();
+        let mut before: Vec<Prefix> = running.take().map(Prefix::Tracking).into_iter().collect();
         if together {
-            session.begin().await?;
+            before.push(Prefix::Begin);
         }
-        if let Err(cause) = exec_step(session, work, step).await {
-            if together {
-                session.rollback().await;
+        match exec_step_after(session, work, step, before).await {
+            Ok(()) => {}
+            Err(AfterError::Prefix(e)) => {
+                if together {
+                    session.rollback().await;
+                }
+                return Err(e);
             }
-            return Err(step_failed(session, work, i, cause, compensate, start, started).await);
+            Err(AfterError::Step(cause)) => {
+                if together {
+                    session.rollback().await;
+                }
+                return Err(step_failed(session, work, i, cause, compensate, start, started).await);
+            }
         }
-        if work.direction == Direction::Up {
+        if last {
+            finish_last(session, work, together, started.elapsed()).await?;
+            fail::fail_point!("step-recorded");
+            return Ok(Outcome::Ran(started.elapsed()));
+        }
+        if up {
             session.set_progress(work.version, i + 1).await?;
         }
         if together {
@@ -131,6 +156,43 @@ async fn stepwise_body(
     }
     finish(session, work, started.elapsed()).await?;
     Ok(Outcome::Ran(started.elapsed()))
+}
+
+/// After the last step: the finished row and its history row, in the step's transaction when it has one, in
+/// one commit either way; in one round trip where tracking statements can be written out.
+async fn finish_last(session: &mut Session<'_>, work: &Work, together: bool, elapsed: Duration) -> Result<(), Error> {
+    let row = session
+        .tracking
+        .upsert(&session.row(work, tracking::APPLIED, work.steps.len(), elapsed));
+    let history = session.history_statement(work, "applied", None, elapsed);
+    let begin = session.driver.begin_sql();
+    if let (Some(row), Some(history), Some(begin)) = (session.inline(row), session.inline(history), begin) {
+        let mut script = Script::default();
+        if !together {
+            script.push(begin);
+        }
+        script.push(row);
+        script.push(history);
+        script.push("COMMIT");
+        return match session.driver.conn().run_script(&script).await {
+            Ok(()) => Ok(()),
+            Err(ScriptError { source, .. }) => {
+                session.rollback().await;
+                Err(Error::Tracking {
+                    action: "write",
+                    source,
+                })
+            }
+        };
+    }
+    if !together {
+        session.begin().await?;
+    }
+    if let Err(e) = finish(session, work, elapsed).await {
+        session.rollback().await;
+        return Err(e);
+    }
+    session.commit().await.map_err(Error::Database)
 }
 
 /// What the live schema says about the operation of step `i`, when the operation is that one step.

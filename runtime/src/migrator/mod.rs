@@ -321,12 +321,7 @@ impl Migrator {
     }
 
     fn checksums(&self) -> &[String] {
-        self.checksums.get_or_init(|| {
-            self.migrations
-                .iter()
-                .map(|m| lockgate_dsl::checksum::checksum(&**m))
-                .collect()
-        })
+        self.checksums.get_or_init(|| checksums_of(&self.migrations))
     }
 
     /// The digest of every migration's version and checksum: what a database that applied exactly this list
@@ -349,4 +344,28 @@ impl Migrator {
             .ok()
             .map(|i| &*self.migrations[i])
     }
+}
+
+/// Every migration's checksum, in list order. A long list is planned and hashed on every core: a service's first
+/// start pays for it once.
+fn checksums_of(migrations: &[Box<dyn Migration>]) -> Vec<String> {
+    const PER_THREAD: usize = 512;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(migrations.len().div_ceil(PER_THREAD));
+    let one = |m: &dyn Migration| lockgate_dsl::checksum::checksum(m);
+    if threads <= 1 {
+        return migrations.iter().map(|m| one(m.as_ref())).collect();
+    }
+    let chunk = migrations.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = migrations
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|m| one(m.as_ref())).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }

@@ -23,7 +23,9 @@ impl Migrator {
         let mut session = Session::open(&self.settings, db).await?;
         // The common start: everything applied. One short row, the digest of the applied set, no lock.
         let last = self.migrations.last().map(|m| m.meta().version);
-        if to.is_none_or(|to| Some(to) >= last) && session.read_state().await?.as_deref() == Some(self.list_digest()) {
+        // The list's digest is computed (once per migrator) while the server answers.
+        let (state, digest) = tokio::join!(session.read_state(), async { self.list_digest() });
+        if to.is_none_or(|to| Some(to) >= last) && state?.as_deref() == Some(digest) {
             tracing::info!("the database is up to date");
             return Ok(Report::default());
         }

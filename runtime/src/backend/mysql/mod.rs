@@ -1,6 +1,7 @@
 //! MySQL and MariaDB: `GET_LOCK` with a bounded wait, `lock_wait_timeout`, and DDL that commits by itself, so
 //! migrations run step by step and a failure is compensated.
 
+mod inline;
 mod introspect;
 
 use std::sync::Arc;
@@ -43,6 +44,7 @@ static DIALECT: Dialect = Dialect {
     long_text: "longtext",
     integer_rowid: false,
     script: None,
+    inline: Some(inline::inline),
 };
 
 /// sqlx knows only the `mysql` scheme.

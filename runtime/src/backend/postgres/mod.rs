@@ -51,6 +51,8 @@ static DIALECT: Dialect = Dialect {
         inline_insert: |s| s.to_string(PostgresQueryBuilder),
         inline_delete: |s| s.to_string(PostgresQueryBuilder),
     }),
+    // Step by step, PostgreSQL sends its tracking statements on their own (see `exec::stepwise`).
+    inline: None,
 };
 
 pub(super) async fn connect(url: &str) -> Result<Database, Error> {

@@ -44,6 +44,7 @@ static DIALECT: Dialect = Dialect {
     // AUTOINCREMENT needs the `integer` type exactly.
     integer_rowid: true,
     script: None,
+    inline: None,
 };
 
 pub(super) async fn connect(url: &str) -> Result<Database, Error> {
@@ -156,6 +157,11 @@ impl Driver for SqliteDriver {
     }
 
     /// `BEGIN IMMEDIATE` takes the write lock, waiting for it up to the busy timeout.
+    /// `BEGIN IMMEDIATE` waits for the write lock, bounded by the wait deadline: never sent with other statements.
+    fn begin_sql(&self) -> Option<&'static str> {
+        None
+    }
+
     fn begin(&mut self) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move {
             let started = Instant::now();
