@@ -52,6 +52,11 @@ pub(crate) struct Session<'a> {
     locked: bool,
     /// Whether the lock timeout was set for the session, to restore when the lock is released.
     session_timeout: bool,
+    /// The `running` row of the migration that comes next (its version and statement), for the migration
+    /// running now to commit with its own finished row: one commit per migration where DDL commits by itself.
+    pub(crate) next_running: Option<(i64, String)>,
+    /// The version whose `running` row the last finished migration committed.
+    pub(crate) running_committed: Option<i64>,
     /// The database, to record an outcome on a fresh connection when this one died.
     db: Database,
 }
@@ -72,6 +77,8 @@ impl<'a> Session<'a> {
             applied_by: applied_by(),
             locked: false,
             session_timeout: false,
+            next_running: None,
+            running_committed: None,
             db: db.clone(),
         })
     }

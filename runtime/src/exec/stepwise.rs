@@ -46,7 +46,9 @@ async fn stepwise_body(
     // The `running` row commits before the first step. Where tracking statements can travel with a step, it
     // goes in the same round trip, ahead of it (not when resuming: the catalog is read between the two).
     let mut running = None;
-    if work.direction == Direction::Up {
+    // The migration before this one may have committed this row with its own.
+    let committed = session.running_committed.take() == Some(work.version) && start == 0 && !work.resuming;
+    if work.direction == Direction::Up && !committed {
         let row = session
             .tracking
             .upsert(&session.row(work, tracking::RUNNING, start, Duration::ZERO));
@@ -159,7 +161,8 @@ async fn stepwise_body(
 }
 
 /// After the last step: the finished row and its history row, in the step's transaction when it has one, in
-/// one commit either way; in one round trip where tracking statements can be written out.
+/// one commit either way; in one round trip where tracking statements can be written out, together with the
+/// `running` row of the migration that comes next.
 async fn finish_last(session: &mut Session<'_>, work: &Work, together: bool, elapsed: Duration) -> Result<(), Error> {
     let row = session
         .tracking
@@ -173,9 +176,16 @@ async fn finish_last(session: &mut Session<'_>, work: &Work, together: bool, ela
         }
         script.push(row);
         script.push(history);
+        let next = session.next_running.take();
+        if let Some((_, running)) = &next {
+            script.push(running.as_str());
+        }
         script.push("COMMIT");
         return match session.driver.conn().run_script(&script).await {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                session.running_committed = next.map(|(version, _)| version);
+                Ok(())
+            }
             Err(ScriptError { source, .. }) => {
                 session.rollback().await;
                 Err(Error::Tracking {

@@ -8,7 +8,7 @@ use crate::conn::TrackedRow;
 use crate::database::Database;
 use crate::error::Error;
 use crate::exec::{self, Outcome};
-use crate::report::{AppliedMigration, DownTarget, Event, Report};
+use crate::report::{AppliedMigration, Direction, DownTarget, Event, Report};
 use crate::session::Session;
 use crate::work::Work;
 
@@ -102,11 +102,13 @@ impl Migrator {
             }
             return Ok(report);
         }
-        for work in works {
+        for (i, work) in works.iter().enumerate() {
+            session.next_running = works.get(i + 1).and_then(|next| running_ahead(session, next));
             if let Outcome::Ran(duration) = exec::run(session, work).await? {
                 report.record(work, duration);
             }
         }
+        session.next_running = None;
         Ok(report)
     }
 
@@ -198,4 +200,18 @@ pub(crate) fn applied(work: &Work, duration: Duration) -> AppliedMigration {
         direction: work.direction,
         duration,
     }
+}
+
+/// The `running` row of `next`, written out, for the migration before it to commit with its finished row: where
+/// migrations run step by step and tracking statements travel with them (MySQL), and `next` starts afresh.
+fn running_ahead(session: &Session<'_>, next: &Work) -> Option<(i64, String)> {
+    let fresh = next.direction == Direction::Up && !next.skipped && !next.resuming && next.resume_from == 0;
+    let stepwise = matches!(session.driver.execution(next.transactional), Execution::Stepwise { .. });
+    if !fresh || !stepwise {
+        return None;
+    }
+    let row = session
+        .tracking
+        .upsert(&session.row(next, crate::tracking::RUNNING, 0, Duration::ZERO));
+    Some((next.version, session.inline(row)?))
 }
