@@ -130,11 +130,12 @@ async fn run_script(db: &Database, script: &str) {
     done.expect("the floor script runs");
 }
 
-/// A database's counters of commits and statements, read before and after a run.
+/// A database's counters of commits, statements and fsyncs, read before and after a run.
 #[derive(Clone, Copy, Default)]
 struct Counters {
     commits: i64,
     statements: Option<i64>,
+    fsyncs: Option<i64>,
 }
 
 impl Counters {
@@ -142,18 +143,20 @@ impl Counters {
         Counters {
             commits: self.commits - before.commits,
             statements: self.statements.zip(before.statements).map(|(a, b)| a - b),
+            fsyncs: self.fsyncs.zip(before.fsyncs).map(|(a, b)| a - b),
         }
     }
 }
 
 /// PostgreSQL: transaction ids handed out (one per writing transaction, every one of which commits here);
-/// MariaDB: `Handler_commit` and `Questions`; SQLite: the file change counter, one per committed write.
+/// MariaDB: `Com_commit` (explicit COMMITs: autocommitted writes are not counted), `Questions` and
+/// `Innodb_data_fsyncs` (server-wide); SQLite: the file change counter, one per committed write.
 async fn counters(test: &TestDb, db: &Database) -> Counters {
     match test.backend {
         // `txid_current()` takes an id of its own: the caller subtracts that one.
         Backend::Postgres => Counters {
             commits: scalar(db, "SELECT txid_current()").await,
-            statements: None,
+            ..Counters::default()
         },
         Backend::MySql => {
             let status = |name: &str| {
@@ -162,8 +165,9 @@ async fn counters(test: &TestDb, db: &Database) -> Counters {
                 )
             };
             Counters {
-                commits: scalar(db, &status("HANDLER_COMMIT")).await,
+                commits: scalar(db, &status("COM_COMMIT")).await,
                 statements: Some(scalar(db, &status("QUESTIONS")).await),
+                fsyncs: Some(scalar(db, &status("INNODB_DATA_FSYNCS")).await),
             }
         }
         Backend::Sqlite => {
@@ -174,7 +178,7 @@ async fn counters(test: &TestDb, db: &Database) -> Counters {
                 .map_or(0, |b| i64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])));
             Counters {
                 commits: counter,
-                statements: None,
+                ..Counters::default()
             }
         }
     }
@@ -185,12 +189,13 @@ fn reading_cost(backend: Backend) -> Counters {
     match backend {
         Backend::Postgres => Counters {
             commits: 1,
-            statements: None,
+            ..Counters::default()
         },
-        // The two status reads of the first snapshot, counted by the second.
+        // The three status reads of the first snapshot, counted by the second.
         Backend::MySql => Counters {
             commits: 0,
-            statements: Some(2),
+            statements: Some(3),
+            fsyncs: Some(0),
         },
         Backend::Sqlite => Counters::default(),
     }
@@ -421,10 +426,12 @@ async fn cold(settings: &Settings) {
             if m == 0 {
                 floor_time = Some(took);
             }
-            let fsyncs = if backend == Backend::Sqlite {
-                sqlite_fsyncs(n, mode).map_or_else(|| "n/a".to_owned(), |f| format!("{:.2}", per(f as f64)))
-            } else {
-                "-".to_owned()
+            let fsyncs = match (backend, cold.counts.fsyncs) {
+                (Backend::Sqlite, _) => {
+                    sqlite_fsyncs(n, mode).map_or_else(|| "n/a".to_owned(), |f| format!("{:.2}", per(f as f64)))
+                }
+                (_, Some(f)) => format!("{:.2}", per(f as f64)),
+                (_, None) => "-".to_owned(),
             };
             println!(
                 "{:<9} {:<8} {:>10.2?} {:>7.2}x {:>12.2} {:>13.2} {:>12} {:>12}",
