@@ -83,7 +83,15 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
         #private::plans(migration, change, up, down, #declared)
     };
     let test = format_ident!("lockgate_check_{}", snake_case(&type_name));
+    // Only where there are samples: every generated function is compiled once per migration.
     let samples = &attrs.samples;
+    let samples_fn = (!samples.is_empty()).then(|| {
+        quote! {
+            fn samples(&self) -> &'static [&'static str] {
+                &[#(#samples),*]
+            }
+        }
+    });
 
     quote! {
         #[doc(hidden)]
@@ -117,9 +125,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
                     plans(self).down_operations()
                 }
 
-                fn samples(&self) -> &'static [&'static str] {
-                    &[#(#samples),*]
-                }
+                #samples_fn
             }
 
             #[automatically_derived]
@@ -141,7 +147,9 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
 
             #(#dsl::allow_category!(#ident, #categories);)*
 
-            // Registered, so the test below can apply the migrations before this one for its live round trip.
+            // Registered, so the test below can apply the migrations before this one for its live round trip;
+            // only in the crate's tests, the one place that reads the registry.
+            #[cfg(test)]
             #krate::__private::inventory::submit! {
                 #krate::__private::Registered::new(
                     <#ident as #private::Listed>::VERSION,
