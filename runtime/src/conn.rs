@@ -13,7 +13,7 @@ use sea_query_sqlx::SqlxValues;
 use sqlx::AssertSqlSafe;
 use sqlx::pool::PoolConnection;
 
-use crate::script::{MARKER, Script, ScriptError};
+use crate::script::{MARKER, Progress, Script, ScriptError};
 
 /// A boxed future, so that [`SqlConn`] and the drivers can be trait objects.
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -139,17 +139,28 @@ macro_rules! sql_conn {
                 let sql = self.start(script.text(), "script");
                 Box::pin(async move {
                     let mut results = sqlx::raw_sql(sql).fetch_many(&mut *self.inner);
-                    let mut markers = 0;
+                    let mut progress = Progress::default();
+                    // A marker's row comes before its own completion, which is not a statement of the script.
+                    let mut marker_done = false;
                     loop {
                         match results.try_next().await {
                             Ok(Some(sqlx::Either::Right(row)))
                                 if row.columns().first().is_some_and(|c| c.name() == MARKER) =>
                             {
-                                markers += 1;
+                                progress.marker = int!(row).and_then(|i| usize::try_from(i).ok());
+                                progress.statements = 0;
+                                marker_done = true;
                             }
-                            Ok(Some(_)) => {}
+                            Ok(Some(sqlx::Either::Left(_))) if std::mem::take(&mut marker_done) => {}
+                            Ok(Some(sqlx::Either::Left(_))) => progress.statements += 1,
+                            Ok(Some(sqlx::Either::Right(_))) => {}
                             Ok(None) => return Ok(()),
-                            Err(source) => return Err(Script::failed(markers, source)),
+                            Err(source) => {
+                                return Err(ScriptError {
+                                    part: script.failed_part(progress),
+                                    source,
+                                });
+                            }
                         }
                     }
                 })

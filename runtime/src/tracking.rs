@@ -224,12 +224,12 @@ impl Tracking {
         (self.dialect.insert)(&self.upsert_statement(row, row.execution_ms.into()))
     }
 
-    /// The same with its values written out and the execution time measured by the server (`elapsed_ms`), to
-    /// send in a script with the migration itself; `None` where the backend runs no scripts.
-    pub(crate) fn upsert_inline(&self, row: &NewRow<'_>) -> Option<String> {
+    /// The same with its values written out and the execution time measured by the server (`elapsed_ms`, an
+    /// expression), to send in a script with the migration itself; `None` where the backend runs no scripts.
+    pub(crate) fn upsert_inline(&self, row: &NewRow<'_>, elapsed_ms: &'static str) -> Option<String> {
         let script = self.dialect.script.as_ref()?;
         Some((script.inline_insert)(
-            &self.upsert_statement(row, Expr::cust(script.elapsed_ms)),
+            &self.upsert_statement(row, Expr::cust(elapsed_ms)),
         ))
     }
 
@@ -291,10 +291,10 @@ impl Tracking {
 
     /// The same with its values written out and the duration measured by the server, for a script; `None`
     /// where the backend runs no scripts.
-    pub(crate) fn history_inline(&self, row: &HistoryRow<'_>) -> Option<String> {
+    pub(crate) fn history_inline(&self, row: &HistoryRow<'_>, elapsed_ms: &'static str) -> Option<String> {
         let script = self.dialect.script.as_ref()?;
         Some((script.inline_insert)(
-            &self.history_statement(row, Expr::cust(script.elapsed_ms)),
+            &self.history_statement(row, Expr::cust(elapsed_ms)),
         ))
     }
 

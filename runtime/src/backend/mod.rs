@@ -68,10 +68,14 @@ pub(crate) struct Dialect {
 pub(crate) struct ScriptDialect {
     /// Opens the transaction and sets its lock timeout.
     pub(crate) begin: fn(Duration) -> String,
-    /// Marks the moment a migration starts inside the script.
+    /// Marks the moment a migration starts inside a script of several migrations.
     pub(crate) mark_start: &'static str,
     /// The milliseconds since the last mark, as an SQL expression.
-    pub(crate) elapsed_ms: &'static str,
+    pub(crate) elapsed_since_mark: &'static str,
+    /// The milliseconds since the script arrived, as an SQL expression: a script of one migration needs no mark.
+    pub(crate) elapsed_since_start: &'static str,
+    /// Writes a tracking statement and the history statement as one.
+    pub(crate) together: fn(&str, &str) -> String,
     /// Renders an INSERT with its values written out.
     pub(crate) inline_insert: fn(&InsertStatement) -> String,
     /// Renders a DELETE with its values written out.

@@ -46,11 +46,19 @@ fn script_for(session: &Session<'_>, works: &[Work]) -> Option<(Script, Vec<Part
     }
     let mut script = Script::default();
     let mut parts = Vec::new();
-    script.push((dialect.begin)(session.settings.lock_timeout));
+    script.push_counted((dialect.begin)(session.settings.lock_timeout), 2);
     parts.push(Part::Begin);
+    // One migration is timed from the moment the script arrives; several, each from a mark of its own.
+    let elapsed = if works.len() == 1 {
+        dialect.elapsed_since_start
+    } else {
+        dialect.elapsed_since_mark
+    };
     for (index, work) in works.iter().enumerate() {
-        script.push(dialect.mark_start);
-        parts.push(Part::Mark);
+        if works.len() > 1 {
+            script.push_counted(dialect.mark_start, 1);
+            parts.push(Part::Mark);
+        }
         for step in &work.steps {
             if let Step::Sql { sql, .. } = &step.step {
                 script.push(sql.as_str());
@@ -60,32 +68,34 @@ fn script_for(session: &Session<'_>, works: &[Work]) -> Option<(Script, Vec<Part
                 });
             }
         }
-        for record in records(session, work)? {
-            script.push(record);
-            parts.push(Part::Record { work: index });
-        }
+        script.push_counted(record(session, work, elapsed)?, 1);
+        parts.push(Part::Record { work: index });
     }
-    script.push("COMMIT");
+    script.push_counted("COMMIT", 1);
     parts.push(Part::Commit);
     Some((script, parts))
 }
 
-/// The tracking and history rows a finished migration writes, as `finish` writes them one by one.
-fn records(session: &Session<'_>, work: &Work) -> Option<[String; 2]> {
+/// The tracking and history rows a finished migration writes (as `finish` writes them one by one), as one
+/// statement.
+fn record(session: &Session<'_>, work: &Work, elapsed: &'static str) -> Option<String> {
     let tracking = &session.tracking;
     let (row, outcome) = match work.direction {
         Direction::Up if work.skipped => (
-            tracking.upsert_inline(&session.row(work, tracking::SKIPPED, 0, Duration::ZERO))?,
+            tracking.upsert_inline(&session.row(work, tracking::SKIPPED, 0, Duration::ZERO), elapsed)?,
             "skipped",
         ),
         Direction::Up => (
-            tracking.upsert_inline(&session.row(work, tracking::APPLIED, work.steps.len(), Duration::ZERO))?,
+            tracking.upsert_inline(
+                &session.row(work, tracking::APPLIED, work.steps.len(), Duration::ZERO),
+                elapsed,
+            )?,
             "applied",
         ),
         Direction::Down => (tracking.delete_inline(work.version)?, "reverted"),
     };
-    let history = tracking.history_inline(&session.history_row(work, outcome, None, Duration::ZERO))?;
-    Some([row, history])
+    let history = tracking.history_inline(&session.history_row(work, outcome, None, Duration::ZERO), elapsed)?;
+    Some((tracking.dialect.script.as_ref()?.together)(&row, &history))
 }
 
 /// Runs `works` as one script when they can be sent whole; `None` when they cannot (the caller runs them

@@ -64,8 +64,8 @@ pub(super) async fn exec_step_after(
     let mut begins = None;
     for prefix in before {
         match prefix {
-            Prefix::Tracking(sql) => script.push(sql),
-            Prefix::Begin => *begins.insert(script.push(begin.unwrap_or("BEGIN"))),
+            Prefix::Tracking(sql) => script.push_counted(sql, 1),
+            Prefix::Begin => *begins.insert(script.push_counted(begin.unwrap_or("BEGIN"), 1)),
         };
     }
     let step_part = script.push(sql.as_str());

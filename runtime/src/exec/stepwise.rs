@@ -172,15 +172,15 @@ async fn finish_last(session: &mut Session<'_>, work: &Work, together: bool, ela
     if let (Some(row), Some(history), Some(begin)) = (session.inline(row), session.inline(history), begin) {
         let mut script = Script::default();
         if !together {
-            script.push(begin);
+            script.push_counted(begin, 1);
         }
-        script.push(row);
-        script.push(history);
+        script.push_counted(row, 1);
+        script.push_counted(history, 1);
         let next = session.next_running.take();
         if let Some((_, running)) = &next {
-            script.push(running.as_str());
+            script.push_counted(running.as_str(), 1);
         }
-        script.push("COMMIT");
+        script.push_counted("COMMIT", 1);
         return match session.driver.conn().run_script(&script).await {
             Ok(()) => {
                 session.running_committed = next.map(|(version, _)| version);

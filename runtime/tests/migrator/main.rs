@@ -84,6 +84,8 @@ macro_rules! suite {
             #[tokio::test]
             async fn failure_leaves_schema_as_before() { stepwise::failure_leaves_schema_as_before($backend).await }
             #[tokio::test]
+            async fn the_failed_statement_is_named() { stepwise::the_failed_statement_is_named($backend).await }
+            #[tokio::test]
             async fn assertion_rolls_back() { stepwise::assertion_rolls_back($backend).await }
             #[tokio::test]
             async fn baseline_and_sqlx_adoption() { adoption::baseline_and_sqlx_adoption($backend).await }

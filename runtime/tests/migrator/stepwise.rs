@@ -73,6 +73,55 @@ pub(crate) async fn failure_leaves_schema_as_before(backend: Backend) {
     test.drop_db().await;
 }
 
+/// The statement that failed is named, wherever it stands: after a step of several statements, or as the
+/// second statement of such a step (PostgreSQL sends the whole migration in one round trip and learns which
+/// part failed from what the server reported before the error).
+pub(crate) async fn the_failed_statement_is_named(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "named").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let cases = [
+        (
+            "CREATE TABLE a1 (id int); CREATE TABLE a2 (id int)",
+            "INSERT INTO nope (id) VALUES (1)",
+            2,
+        ),
+        (
+            "CREATE TABLE b1 (id int); INSERT INTO nope (id) VALUES (1)",
+            "CREATE TABLE b2 (id int)",
+            1,
+        ),
+    ];
+    for (version, (first, second, failing)) in (1..).zip(cases) {
+        let migration = Fixture::boxed(version, "two raw steps", move |m| {
+            m.sql(first, "SELECT 1");
+            m.sql(second, "SELECT 1");
+            m.create_table("never_made", |t| {
+                t.column::<i64>("id").primary_key();
+            });
+        });
+        let error = Migrator::new(vec![migration]).unwrap().up(&db, None).await.unwrap_err();
+        // MySQL names the very statement of the step that failed (its first one committed: the error says the
+        // schema needs a person); elsewhere the step is named whole.
+        let expected = match (failing, backend) {
+            (1, Backend::MySql) => "INSERT INTO nope (id) VALUES (1)",
+            (1, _) => first,
+            _ => second,
+        };
+        assert_eq!(error.statement(), Some(expected), "{backend} case {version}: {error}");
+        assert_eq!(error.version(), Some(version));
+        let made = scalar(
+            &db,
+            "SELECT COUNT(*) FROM lockgate_migrations_history WHERE outcome <> 'applied'",
+        )
+        .await;
+        assert_eq!(made, version, "{backend}: one failure recorded per case");
+    }
+    db.close().await;
+    test.drop_db().await;
+}
+
 pub(crate) async fn assertion_rolls_back(backend: Backend) {
     let Some(test) = TestDb::create(backend, "assert").await else {
         return;

@@ -46,7 +46,11 @@ static DIALECT: Dialect = Dialect {
     script: Some(ScriptDialect {
         begin: |timeout| format!("BEGIN;\nSET LOCAL lock_timeout = '{}ms'", timeout.as_millis().max(1)),
         mark_start: "SELECT set_config('lockgate.started', clock_timestamp()::text, true)",
-        elapsed_ms: "(extract(epoch FROM clock_timestamp() - current_setting('lockgate.started')::timestamptz) * 1000)::bigint",
+        elapsed_since_mark: "(extract(epoch FROM clock_timestamp() - current_setting('lockgate.started')::timestamptz) * 1000)::bigint",
+        // Every statement of one simple query shares the moment the query arrived.
+        elapsed_since_start: "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::bigint",
+        // A data-modifying WITH runs whether or not the statement reads it: one statement to parse, not two.
+        together: |row, history| format!("WITH lockgate_tracked AS ({row}) {history}"),
         // Strings that need escapes are written as E'...', whatever `standard_conforming_strings` says.
         inline_insert: |s| s.to_string(PostgresQueryBuilder),
         inline_delete: |s| s.to_string(PostgresQueryBuilder),
