@@ -250,7 +250,11 @@ macro_rules! sql_conn {
                             progress: row.try_get("progress")?,
                             applied_at: row.try_get("applied_at")?,
                             execution_ms: row.try_get("execution_ms")?,
-                            down_sql: row.try_get("down_sql")?,
+                            // `status` reads rows without it.
+                            down_sql: match row.try_get("down_sql") {
+                                Err(sqlx::Error::ColumnNotFound(_)) => None,
+                                other => other?,
+                            },
                             applied_by: row.try_get("applied_by")?,
                         });
                     }

@@ -89,13 +89,19 @@ impl<'a> Session<'a> {
 
     /// Every tracking row, or `None` when the tracking table does not exist yet.
     pub(crate) async fn read_rows(&mut self) -> Result<Option<Vec<TrackedRow>>, Error> {
+        let statement = self.tracking.select_all();
+        self.read_tracked(statement).await
+    }
+
+    /// Every tracking row without its down SQL, or `None` when the tracking table does not exist yet.
+    pub(crate) async fn read_summary(&mut self) -> Result<Option<Vec<TrackedRow>>, Error> {
+        let statement = self.tracking.select_summary();
+        self.read_tracked(statement).await
+    }
+
+    async fn read_tracked(&mut self, statement: Bound) -> Result<Option<Vec<TrackedRow>>, Error> {
         let (locked, deadline) = (self.locked, self.settings.wait_deadline);
-        let read = within_deadline(
-            locked,
-            deadline,
-            self.driver.conn().fetch_tracked(self.tracking.select_all()),
-        )
-        .await;
+        let read = within_deadline(locked, deadline, self.driver.conn().fetch_tracked(statement)).await;
         match read {
             Ok(rows) => Ok(Some(rows)),
             Err(e) if backend::is_missing_table(&e) => Ok(None),

@@ -209,6 +209,16 @@ impl Tracking {
         (self.dialect.select)(&q)
     }
 
+    /// Every tracking row by version, without the stored down SQL (the largest column), for `status`.
+    pub(crate) fn select_summary(&self) -> Bound {
+        let q = Query::select()
+            .columns(Self::columns().into_iter().filter(|c| *c != col::DOWN_SQL))
+            .from(self.name(&self.table))
+            .order_by(col::VERSION, Order::Asc)
+            .to_owned();
+        (self.dialect.select)(&q)
+    }
+
     /// The tracking row of one version.
     pub(crate) fn select_one(&self, version: i64) -> Bound {
         let q = Query::select()

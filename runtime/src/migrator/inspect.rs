@@ -16,7 +16,7 @@ impl Migrator {
     pub(crate) async fn run_status(&self, db: &Database) -> Result<Vec<MigrationStatus>, Error> {
         tracing::info!(backend = %db.backend(), "reading migration status");
         let mut session = Session::open(&self.settings, db).await?;
-        let rows = session.read_rows().await?.unwrap_or_default();
+        let rows = session.read_summary().await?.unwrap_or_default();
         let backend = session.backend();
         let mut by_version: BTreeMap<i64, &TrackedRow> = rows.iter().map(|r| (r.version, r)).collect();
         let mut out = Vec::with_capacity(self.migrations.len() + rows.len());
