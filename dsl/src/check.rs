@@ -100,6 +100,30 @@ pub fn enabled_backends() -> Vec<Backend> {
 ///     if violation.rule == "pg-create-index-not-concurrently")));
 /// ```
 pub fn check_migration(migration: &dyn Migration) -> Result<(), Vec<PlanProblem>> {
+    check_migration_on(migration, &enabled_backends())
+}
+
+/// [`check_migration`] for the given backends only: what the migrator checks, for the backend it is connected
+/// to, before it runs anything.
+///
+/// ```
+/// use lockgate_dsl::Backend;
+/// use lockgate_dsl::check::check_migration_on;
+/// # use lockgate_dsl::{Migration, MigrationMeta, TransactionMode, DownError};
+/// # use lockgate_dsl::plan::{Plan, PlannedOp};
+/// # use lockgate_dsl::schema::IndexDef;
+/// # struct IndexTenant;
+/// # impl Migration for IndexTenant {
+/// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 2, name: "index tenant", type_name: "IndexTenant",
+/// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration, backends: None } }
+/// #     fn up_operations(&self) -> Vec<PlannedOp> { let mut m = Plan::<()>::new(); m.create_index(IndexDef::new("contracts", ["tenant"])); m.into_operations() }
+/// #     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?) }
+/// # }
+/// // A plain index on an existing table blocks writes on PostgreSQL only.
+/// assert!(check_migration_on(&IndexTenant, &[Backend::Postgres]).is_err());
+/// assert!(check_migration_on(&IndexTenant, &[Backend::Sqlite]).is_ok());
+/// ```
+pub fn check_migration_on(migration: &dyn Migration, backends: &[Backend]) -> Result<(), Vec<PlanProblem>> {
     let meta = migration.meta();
     let up = migration.up_operations();
     let mut problems = Vec::new();
@@ -112,7 +136,7 @@ pub fn check_migration(migration: &dyn Migration) -> Result<(), Vec<PlanProblem>
         }
     };
     // A migration for some backends only is checked on those: on the others it never runs.
-    for backend in enabled_backends().into_iter().filter(|b| meta.targets(*b)) {
+    for &backend in backends.iter().filter(|b| meta.targets(**b)) {
         let mut directions: Vec<(Direction, &[PlannedOp])> = vec![(Direction::Up, &up)];
         if let Some(down) = &down {
             directions.push((Direction::Down, down));

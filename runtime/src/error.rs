@@ -196,6 +196,21 @@ pub enum Error {
         /// The rendering error.
         source: RenderError,
     },
+    /// A pending migration breaks a plan-time rule on the connected backend without allowing its category (or
+    /// cannot be reversed or rendered): refused before anything ran, as its generated test would have failed.
+    #[error(
+        "migration {migration} fails {} plan check(s) on {backend}, so nothing ran: {}",
+        problems.len(),
+        problems.first().map(ToString::to_string).unwrap_or_default()
+    )]
+    PlanChecks {
+        /// Which migration.
+        migration: MigrationId,
+        /// The backend it was checked for: the connected one.
+        backend: lockgate_dsl::Backend,
+        /// Every problem found.
+        problems: Vec<lockgate_dsl::check::PlanProblem>,
+    },
     /// The migrations cannot run the way they were asked to.
     #[error("{} cannot run as asked: {reason}", match migration {
         Some(migration) => format!("migration {migration}"),
@@ -380,6 +395,7 @@ impl Error {
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
             | Error::Render { .. }
+            | Error::PlanChecks { .. }
             | Error::Plan { .. }
             | Error::SqlxMigrationFailed { .. }
             | Error::SchemaMismatch { .. }
@@ -407,6 +423,7 @@ impl Error {
             | Error::AssertionFailed { migration, .. }
             | Error::Compensated { migration, .. }
             | Error::CompensationFailed { migration, .. }
+            | Error::PlanChecks { migration, .. }
             | Error::Render { migration, .. } => Some(migration),
             Error::Plan { migration, .. } => migration.as_ref(),
             Error::UnsupportedUrl { .. }
@@ -456,6 +473,7 @@ impl Error {
             | Error::CompensationFailed { .. }
             | Error::NothingApplied { .. }
             | Error::Render { .. }
+            | Error::PlanChecks { .. }
             | Error::Plan { .. }
             | Error::Tracking { .. }
             | Error::Database(_) => None,
@@ -478,6 +496,7 @@ impl Error {
     pub fn details(&self) -> Vec<String> {
         match self {
             Error::SchemaMismatch { differences, .. } => differences.iter().map(ToString::to_string).collect(),
+            Error::PlanChecks { problems, .. } => problems.iter().map(ToString::to_string).collect(),
             Error::CompensationFailed { undo, .. } => vec![
                 format!("undo failed at: {}: {}", undo.failed_statement, undo.error),
                 format!("still applied: {}", undo.still_applied.join("; ")),

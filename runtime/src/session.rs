@@ -28,6 +28,8 @@ pub(crate) struct Settings {
     pub(crate) lock_retries: u32,
     pub(crate) wait_deadline: Duration,
     pub(crate) grouped: bool,
+    /// Whether `up` checks each pending migration's plans for the connected backend before running anything.
+    pub(crate) plan_checks: bool,
     /// What became of an interrupted step the catalog cannot judge, as a person found.
     pub(crate) interrupted_step: Option<crate::report::StepFate>,
     pub(crate) observer: Option<Observer>,

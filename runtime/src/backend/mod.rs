@@ -320,6 +320,7 @@ impl Error {
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
             | Error::Render { .. }
+            | Error::PlanChecks { .. }
             | Error::Plan { .. }
             | Error::SqlxMigrationFailed { .. }
             | Error::SchemaMismatch { .. }

@@ -227,6 +227,10 @@ impl Failure {
                                                (it did not)"
                         .to_owned()
                 }
+                Error::PlanChecks { .. } => "follow the rule, or allow its category with a reason: \
+                                             `#[migration(allow(blocking = \"why\"))]`; the migration's \
+                                             generated test reports the same under `cargo test`"
+                    .to_owned(),
                 Error::SchemaMismatch { .. } => {
                     "nothing was recorded; compare with `drift` once a version matches, or \
                                                   change the schema until it matches this version"

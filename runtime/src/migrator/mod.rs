@@ -52,6 +52,7 @@ impl fmt::Debug for Migrator {
             .field("lock_retries", &self.settings.lock_retries)
             .field("wait_deadline", &self.settings.wait_deadline)
             .field("grouped", &self.settings.grouped)
+            .field("plan_checks", &self.settings.plan_checks)
             .finish_non_exhaustive()
     }
 }
@@ -91,6 +92,7 @@ impl Migrator {
                 lock_retries: 3,
                 wait_deadline: Duration::from_secs(60),
                 grouped: false,
+                plan_checks: true,
                 interrupted_step: None,
                 observer: None,
                 queries: Arc::new(AtomicU64::new(0)),
@@ -166,6 +168,21 @@ impl Migrator {
     /// ```
     pub fn grouped(mut self, grouped: bool) -> Self {
         self.settings.grouped = grouped;
+        self
+    }
+
+    /// Whether `up` runs the plan checks (every plan-time rule, reversibility, rendering) for the connected
+    /// backend on each pending migration before anything runs, refusing with [`Error::PlanChecks`] (default:
+    /// on). The derive's generated test runs the same checks under `cargo test`; turn this off only for
+    /// migrations checked some other way, since a migration the checks refuse may lock, lose data or break
+    /// running code.
+    ///
+    /// ```
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().with_plan_checks(false);
+    /// assert!(format!("{m:?}").contains("plan_checks: false"));
+    /// ```
+    pub fn with_plan_checks(mut self, on: bool) -> Self {
+        self.settings.plan_checks = on;
         self
     }
 

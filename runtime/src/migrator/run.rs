@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use super::Migrator;
+use lockgate_dsl::check::check_migration_on;
+
 use crate::backend::Execution;
 use crate::conn::TrackedRow;
 use crate::database::Database;
@@ -62,8 +64,26 @@ impl Migrator {
     async fn up_locked(&self, session: &mut Session<'_>, to: Option<i64>) -> Result<Report, Error> {
         let rows = session.read_rows_or_create().await?;
         self.verify_checksums(&rows)?;
+        let pending = self.pending(&rows, to, session.backend());
+        // Before anything runs: what the generated test checks under `cargo test`, for this backend.
+        if self.settings.plan_checks {
+            let backend = session.backend();
+            for (m, _) in &pending {
+                if let Err(problems) = check_migration_on(*m, &[backend]) {
+                    let meta = m.meta();
+                    return Err(Error::PlanChecks {
+                        migration: crate::error::MigrationId {
+                            version: meta.version,
+                            name: meta.name.to_owned(),
+                        },
+                        backend,
+                        problems,
+                    });
+                }
+            }
+        }
         let mut works = Vec::new();
-        for (m, row) in self.pending(&rows, to, session.backend()) {
+        for (m, row) in pending {
             works.push(self.up_work(m, row, &*session.driver)?);
         }
         tracing::info!(pending = works.len(), "applying migrations");

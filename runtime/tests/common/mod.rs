@@ -11,6 +11,16 @@ use sqlx::{AssertSqlSafe, Connection};
 
 type Build = Box<dyn Fn(&mut Plan<()>) + Send + Sync>;
 
+/// What test migrations allow: the runtime suites exercise the migrator, not the plan rules (they have suites of
+/// their own), so their migrations may block, drop or break what the rules guard. [`Fixture::strict`] allows
+/// nothing.
+const FIXTURE_ALLOWS: Allowances = Allowances {
+    destructive: Some("a runtime test fixture"),
+    blocking: Some("a runtime test fixture"),
+    incompatible: Some("a runtime test fixture"),
+    data_dependent: Some("a runtime test fixture"),
+};
+
 /// A migration built from a closure over a plan.
 pub struct Fixture {
     meta: &'static MigrationMeta,
@@ -32,7 +42,7 @@ impl OneWayFixture {
             version,
             name,
             type_name: "OneWayFixture",
-            allow: Allowances::NONE,
+            allow: FIXTURE_ALLOWS,
             irreversible: Some(reason),
             transaction: TransactionMode::PerMigration,
             backends: None,
@@ -68,6 +78,28 @@ impl Fixture {
         build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
     ) -> Box<dyn Migration> {
         Self::with_mode(version, name, TransactionMode::PerMigration, build)
+    }
+
+    /// A migration at `version` that allows nothing, as a derived migration without `allow(...)`.
+    pub fn strict(
+        version: i64,
+        name: &str,
+        build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
+    ) -> Box<dyn Migration> {
+        let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        let meta = Box::leak(Box::new(MigrationMeta {
+            version,
+            name,
+            type_name: "Fixture",
+            allow: Allowances::NONE,
+            irreversible: None,
+            transaction: TransactionMode::PerMigration,
+            backends: None,
+        }));
+        Box::new(Fixture {
+            meta,
+            build: Box::new(build),
+        })
     }
 
     /// A migration for some backends only (`#[migration(backends = "...")]`).
@@ -114,7 +146,7 @@ impl Fixture {
             version,
             name,
             type_name: "Fixture",
-            allow: Allowances::NONE,
+            allow: FIXTURE_ALLOWS,
             irreversible: None,
             transaction,
             backends,
@@ -343,7 +375,7 @@ impl UpDownFixture {
             version,
             name,
             type_name: "UpDownFixture",
-            allow: Allowances::NONE,
+            allow: FIXTURE_ALLOWS,
             irreversible: None,
             transaction: TransactionMode::PerMigration,
             backends: None,

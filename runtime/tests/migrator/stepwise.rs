@@ -176,7 +176,11 @@ pub(crate) async fn postgres_invalid_index_is_rebuilt() {
             );
         })
     };
-    let migrator = Migrator::new(vec![create_accounts(), concurrent()]).unwrap();
+    // Breaks `pg-concurrently-mixed` on purpose (a step after the index build is what this test recovers), so
+    // the run-time plan checks are off.
+    let migrator = Migrator::new(vec![create_accounts(), concurrent()])
+        .unwrap()
+        .with_plan_checks(false);
     let plan = migrator.plan(&db, Direction::Up, None).await.unwrap();
     assert!(plan[0].statements[0].starts_with("-- outside a transaction\nCREATE UNIQUE INDEX CONCURRENTLY"));
     let error = migrator.up(&db, None).await.unwrap_err();
@@ -211,16 +215,84 @@ pub(crate) async fn postgres_concurrently_needs_no_transaction() {
         return;
     };
     let db = test.connect().await;
-    let wrong = Fixture::boxed(2, "index in a transaction", |m| {
-        m.create_index(IndexDef::new("accounts", ["email"]).concurrently());
-    });
+    let wrong_again = || {
+        Fixture::boxed(2, "index in a transaction", |m| {
+            m.create_index(IndexDef::new("accounts", ["email"]).concurrently());
+        })
+    };
+    let wrong = wrong_again();
     let migrator = Migrator::new(vec![create_accounts(), wrong]).unwrap();
     let error = migrator.up(&db, None).await.unwrap_err();
+    let Error::PlanChecks {
+        migration, problems, ..
+    } = &error
+    else {
+        panic!("expected the plan checks to refuse: {error}");
+    };
+    assert_eq!(migration.version, 2);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.to_string().contains("[pg-concurrently-in-transaction]")),
+        "{error}"
+    );
+    assert!(error.to_string().contains("transaction = false"));
+    // Without the checks, the runtime still refuses the same migration before running it.
+    let error = Migrator::new(vec![create_accounts(), wrong_again()])
+        .unwrap()
+        .with_plan_checks(false)
+        .up(&db, None)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&error, Error::Plan { migration: Some(m), .. } if m.version == 2),
         "{error}"
     );
-    assert!(error.to_string().contains("transaction = false"));
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// The migrator runs the plan checks for the connected backend before anything runs: a migration that allows
+/// nothing and builds a plain index on an existing PostgreSQL table is refused, naming the rule, and leaves no
+/// trace; with the checks off it runs.
+pub(crate) async fn postgres_plan_checks_run_before_anything() {
+    let Some(test) = TestDb::create(Backend::Postgres, "checks").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let index = || {
+        Fixture::strict(2, "index emails", |m| {
+            m.create_index(IndexDef::new("accounts", ["email"]));
+        })
+    };
+    let migrator = Migrator::new(vec![create_accounts(), index()]).unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    let Error::PlanChecks {
+        migration, problems, ..
+    } = &error
+    else {
+        panic!("expected the plan checks to refuse: {error}");
+    };
+    assert_eq!(migration.version, 2);
+    assert!(
+        error.headline().starts_with(
+            "migration 2 `index emails` fails 1 plan check(s) on postgres, so nothing ran: \
+             up: create_index `accounts_email_idx` on `accounts` is blocking on postgres \
+             [pg-create-index-not-concurrently]"
+        ),
+        "{error}"
+    );
+    assert_eq!(error.details().len(), problems.len());
+    // Nothing ran, not even migration 1, which passes its checks: the run stops before its first migration.
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(states(&status), [(1, State::Pending), (2, State::Pending)]);
+    let report = Migrator::new(vec![create_accounts(), index()])
+        .unwrap()
+        .with_plan_checks(false)
+        .up(&db, None)
+        .await
+        .unwrap();
+    assert_eq!(report.applied.len(), 2);
     db.close().await;
     test.drop_db().await;
 }
@@ -316,7 +388,11 @@ pub(crate) async fn interrupted_step_that_took_effect(backend: Backend) {
         ),
     )
     .await;
-    let migrator = Migrator::new(vec![create_accounts(), migration]).unwrap();
+    // On PostgreSQL the migration breaks `pg-concurrently-mixed` on purpose (it needs a step after the index
+    // build), so the run-time plan checks are off.
+    let migrator = Migrator::new(vec![create_accounts(), migration])
+        .unwrap()
+        .with_plan_checks(false);
     assert_eq!(states(&migrator.status(&db).await.unwrap())[1], (2, State::Running));
     assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 1);
     assert_eq!(states(&migrator.status(&db).await.unwrap())[1], (2, State::Applied));
