@@ -55,6 +55,10 @@ rules! {
         "`drop_index` without `.concurrently()` on a table this migration did not create",
         why: "PostgreSQL takes ACCESS EXCLUSIVE on the table: reads and writes wait",
         fix: "drop it with `IndexDef::concurrently()` in a `#[migration(transaction = false)]` migration of its own";
+    DROP_UNIQUE_INDEX = "drop-unique-index": Incompatible, allowable, ALL, down: false,
+        "`drop_index` of a unique index on a table this migration did not create",
+        why: "the database stops enforcing uniqueness, so running code that relies on it (upserts, lookups by the key) can write duplicates, as with `drop_unique`",
+        fix: "stop relying on the uniqueness in the running code, deploy, then allow incompatible";
     PG_ADD_FOREIGN_KEY_VALIDATED = "pg-add-foreign-key-validated": Blocking, allowable, PG, down: false,
         "`add_foreign_key` without `.not_valid()` on an existing table",
         why: "PostgreSQL locks both tables against writes (SHARE ROW EXCLUSIVE) while it checks every existing row",

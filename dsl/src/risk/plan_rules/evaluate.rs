@@ -146,6 +146,9 @@ fn operation_rules(
             if existing(&index.table) && !index.concurrently {
                 rules.push(&PG_DROP_INDEX_NOT_CONCURRENT);
             }
+            if existing(&index.table) && index.unique {
+                rules.push(&DROP_UNIQUE_INDEX);
+            }
         }
         Operation::AddForeignKey(fk) => {
             if existing(&fk.table) {

@@ -157,6 +157,33 @@ fn drop_index_without_concurrently_blocks_on_postgres() {
 }
 
 #[test]
+fn dropping_a_unique_index_is_incompatible_everywhere() {
+    let unique = || IndexDef::new("contracts", ["tenant"]).unique().concurrently();
+    let ops = plan(|m| m.drop_index(unique()));
+    let no_transaction = meta(Allowances::NONE, TransactionMode::None);
+    for backend in Backend::ALL {
+        assert_eq!(
+            rules(&ops, backend, &no_transaction),
+            ["drop-unique-index"],
+            "{backend}"
+        );
+    }
+    let mut allowed = allowing(RiskCategory::Incompatible);
+    allowed.transaction = TransactionMode::None;
+    assert!(rules(&ops, Backend::Postgres, &allowed).is_empty());
+    // A plain index guards nothing running code relies on; a table made in the same migration has no readers.
+    let plain_index = plan(|m| m.drop_index(IndexDef::new("contracts", ["tenant"]).concurrently()));
+    assert!(rules(&plain_index, Backend::Postgres, &no_transaction).is_empty());
+    let fresh = plan(|m| {
+        m.create_table("contracts", |t| {
+            t.column::<i64>("tenant");
+        });
+        m.drop_index(unique());
+    });
+    assert!(!rules(&fresh, Backend::Sqlite, &plain()).contains(&"drop-unique-index"));
+}
+
+#[test]
 fn foreign_keys_need_not_valid_on_postgres_and_block_on_mysql() {
     let validated = plan(|m| {
         m.add_foreign_key("lines", ["contract_id"], "contracts", ["id"]);
