@@ -59,6 +59,10 @@ rules! {
         "`drop_index` of a unique index on a table this migration did not create",
         why: "the database stops enforcing uniqueness, so running code that relies on it (upserts, lookups by the key) can write duplicates, as with `drop_unique`",
         fix: "stop relying on the uniqueness in the running code, deploy, then allow incompatible";
+    SQLITE_TABLE_REBUILD = "sqlite-table-rebuild": Blocking, allowable, SQLITE, down: false,
+        "an operation SQLite can only make by rebuilding a table this migration did not create",
+        why: "SQLite has no ALTER for it: lockgate copies every row into a new table while the write lock is held, so every writer waits for the whole copy",
+        fix: "make the change while the table is small, or allow blocking with the table's size in the reason";
     PG_ADD_FOREIGN_KEY_VALIDATED = "pg-add-foreign-key-validated": Blocking, allowable, PG, down: false,
         "`add_foreign_key` without `.not_valid()` on an existing table",
         why: "PostgreSQL locks both tables against writes (SHARE ROW EXCLUSIVE) while it checks every existing row",

@@ -131,6 +131,10 @@ fn operation_rules(
         rules.push(&PG_CONCURRENTLY_MIXED);
     }
 
+    if backend == Backend::Sqlite && op.table().is_some_and(existing) && rebuilds_on_sqlite(op) {
+        rules.push(&SQLITE_TABLE_REBUILD);
+    }
+
     match op {
         Operation::CreateIndex(index) => {
             if existing(&index.table) {
@@ -301,4 +305,10 @@ fn new_names(op: &Operation) -> Vec<&str> {
         | Operation::RawSql { .. }
         | Operation::Assert { .. } => Vec::new(),
     }
+}
+
+/// Whether SQLite makes `op` by rebuilding its table (its rendering says so).
+fn rebuilds_on_sqlite(op: &Operation) -> bool {
+    crate::render::render(op, Backend::Sqlite)
+        .is_ok_and(|steps| steps.iter().any(|step| matches!(step, crate::render::Step::Rebuild(_))))
 }

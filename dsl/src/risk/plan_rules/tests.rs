@@ -184,6 +184,29 @@ fn dropping_a_unique_index_is_incompatible_everywhere() {
 }
 
 #[test]
+fn what_sqlite_makes_by_rebuilding_an_existing_table_blocks() {
+    let ops = plan(|m| {
+        m.set_default::<bool>("contracts", "is_template", None, false);
+    });
+    assert_eq!(
+        per_backend(&ops, &plain()),
+        [vec![], vec![], vec!["sqlite-table-rebuild"]]
+    );
+    assert!(rules(&ops, Backend::Sqlite, &allowing(RiskCategory::Blocking)).is_empty());
+    // A table the migration creates is empty and unseen: rebuilding it costs nothing.
+    let fresh = plan(|m| {
+        m.create_table("contracts", |t| {
+            t.column::<bool>("is_template");
+        });
+        m.set_default::<bool>("contracts", "is_template", None, false);
+    });
+    assert!(rules(&fresh, Backend::Sqlite, &plain()).is_empty());
+    // What SQLite's ALTER TABLE does itself is no rebuild.
+    let rename = plan(|m| m.rename_column("contracts", "name", "title"));
+    assert!(!rules(&rename, Backend::Sqlite, &plain()).contains(&"sqlite-table-rebuild"));
+}
+
+#[test]
 fn foreign_keys_need_not_valid_on_postgres_and_block_on_mysql() {
     let validated = plan(|m| {
         m.add_foreign_key("lines", ["contract_id"], "contracts", ["id"]);
@@ -193,7 +216,7 @@ fn foreign_keys_need_not_valid_on_postgres_and_block_on_mysql() {
         [
             vec!["pg-add-foreign-key-validated"],
             vec!["mysql-add-foreign-key"],
-            vec![]
+            vec!["sqlite-table-rebuild"]
         ]
     );
     let not_valid = plan(|m| {
@@ -202,7 +225,7 @@ fn foreign_keys_need_not_valid_on_postgres_and_block_on_mysql() {
     });
     assert_eq!(
         per_backend(&not_valid, &plain()),
-        [vec![], vec!["mysql-add-foreign-key"], vec![]]
+        [vec![], vec!["mysql-add-foreign-key"], vec!["sqlite-table-rebuild"]]
     );
     assert!(rules(&not_valid, Backend::MySql, &allowing(RiskCategory::Blocking)).is_empty());
 }
@@ -212,12 +235,16 @@ fn checks_need_not_valid_on_postgres_and_have_no_safe_path_on_mysql() {
     let validated = plan(|m| m.add_check(CheckDef::new("prices", "prices_positive", "amount >= 0")));
     assert_eq!(
         per_backend(&validated, &plain()),
-        [vec!["pg-add-check-validated"], vec!["mysql-add-check"], vec![]]
+        [
+            vec!["pg-add-check-validated"],
+            vec!["mysql-add-check"],
+            vec!["sqlite-table-rebuild"]
+        ]
     );
     let not_valid = plan(|m| m.add_check(CheckDef::new("prices", "prices_positive", "amount >= 0").not_valid()));
     assert_eq!(
         per_backend(&not_valid, &plain()),
-        [vec![], vec!["mysql-add-check"], vec![]]
+        [vec![], vec!["mysql-add-check"], vec!["sqlite-table-rebuild"]]
     );
 }
 
@@ -229,7 +256,7 @@ fn unique_constraints_lock_on_postgres_and_depend_on_data_everywhere() {
         [
             vec!["pg-add-unique-without-index", "unique-on-existing-data"],
             vec!["unique-on-existing-data"],
-            vec!["unique-on-existing-data"]
+            vec!["sqlite-table-rebuild", "unique-on-existing-data"]
         ]
     );
     assert_eq!(
@@ -241,7 +268,11 @@ fn unique_constraints_lock_on_postgres_and_depend_on_data_everywhere() {
     let using = plan(|m| m.add_unique(UniqueDef::new("users", ["email"]).using_index("users_email_idx")));
     assert_eq!(
         per_backend(&using, &plain()),
-        [vec![], vec!["unique-on-existing-data"], vec!["unique-on-existing-data"]]
+        [
+            vec![],
+            vec!["unique-on-existing-data"],
+            vec!["sqlite-table-rebuild", "unique-on-existing-data"]
+        ]
     );
 }
 
@@ -282,12 +313,16 @@ fn volatile_defaults_rewrite_on_postgres_and_expression_defaults_copy_on_mysql()
     let uuid = plan(|m| m.add_column_with_default::<crate::types::Uuid>("contracts", "token", SqlExpr::GenRandomUuid));
     assert_eq!(
         per_backend(&uuid, &plain()),
-        [vec!["pg-volatile-default"], vec!["mysql-expression-default"], vec![]]
+        [
+            vec!["pg-volatile-default"],
+            vec!["mysql-expression-default"],
+            vec!["sqlite-table-rebuild"]
+        ]
     );
     let now = plan(|m| m.add_column_with_default::<crate::types::Timestamptz>("contracts", "seen_at", SqlExpr::Now));
     assert_eq!(
         per_backend(&now, &plain()),
-        [vec![], vec!["mysql-expression-default"], vec![]]
+        [vec![], vec!["mysql-expression-default"], vec!["sqlite-table-rebuild"]]
     );
     let literal = plan(|m| m.add_column_with_default::<bool>("contracts", "is_template", false));
     assert_eq!(per_backend(&literal, &plain()), NONE);
@@ -301,7 +336,7 @@ fn a_required_column_without_default_has_a_verdict_per_backend() {
         [
             vec!["pg-add-required-column"],
             vec!["mysql-add-required-column"],
-            vec!["sqlite-add-required-column"]
+            vec!["sqlite-table-rebuild", "sqlite-add-required-column"]
         ]
     );
     let mysql = check(&ops, Backend::MySql, &plain());
