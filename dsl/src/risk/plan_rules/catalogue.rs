@@ -104,8 +104,8 @@ rules! {
         why: "PostgreSQL rewrites the whole table and its indexes under ACCESS EXCLUSIVE to fill a volatile default",
         fix: "add the column without a default, `set_default` for new rows, then backfill existing rows in batches";
     MYSQL_EXPRESSION_DEFAULT = "mysql-expression-default": Blocking, allowable, MYSQL, down: false,
-        "`add_column` with an expression default on an existing table",
-        why: "MySQL and MariaDB copy the table to add a column whose default is an expression; only literal defaults are instant",
+        "`add_column` with an expression default, or any default on a TEXT, BLOB or JSON column, on an existing table",
+        why: "MySQL and MariaDB copy the table to add a column whose default is an expression (which a TEXT, BLOB or JSON default must be); only literal defaults are instant",
         fix: "add the column without a default (or with a literal one), then `set_default` to the expression and backfill";
     PG_ADD_REQUIRED_COLUMN = "pg-add-required-column": DataDependent, allowable, PG, down: false,
         "`add_column` of a NOT NULL column without a default on an existing table",

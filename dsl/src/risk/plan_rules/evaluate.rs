@@ -8,6 +8,7 @@ use crate::backend::Backend;
 use crate::migration::{MigrationMeta, TransactionMode};
 use crate::operation::Operation;
 use crate::plan::PlannedOp;
+use crate::types::ColumnType;
 
 /// What the operations before the current one did to tables.
 #[derive(Default)]
@@ -194,7 +195,11 @@ fn operation_rules(
                         if default.is_volatile() {
                             rules.push(&PG_VOLATILE_DEFAULT);
                         }
-                        if matches!(default, crate::value::DefaultValue::Expr(_)) {
+                        // MySQL takes a literal default on a TEXT, BLOB or JSON column only as an expression.
+                        let mysql_expression = matches!(default, crate::value::DefaultValue::Expr(_))
+                            || (matches!(default, crate::value::DefaultValue::Text(_))
+                                && matches!(column.ty, ColumnType::Text | ColumnType::Bytes | ColumnType::Json));
+                        if mysql_expression {
                             rules.push(&MYSQL_EXPRESSION_DEFAULT);
                         }
                     }

@@ -326,6 +326,14 @@ fn volatile_defaults_rewrite_on_postgres_and_expression_defaults_copy_on_mysql()
     );
     let literal = plan(|m| m.add_column_with_default::<bool>("contracts", "is_template", false));
     assert_eq!(per_backend(&literal, &plain()), NONE);
+    // MySQL takes a literal default on a TEXT, BLOB or JSON column only as an expression, and copies the table.
+    let text = plan(|m| m.add_column_with_default::<String>("contracts", "source", "web"));
+    assert_eq!(
+        per_backend(&text, &plain()),
+        [vec![], vec!["mysql-expression-default"], vec![]]
+    );
+    let varchar = plan(|m| m.add_column_with_default::<crate::types::Varchar<20>>("contracts", "source", "web"));
+    assert_eq!(per_backend(&varchar, &plain()), NONE);
 }
 
 #[test]
