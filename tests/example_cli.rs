@@ -287,10 +287,13 @@ fn sqlite_in_a_temporary_directory() {
     expect(&behind, &["up"], 0);
     expect(&behind, &["diff", &full, &behind], 0);
 
-    // Without a URL the binary uses `contracts.db` in the working directory.
+    // Without a URL the binary uses `contracts.db` in the working directory: `status` only reads, so it shows
+    // everything pending without creating the file; `up` creates it.
     let local = contracts(&dir, &["status", "--format", "json"]);
     assert_eq!(local.code, 0, "{local:?}");
     assert_eq!(states(&local.json()), vec!["pending"; MIGRATIONS]);
+    assert!(!dir.join("contracts.db").exists());
+    assert_eq!(contracts(&dir, &["up"]).code, 0);
     assert!(dir.join("contracts.db").exists());
 }
 
@@ -393,6 +396,38 @@ fn a_bad_url_is_one_paragraph_and_exit_code_1() {
         "{run:?}"
     );
     assert!(run.stderr.contains("\n  hint: pass --database-url"), "{run:?}");
+}
+
+#[test]
+fn a_command_that_only_reads_never_creates_a_sqlite_file() {
+    let dir = std::env::temp_dir().join(format!("lockgate_readonly_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let missing = dir.join("mistyped.db");
+    let url = format!("sqlite:{}", missing.display());
+    for args in [
+        vec!["status", "--database-url", url.as_str()],
+        vec!["plan", "--database-url", url.as_str()],
+        vec!["status"],
+    ] {
+        let run = contracts(&dir, &args);
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+        assert!(
+            run.stderr.starts_with("note: no database file at `"),
+            "{args:?}: {run:?}"
+        );
+        assert!(
+            run.stderr.contains("` yet; `")
+                && run
+                    .stderr
+                    .contains("reads it as empty and does not create it (`up` does)"),
+            "{args:?}: {run:?}"
+        );
+    }
+    let status = contracts(&dir, &["status", "--check", "--database-url", url.as_str()]);
+    assert_eq!(status.code, 3, "everything is pending: {status:?}");
+    let left: Vec<_> = std::fs::read_dir(&dir).expect("the directory").collect();
+    assert!(left.is_empty(), "nothing may be created: {left:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A plan's script without its first line, the one that says how the plan was made.

@@ -69,9 +69,16 @@ pub enum Error {
         current: String,
     },
     /// The migration lock was not obtained before the wait deadline (on SQLite, the database's write lock).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let e = lockgate_runtime::Error::LockTimeout { waited: Duration::from_micros(10_001_738) };
+    /// assert!(e.to_string().starts_with("another migrator held the migration lock for 10.0 s"));
+    /// ```
     #[error(
-        "another migrator held the migration lock for {waited:?} (on SQLite: another process was writing to the \
-         database); wait for it to finish, or raise the wait deadline"
+        "another migrator held the migration lock for {:.1} s (on SQLite: another process was writing to the \
+         database); wait for it to finish, or raise the wait deadline",
+        waited.as_secs_f64()
     )]
     LockTimeout {
         /// How long we waited.

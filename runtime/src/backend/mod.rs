@@ -342,6 +342,20 @@ pub(crate) async fn open(db: &Database, queries: &Arc<AtomicU64>) -> Result<Box<
     })
 }
 
+/// The file an embedded database's URL names, when that file does not exist: commands that only read must not
+/// create it.
+pub(crate) fn missing_database_file(url: &str) -> Option<std::path::PathBuf> {
+    #[cfg(feature = "sqlite")]
+    {
+        let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        if sqlite::SCHEMES.contains(&scheme.as_str()) {
+            return sqlite::missing_file(url);
+        }
+    }
+    let _ = url;
+    None
+}
+
 /// Connects to a URL of a compiled-in backend; `None` when no compiled-in backend takes its scheme.
 pub(crate) async fn connect(scheme: &str, url: &str) -> Option<Result<Database, Error>> {
     #[cfg(feature = "postgres")]

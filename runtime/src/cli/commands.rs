@@ -1,5 +1,7 @@
 //! Running one parsed command against the database and printing its result.
 
+use std::io::Write as _;
+
 use lockgate_dsl::Backend;
 
 use super::args::{Cli, Command, DownArgs, InterruptedStep, OutputFormat, PlanArgs, PlanDirection};
@@ -25,8 +27,26 @@ pub(crate) async fn execute(cli: Cli, migrator: Migrator, cx: &Context) -> Resul
     if let Command::Diff(args) = &cli.command {
         return super::live::diff(args, cx).await;
     }
-    probe(&cx.url).await.map_err(cx.fail(command))?;
-    let db = Database::connect(&cx.url).await.map_err(cx.fail(command))?;
+    // A command that only reads never creates the database file a mistyped path (or no URL at all) names: it
+    // reads an empty in-memory database instead, which is what that file would hold, and says so.
+    let reads_only = matches!(cli.command, Command::Status(_) | Command::Plan(_) | Command::Drift(_));
+    let missing = reads_only
+        .then(|| crate::backend::missing_database_file(&cx.url))
+        .flatten();
+    let url = match &missing {
+        Some(path) => {
+            let note = format!(
+                "note: no database file at `{}` yet; `{command}` reads it as empty and does not create it \
+                 (`up` does)",
+                path.display()
+            );
+            let _ = writeln!(std::io::stderr().lock(), "{}", cx.palette.dim(&note));
+            "sqlite::memory:"
+        }
+        None => cx.url.as_str(),
+    };
+    probe(url).await.map_err(cx.fail(command))?;
+    let db = Database::connect(url).await.map_err(cx.fail(command))?;
     let result = dispatch(cli.command, migrator, &db, cx).await;
     db.close().await;
     result

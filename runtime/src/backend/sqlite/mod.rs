@@ -66,6 +66,14 @@ pub(super) async fn connect(url: &str) -> Result<Database, Error> {
     Ok(Database::Sqlite(pool))
 }
 
+/// The file a SQLite URL names, when it names one that does not exist (not an in-memory database).
+pub(super) fn missing_file(url: &str) -> Option<std::path::PathBuf> {
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    let path = options.get_filename();
+    let memory = url.contains(":memory:") || url.contains("mode=memory");
+    (!memory && !path.exists()).then(|| path.to_path_buf())
+}
+
 fn is_sqlite(error: &dyn DatabaseError) -> bool {
     error.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
 }
