@@ -344,6 +344,7 @@ pub(crate) async fn open(db: &Database, queries: &Arc<AtomicU64>) -> Result<Box<
 
 /// The file an embedded database's URL names, when that file does not exist: commands that only read must not
 /// create it.
+#[cfg(feature = "cli")]
 pub(crate) fn missing_database_file(url: &str) -> Option<std::path::PathBuf> {
     #[cfg(feature = "sqlite")]
     {

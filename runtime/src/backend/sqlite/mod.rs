@@ -67,6 +67,7 @@ pub(super) async fn connect(url: &str) -> Result<Database, Error> {
 }
 
 /// The file a SQLite URL names, when it names one that does not exist (not an in-memory database).
+#[cfg(feature = "cli")]
 pub(super) fn missing_file(url: &str) -> Option<std::path::PathBuf> {
     let options = SqliteConnectOptions::from_str(url).ok()?;
     let path = options.get_filename();
