@@ -227,6 +227,19 @@ async fn main() {
     memory_report(&settings).await;
 }
 
+/// A fresh database with `count` migrations recorded as applied without running them: only the tracking rows
+/// matter to a no-op start.
+async fn applied_database(backend: Backend, count: i64) -> Option<(TestDb, Database)> {
+    let test = TestDb::create(backend, "bench").await?;
+    let db = test.connect().await;
+    Migrator::new(select_migrations(count))
+        .expect("migrator")
+        .baseline(&db, count)
+        .await
+        .expect("baseline");
+    Some((test, db))
+}
+
 /// A no-op `up` and `status` against the floor, warm (the migrator's checksums computed once per process) and
 /// at a process's first start (planning and hashing every migration), on a warm pool and on a fresh one.
 async fn noop(settings: &Settings) {
@@ -253,16 +266,9 @@ async fn noop(settings: &Settings) {
     for &backend in &settings.backends {
         let mut smallest = None;
         for &count in &settings.sizes {
-            let Some(test) = TestDb::create(backend, "bench").await else {
+            let Some((test, db)) = applied_database(backend, count).await else {
                 continue;
             };
-            let db = test.connect().await;
-            // Recorded as applied without running: only the tracking rows matter to a no-op start.
-            Migrator::new(select_migrations(count))
-                .expect("migrator")
-                .baseline(&db, count)
-                .await
-                .expect("baseline");
             let warm = Migrator::new(select_migrations(count)).expect("migrator");
             warm.up(&db, None).await.expect("no-op up");
             // Each kind in a loop of its own, so that none runs in the wake of another's large read.
@@ -511,15 +517,9 @@ async fn memory_report(settings: &Settings) {
         "backend", "before", "+list", "after up", "peak", "beyond list / N"
     );
     for &backend in &settings.backends {
-        let Some(test) = TestDb::create(backend, "bench").await else {
+        let Some((test, db)) = applied_database(backend, count).await else {
             continue;
         };
-        let db = test.connect().await;
-        Migrator::new(select_migrations(count))
-            .expect("migrator")
-            .baseline(&db, count)
-            .await
-            .expect("baseline");
         db.close().await;
         let out = Command::new(std::env::current_exe().expect("own path"))
             .args(["memory", &count.to_string(), &test.url])

@@ -52,7 +52,9 @@ async fn stepwise_body(
         let row = session
             .tracking
             .upsert(&session.row(work, tracking::RUNNING, start, Duration::ZERO));
-        running = session.inline(row.clone()).filter(|_| !work.resuming);
+        if !work.resuming {
+            running = session.inline(row.clone());
+        }
         if running.is_none() {
             session.write_tracking(row).await?;
         }

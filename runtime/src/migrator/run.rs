@@ -25,11 +25,13 @@ impl Migrator {
         let mut session = Session::open(&self.settings, db).await?;
         // The common start: everything applied. One short row, the digest of the applied set, no lock.
         let last = self.migrations.last().map(|m| m.meta().version);
-        // The list's digest is computed (once per migrator) while the server answers.
-        let (state, digest) = tokio::join!(session.read_state(), async { self.list_digest() });
-        if to.is_none_or(|to| Some(to) >= last) && state?.as_deref() == Some(digest) {
-            tracing::info!("the database is up to date");
-            return Ok(Report::default());
+        if to.is_none_or(|to| Some(to) >= last) {
+            // The list's digest is computed (once per migrator) while the server answers.
+            let (state, digest) = tokio::join!(session.read_state(), async { self.list_digest() });
+            if state?.as_deref() == Some(digest) {
+                tracing::info!("the database is up to date");
+                return Ok(Report::default());
+            }
         }
         if self.settings.grouped && session.driver.execution(true) != Execution::Transaction {
             return Err(Error::Plan {
@@ -70,12 +72,8 @@ impl Migrator {
             let backend = session.backend();
             for (m, _) in &pending {
                 if let Err(problems) = check_migration_on(*m, &[backend]) {
-                    let meta = m.meta();
                     return Err(Error::PlanChecks {
-                        migration: crate::error::MigrationId {
-                            version: meta.version,
-                            name: meta.name.to_owned(),
-                        },
+                        migration: super::work::id(m.meta()),
                         backend,
                         problems,
                     });

@@ -217,7 +217,7 @@ fn check_transaction(migration: &MigrationId, execution: Execution, steps: &[Exe
     Ok(())
 }
 
-fn id(meta: &MigrationMeta) -> MigrationId {
+pub(super) fn id(meta: &MigrationMeta) -> MigrationId {
     MigrationId {
         version: meta.version,
         name: meta.name.to_owned(),

@@ -86,20 +86,14 @@ impl Fixture {
         name: &str,
         build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
     ) -> Box<dyn Migration> {
-        let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
-        let meta = Box::leak(Box::new(MigrationMeta {
+        Self::build(
             version,
             name,
-            type_name: "Fixture",
-            allow: Allowances::NONE,
-            irreversible: None,
-            transaction: TransactionMode::PerMigration,
-            backends: None,
-        }));
-        Box::new(Fixture {
-            meta,
-            build: Box::new(build),
-        })
+            Allowances::NONE,
+            TransactionMode::PerMigration,
+            None,
+            build,
+        )
     }
 
     /// A migration for some backends only (`#[migration(backends = "...")]`).
@@ -109,7 +103,14 @@ impl Fixture {
         backends: &'static [Backend],
         build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
     ) -> Box<dyn Migration> {
-        Self::build(version, name, TransactionMode::PerMigration, Some(backends), build)
+        Self::build(
+            version,
+            name,
+            FIXTURE_ALLOWS,
+            TransactionMode::PerMigration,
+            Some(backends),
+            build,
+        )
     }
 
     /// A migration for some backends only, with a transaction mode.
@@ -120,7 +121,7 @@ impl Fixture {
         transaction: TransactionMode,
         build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
     ) -> Box<dyn Migration> {
-        Self::build(version, name, transaction, Some(backends), build)
+        Self::build(version, name, FIXTURE_ALLOWS, transaction, Some(backends), build)
     }
 
     /// The same, with a transaction mode.
@@ -130,12 +131,13 @@ impl Fixture {
         transaction: TransactionMode,
         build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
     ) -> Box<dyn Migration> {
-        Self::build(version, name, transaction, None, build)
+        Self::build(version, name, FIXTURE_ALLOWS, transaction, None, build)
     }
 
     fn build(
         version: i64,
         name: &str,
+        allow: Allowances,
         transaction: TransactionMode,
         backends: Option<&'static [Backend]>,
         build: impl Fn(&mut Plan<()>) + Send + Sync + 'static,
@@ -146,7 +148,7 @@ impl Fixture {
             version,
             name,
             type_name: "Fixture",
-            allow: FIXTURE_ALLOWS,
+            allow,
             irreversible: None,
             transaction,
             backends,

@@ -215,13 +215,12 @@ pub(crate) async fn postgres_concurrently_needs_no_transaction() {
         return;
     };
     let db = test.connect().await;
-    let wrong_again = || {
+    let wrong = || {
         Fixture::boxed(2, "index in a transaction", |m| {
             m.create_index(IndexDef::new("accounts", ["email"]).concurrently());
         })
     };
-    let wrong = wrong_again();
-    let migrator = Migrator::new(vec![create_accounts(), wrong]).unwrap();
+    let migrator = Migrator::new(vec![create_accounts(), wrong()]).unwrap();
     let error = migrator.up(&db, None).await.unwrap_err();
     let Error::PlanChecks {
         migration, problems, ..
@@ -238,7 +237,7 @@ pub(crate) async fn postgres_concurrently_needs_no_transaction() {
     );
     assert!(error.to_string().contains("transaction = false"));
     // Without the checks, the runtime still refuses the same migration before running it.
-    let error = Migrator::new(vec![create_accounts(), wrong_again()])
+    let error = Migrator::new(vec![create_accounts(), wrong()])
         .unwrap()
         .with_plan_checks(false)
         .up(&db, None)
