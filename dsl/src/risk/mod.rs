@@ -18,6 +18,7 @@
 
 pub mod gates;
 pub mod plan_rules;
+pub(crate) mod raw_sql;
 mod table;
 
 pub use table::rules_table;

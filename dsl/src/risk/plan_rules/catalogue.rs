@@ -131,6 +131,130 @@ rules! {
         "`create_enum`, `drop_enum` or `add_enum_value` on a backend without enum types",
         why: "only PostgreSQL has named enum types; MySQL and SQLite have nothing to create, alter or drop",
         fix: "mark the migration `#[migration(backends = \"postgres\")]` if it is for PostgreSQL only, or use a check constraint on a text column";
+    SQL_UNREADABLE = "sql-unreadable": Destructive, always, ALL, down: true,
+        "raw SQL the backend's parser cannot read, without a `-- lockgate:unchecked <reason>` line",
+        why: "lockgate cannot tell what the statement does, so no rule can judge it: it could drop data or lock a table for minutes",
+        fix: "write it in a form the parser reads (or as typed operations), restrict the migration to the backend it is written for with `#[migration(backends = \"...\")]`, or add a line `-- lockgate:unchecked <why it is safe>` to the SQL";
+    SQL_DROP_TABLE = "sql-drop-table": Destructive, allowable, ALL, down: false,
+        "raw `DROP TABLE` of a table this migration did not create",
+        why: "every row of the table is gone, and down cannot bring them back",
+        fix: "stop using the table in code and deploy first, then allow destructive";
+    SQL_DROP_COLUMN = "sql-drop-column": Destructive, allowable, ALL, down: false,
+        "raw `ALTER TABLE … DROP COLUMN` on a table this migration did not create",
+        why: "the column's values are gone, and running code that still reads or writes it fails",
+        fix: "stop reading and writing the column, deploy, then allow destructive";
+    SQL_TRUNCATE = "sql-truncate": Destructive, allowable, ALL, down: false,
+        "raw `TRUNCATE` of a table this migration did not create",
+        why: "every row is deleted (with `CASCADE`, also the rows of every table that references it), and down cannot bring them back",
+        fix: "delete the rows that must go with a bounded `DELETE … WHERE`, or allow destructive";
+    SQL_DELETE_ALL_ROWS = "sql-delete-all-rows": Destructive, allowable, ALL, down: false,
+        "raw `DELETE` without `WHERE` on a table this migration did not create",
+        why: "every row is deleted in one transaction that holds a lock on each of them",
+        fix: "add the `WHERE` that names the rows meant, or allow destructive";
+    SQL_DROP_SCHEMA = "sql-drop-schema": Destructive, allowable, ALL, down: false,
+        "raw `DROP SCHEMA` or `DROP DATABASE`",
+        why: "every object in it and all their data are gone",
+        fix: "drop the objects one by one in migrations that say why, or allow destructive";
+    SQL_RENAME_TABLE = "sql-rename-table": Incompatible, allowable, ALL, down: false,
+        "raw `ALTER TABLE … RENAME TO` or `RENAME TABLE` of a table this migration did not create",
+        why: "running code that still uses the old name fails at once",
+        fix: "keep the SQL name, or leave a view under the old name while code moves; or allow incompatible";
+    SQL_RENAME_COLUMN = "sql-rename-column": Incompatible, allowable, ALL, down: false,
+        "raw `RENAME COLUMN` (or MySQL `CHANGE` to a new name) on a table this migration did not create",
+        why: "running code that still uses the old name fails at once",
+        fix: "add the new column, write both, backfill, move reads, then drop the old one; or allow incompatible";
+    SQL_CHANGE_COLUMN_TYPE = "sql-change-column-type": Blocking, allowable, ALL, down: false,
+        "raw `ALTER COLUMN … TYPE` (MySQL `MODIFY`/`CHANGE`) on a table this migration did not create",
+        why: "most type changes rewrite the table and its indexes under an exclusive lock (MySQL copies it), so writes wait for the whole rewrite",
+        fix: "add a new column of the new type, backfill it in batches, move reads, then drop the old one; or allow blocking";
+    SQL_CHANGE_COLUMN_TYPE_READERS = "sql-change-column-type-readers": Incompatible, allowable, ALL, down: false,
+        "raw `ALTER COLUMN … TYPE` (MySQL `MODIFY`/`CHANGE`) on a table this migration did not create",
+        why: "running code reads and writes the column with the old type",
+        fix: "add a new column of the new type and move code over; or allow incompatible";
+    SQL_CHANGE_COLUMN_TYPE_CASTS = "sql-change-column-type-casts": DataDependent, allowable, ALL, down: false,
+        "raw `ALTER COLUMN … TYPE` (MySQL `MODIFY`/`CHANGE`) on a table this migration did not create",
+        why: "every existing value is cast, and one value that does not convert (or is cut short) fails the migration or loses data",
+        fix: "check the values with an `assert` first, then allow data_dependent";
+    SQL_SET_NOT_NULL = "sql-set-not-null": Blocking, allowable, NAMED, down: false,
+        "raw `SET NOT NULL` (MySQL `MODIFY … NOT NULL`) on a table this migration did not create",
+        why: "PostgreSQL scans every row under ACCESS EXCLUSIVE (unless a validated `CHECK (col IS NOT NULL)` exists); MySQL copies the table",
+        fix: "on PostgreSQL add `CHECK (col IS NOT NULL) NOT VALID`, validate it in a later migration, then set NOT NULL; or allow blocking";
+    SQL_SET_NOT_NULL_FAILS = "sql-set-not-null-fails": DataDependent, allowable, NAMED, down: false,
+        "raw `SET NOT NULL` (MySQL `MODIFY … NOT NULL`) on a table this migration did not create",
+        why: "it fails if any row holds NULL (MySQL in non-strict mode silently turns them into zero values)",
+        fix: "backfill the NULLs in an earlier migration and `assert` none remain, then allow data_dependent";
+    SQL_DROP_NOT_NULL = "sql-drop-not-null": Incompatible, allowable, NAMED, down: false,
+        "raw `DROP NOT NULL` on a table this migration did not create",
+        why: "NULLs can reach running code that does not expect them",
+        fix: "keep the column NOT NULL, or allow incompatible once every reader handles NULL";
+    SQL_PG_CREATE_INDEX = "sql-pg-create-index-not-concurrently": Blocking, allowable, PG, down: false,
+        "raw `CREATE INDEX` without `CONCURRENTLY` on a table this migration did not create",
+        why: "PostgreSQL holds a SHARE lock for the whole build: reads go on, every write waits",
+        fix: "write `CREATE INDEX CONCURRENTLY` in a `#[migration(transaction = false)]` migration of its own";
+    SQL_PG_DROP_INDEX = "sql-pg-drop-index-not-concurrently": Blocking, allowable, PG, down: false,
+        "raw `DROP INDEX` without `CONCURRENTLY`",
+        why: "PostgreSQL takes ACCESS EXCLUSIVE on the index's table: reads and writes wait",
+        fix: "write `DROP INDEX CONCURRENTLY` in a `#[migration(transaction = false)]` migration of its own";
+    SQL_UNIQUE_ON_EXISTING_DATA = "sql-unique-on-existing-data": DataDependent, allowable, ALL, down: false,
+        "raw `CREATE UNIQUE INDEX`, `ADD UNIQUE` or `ADD PRIMARY KEY` (without PostgreSQL's `USING INDEX`) on a table this migration did not create",
+        why: "the build fails if production rows hold duplicates, which an empty development database never shows",
+        fix: "remove duplicates in an earlier migration and `assert` none remain, then allow data_dependent";
+    SQL_PG_ADD_CONSTRAINT_VALIDATED = "sql-pg-add-constraint-validated": Blocking, allowable, PG, down: false,
+        "raw `ADD CONSTRAINT … FOREIGN KEY` or `CHECK` without `NOT VALID` on a table this migration did not create",
+        why: "PostgreSQL checks every existing row while it holds a lock that stops writes (ACCESS EXCLUSIVE for a check)",
+        fix: "add it `NOT VALID`, then `VALIDATE CONSTRAINT` in a later migration";
+    SQL_PG_ADD_UNIQUE_WITHOUT_INDEX = "sql-pg-add-unique-without-index": Blocking, allowable, PG, down: false,
+        "raw `ADD CONSTRAINT … UNIQUE` or `PRIMARY KEY` without `USING INDEX` on a table this migration did not create",
+        why: "PostgreSQL builds the unique index under ACCESS EXCLUSIVE: reads and writes wait for the whole build",
+        fix: "build a unique index `CONCURRENTLY` in an earlier migration, then `ADD CONSTRAINT … UNIQUE USING INDEX`";
+    SQL_MYSQL_ADD_CONSTRAINT = "sql-mysql-add-constraint": Blocking, allowable, MYSQL, down: false,
+        "raw `ADD CONSTRAINT … FOREIGN KEY` or `CHECK` on a table this migration did not create",
+        why: "MySQL has no NOT VALID: every row is checked, and the table is copied while writes wait",
+        fix: "create the constraint with its table, or allow blocking for a small table";
+    SQL_ADD_REQUIRED_COLUMN = "sql-add-required-column": DataDependent, allowable, ALL, down: false,
+        "raw `ADD COLUMN … NOT NULL` without a default on a table this migration did not create",
+        why: "PostgreSQL and SQLite fail if the table has any row; MySQL fills existing rows with zero values that look like real data",
+        fix: "add the column nullable, backfill, then set NOT NULL; or give it a default";
+    SQL_PG_VOLATILE_DEFAULT = "sql-pg-volatile-default": Blocking, allowable, PG, down: false,
+        "raw `ADD COLUMN` with a volatile default (a function such as `gen_random_uuid()`, or a `serial` type) on a table this migration did not create",
+        why: "PostgreSQL rewrites the whole table and its indexes under ACCESS EXCLUSIVE to fill a volatile default",
+        fix: "add the column without a default, set the default for new rows, then backfill existing rows in batches";
+    SQL_MYSQL_EXPRESSION_DEFAULT = "sql-mysql-expression-default": Blocking, allowable, MYSQL, down: false,
+        "raw `ADD COLUMN` with a default that is a function call on a table this migration did not create",
+        why: "MySQL and MariaDB copy the table to add a column whose default is an expression; only literal defaults are instant",
+        fix: "add the column without a default (or with a literal one), then set the default and backfill";
+    SQL_DROP_CONSTRAINT = "sql-drop-constraint": Incompatible, allowable, ALL, down: false,
+        "raw `DROP CONSTRAINT`, `DROP FOREIGN KEY` or `DROP PRIMARY KEY` on a table this migration did not create",
+        why: "the database stops enforcing an integrity guarantee that running code may rely on",
+        fix: "keep the constraint until no code relies on it, then allow incompatible";
+    SQL_DROP_VIEW = "sql-drop-view": Incompatible, allowable, ALL, down: false,
+        "raw `DROP VIEW` or `DROP MATERIALIZED VIEW` of a view this migration did not create",
+        why: "running code that still queries the view fails at once",
+        fix: "stop reading the view in code and deploy first, then allow incompatible";
+    SQL_UPDATE_ALL_ROWS = "sql-update-all-rows": Blocking, allowable, ALL, down: false,
+        "raw `UPDATE` without `WHERE` on a table this migration did not create",
+        why: "one transaction writes and locks every row, so concurrent writers wait and the table bloats by its own size",
+        fix: "backfill in batches by key range in migrations of their own, or allow blocking for a small table";
+    SQL_LOCK_TABLE = "sql-lock-table": Blocking, allowable, ALL, down: false,
+        "raw `LOCK TABLE` or `LOCK TABLES`",
+        why: "the lock is held until the migration's transaction ends, and every statement queued behind it waits",
+        fix: "drop the explicit lock and let each statement take the lock it needs, or allow blocking";
+    SQL_REVOKE = "sql-revoke": Incompatible, allowable, ALL, down: false,
+        "raw `REVOKE`",
+        why: "running code that uses the privilege fails at once",
+        fix: "move the code off the privilege and deploy first, then allow incompatible";
+    SQL_TRANSACTION_CONTROL = "sql-transaction-control": Blocking, always, ALL, down: true,
+        "raw `BEGIN`, `COMMIT`, `ROLLBACK` or `SAVEPOINT`",
+        why: "lockgate runs each migration in its own transaction (or in none) and records it there: a statement that ends that transaction early commits half a migration without its record",
+        fix: "remove the statement; use `#[migration(transaction = false)]` for SQL that must run outside a transaction";
+    SQL_CONCURRENTLY_IN_TRANSACTION = "sql-concurrently-in-transaction": Blocking, always, PG, down: true,
+        "raw `CREATE INDEX CONCURRENTLY` or `DROP INDEX CONCURRENTLY` in a migration that runs in a transaction",
+        why: "PostgreSQL refuses CONCURRENTLY inside a transaction block",
+        fix: "put the statement in its own migration with `#[migration(transaction = false)]`";
+    SQL_DOWN_DOES_NOT_INVERT = "sql-down-does-not-invert": Incompatible, always, ALL, down: false,
+        "`sql(up, down)` whose down SQL does not drop an object its up SQL creates",
+        why: "a rollback leaves the object behind, so running the migration up again fails on it",
+        fix: "make down drop every table, column, index and view up creates (in reverse order), or write `Up` and `Down` by hand";
     IDENTIFIER_TOO_LONG = "identifier-too-long": Incompatible, always, NAMED, down: false,
         "a table, column, index, constraint, view or type name longer than the backend allows",
         why: "PostgreSQL silently truncates names past 63 bytes (so `down` cannot find them by name); MySQL refuses names past 64",

@@ -2,29 +2,31 @@
 
 use std::collections::HashSet;
 
-use super::PlanRule;
 use super::catalogue::*;
+use super::{PlanRule, raw};
 use crate::backend::Backend;
 use crate::migration::{MigrationMeta, TransactionMode};
 use crate::operation::Operation;
 use crate::plan::PlannedOp;
+use crate::risk::raw_sql::{self, ReadSql};
 use crate::types::ColumnType;
 
 /// What the operations before the current one did to tables.
 #[derive(Default)]
-struct Seen<'a> {
-    /// Tables created by this plan (and still there): new, empty, unseen by running code.
-    created: HashSet<&'a str>,
+pub(super) struct Seen<'a> {
+    /// Tables created by this plan (and still there): new, empty, unseen by running code. Raw SQL adds the
+    /// views and indexes it creates too.
+    pub(super) created: HashSet<&'a str>,
     /// Tables dropped by this plan.
-    dropped: HashSet<&'a str>,
+    pub(super) dropped: HashSet<&'a str>,
     /// Old names of tables renamed by this plan.
-    renamed_away: HashSet<&'a str>,
+    pub(super) renamed_away: HashSet<&'a str>,
     /// Constraints added `NOT VALID`, as (table, name).
-    not_valid: HashSet<(&'a str, &'a str)>,
+    pub(super) not_valid: HashSet<(&'a str, &'a str)>,
 }
 
 impl<'a> Seen<'a> {
-    fn is_new(&self, table: &str) -> bool {
+    pub(super) fn is_new(&self, table: &str) -> bool {
         self.created.contains(table)
     }
 
@@ -83,19 +85,47 @@ impl<'a> Seen<'a> {
     }
 }
 
-/// Every (rule, operation) pair where the operation breaks the rule on `backend`, before filtering by
-/// the rule's backends, direction and the migration's allowances.
-pub(super) fn broken_rules<'a>(
-    ops: &'a [PlannedOp],
-    backend: Backend,
-    meta: &MigrationMeta,
-) -> Vec<(&'static PlanRule, &'a PlannedOp)> {
+/// A rule broken by an operation; for raw SQL, by which statement.
+pub(super) struct Broken<'a> {
+    pub(super) rule: &'static PlanRule,
+    pub(super) planned: &'a PlannedOp,
+    /// For raw SQL: the statement that breaks it, described for the message.
+    pub(super) statement: Option<String>,
+}
+
+/// Every rule an operation breaks on `backend`, before filtering by the rule's backends, direction and the
+/// migration's allowances.
+pub(super) fn broken_rules<'a>(ops: &'a [PlannedOp], backend: Backend, meta: &MigrationMeta) -> Vec<Broken<'a>> {
     let has_concurrent = ops.iter().any(|p| p.op.outside_transaction(Backend::Postgres));
+    // Read before the walk: `seen` keeps names borrowed from what the parser read.
+    let reads: Vec<Option<ReadSql>> = ops
+        .iter()
+        .map(|planned| match &planned.op {
+            Operation::RawSql { up, .. } => Some(raw_sql::read(up, backend)),
+            _ => None,
+        })
+        .collect();
     let mut seen = Seen::default();
     let mut broken = Vec::new();
-    for planned in ops {
+    for (planned, read) in ops.iter().zip(&reads) {
         for rule in operation_rules(&planned.op, &seen, backend, meta, has_concurrent) {
-            broken.push((rule, planned));
+            broken.push(Broken {
+                rule,
+                planned,
+                statement: None,
+            });
+        }
+        if let Some(read) = read {
+            let mut raw = raw::raw_sql_rules(read, &seen, backend, meta);
+            if let Operation::RawSql { down: Some(down), .. } = &planned.op {
+                raw.extend(raw::down_leaves_behind(read, &raw_sql::read(down, backend)));
+            }
+            broken.extend(raw.into_iter().map(|(rule, statement)| Broken {
+                rule,
+                planned,
+                statement,
+            }));
+            raw::record(read, &mut seen);
         }
         seen.record(&planned.op);
     }

@@ -7,6 +7,9 @@
 
 mod catalogue;
 mod evaluate;
+mod raw;
+#[cfg(test)]
+mod raw_tests;
 #[cfg(test)]
 mod tests;
 
@@ -103,13 +106,14 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(rule: &PlanRule, backend: Backend, planned: &PlannedOp) -> Self {
+    /// `operation` names the statement of raw SQL that broke the rule, when one did.
+    fn new(rule: &PlanRule, backend: Backend, planned: &PlannedOp, operation: Option<String>) -> Self {
         Violation {
             rule: rule.id,
             category: rule.category,
             allowable: rule.allowable,
             backend,
-            operation: planned.op.describe(),
+            operation: operation.unwrap_or_else(|| planned.op.describe()),
             location: planned.location.clone(),
             why: rule.why.to_owned(),
             fix: rule.fix.to_owned(),
@@ -190,9 +194,9 @@ pub fn check_direction(
 ) -> Vec<Violation> {
     evaluate::broken_rules(ops, backend, meta)
         .into_iter()
-        .filter(|(rule, _)| rule.backends.contains(&backend))
-        .filter(|(rule, _)| direction == Direction::Up || rule.checks_down)
-        .filter(|(rule, _)| !(rule.allowable && meta.allow.allows(rule.category)))
-        .map(|(rule, planned)| Violation::new(rule, backend, planned))
+        .filter(|broken| broken.rule.backends.contains(&backend))
+        .filter(|broken| direction == Direction::Up || broken.rule.checks_down)
+        .filter(|broken| !(broken.rule.allowable && meta.allow.allows(broken.rule.category)))
+        .map(|broken| Violation::new(broken.rule, backend, broken.planned, broken.statement))
         .collect()
 }
