@@ -58,7 +58,7 @@ struct RoundPrices;
 
 impl Up for RoundPrices {
     fn up(&self, m: &mut Plan<Self, OneWay>) {
-        m.sql_irreversible("UPDATE prices SET amount = round(amount, 2)");
+        m.sql_irreversible("UPDATE prices SET amount = round(amount, 2) WHERE amount <> round(amount, 2)");
     }
 }
 

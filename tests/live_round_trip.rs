@@ -96,6 +96,7 @@ mod samples {
     #[derive(Migration)]
     #[migration(
         version = 2,
+        allow(blocking = "a handful of accounts: the update is over at once"),
         sample = "INSERT INTO accounts (id, email) VALUES (1, 'ann@old.example'), (2, 'bob@new.example')"
     )]
     pub(crate) struct UpperEmails;

@@ -4,8 +4,8 @@
 //! classified into [`Fact`]s; a statement it cannot read is reported as such, never silently accepted.
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, ColumnOption, Expr, FromTable, ObjectName, ObjectNamePart,
-    ObjectType, RenameTableNameKind, Statement, TableConstraint, TableFactor,
+    AlterColumnOperation, AlterTableOperation, ColumnOption, Expr, FromTable, ObjectName, ObjectNamePart, ObjectType,
+    RenameTableNameKind, Statement, TableConstraint, TableFactor,
 };
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::keywords::Keyword;
@@ -255,9 +255,7 @@ fn facts(statement: &Statement) -> Vec<Fact> {
             unique: index.unique,
             concurrently: index.concurrently,
         }],
-        Statement::Drop {
-            object_type, names, ..
-        } => names
+        Statement::Drop { object_type, names, .. } => names
             .iter()
             .filter_map(|object| {
                 let object = name(object);
@@ -341,7 +339,11 @@ fn alter_table(table: &str, operation: &AlterTableOperation) -> Vec<Fact> {
                     _ => {}
                 }
             }
-            let serial = column_def.data_type.to_string().to_ascii_lowercase().ends_with("serial");
+            let serial = column_def
+                .data_type
+                .to_string()
+                .to_ascii_lowercase()
+                .ends_with("serial");
             if serial {
                 default = Some(DefaultKind::Volatile);
             }
@@ -369,7 +371,10 @@ fn alter_table(table: &str, operation: &AlterTableOperation) -> Vec<Fact> {
         }],
         AlterTableOperation::RenameTable { table_name } => {
             let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
-            vec![Fact::RenamesTable { from: table, to: name(to) }]
+            vec![Fact::RenamesTable {
+                from: table,
+                to: name(to),
+            }]
         }
         AlterTableOperation::ChangeColumn {
             old_name,
@@ -477,9 +482,7 @@ fn default_kind(expr: &Expr) -> DefaultKind {
 fn is_constant(expr: &Expr) -> bool {
     match expr {
         Expr::Value(_) | Expr::TypedString(_) | Expr::Identifier(_) => true,
-        Expr::Nested(inner) | Expr::UnaryOp { expr: inner, .. } | Expr::Cast { expr: inner, .. } => {
-            is_constant(inner)
-        }
+        Expr::Nested(inner) | Expr::UnaryOp { expr: inner, .. } | Expr::Cast { expr: inner, .. } => is_constant(inner),
         Expr::BinaryOp { left, right, .. } => is_constant(left) && is_constant(right),
         Expr::Function(function) => {
             let called = name(&function.name).to_ascii_lowercase();

@@ -101,7 +101,9 @@ pub(crate) async fn the_failed_statement_is_named(backend: Backend) {
                 t.column::<i64>("id").primary_key();
             });
         });
-        let error = Migrator::new(vec![migration]).unwrap().up(&db, None).await.unwrap_err();
+        // The downs are placeholders (the raw-SQL rules would refuse them): this test is about the failing step.
+        let migrator = Migrator::new(vec![migration]).unwrap().with_plan_checks(false);
+        let error = migrator.up(&db, None).await.unwrap_err();
         // MySQL names the very statement of the step that failed (its first one committed: the error says the
         // schema needs a person); elsewhere the step is named whole.
         let expected = match (failing, backend) {

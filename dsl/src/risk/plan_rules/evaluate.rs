@@ -1,8 +1,7 @@
 //! Walks a plan in order, tracking the tables it creates, drops and renames, and reports the rules each operation breaks.
 
-use std::collections::HashSet;
-
 use super::catalogue::*;
+use super::seen::Seen;
 use super::{PlanRule, raw};
 use crate::backend::Backend;
 use crate::migration::{MigrationMeta, TransactionMode};
@@ -10,80 +9,6 @@ use crate::operation::Operation;
 use crate::plan::PlannedOp;
 use crate::risk::raw_sql::{self, ReadSql};
 use crate::types::ColumnType;
-
-/// What the operations before the current one did to tables.
-#[derive(Default)]
-pub(super) struct Seen<'a> {
-    /// Tables created by this plan (and still there): new, empty, unseen by running code. Raw SQL adds the
-    /// views and indexes it creates too.
-    pub(super) created: HashSet<&'a str>,
-    /// Tables dropped by this plan.
-    pub(super) dropped: HashSet<&'a str>,
-    /// Old names of tables renamed by this plan.
-    pub(super) renamed_away: HashSet<&'a str>,
-    /// Constraints added `NOT VALID`, as (table, name).
-    pub(super) not_valid: HashSet<(&'a str, &'a str)>,
-}
-
-impl<'a> Seen<'a> {
-    pub(super) fn is_new(&self, table: &str) -> bool {
-        self.created.contains(table)
-    }
-
-    fn record(&mut self, op: &'a Operation) {
-        match op {
-            Operation::CreateTable(t) => {
-                self.created.insert(&t.name);
-                self.dropped.remove(t.name.as_str());
-                self.renamed_away.remove(t.name.as_str());
-            }
-            Operation::DropTable(t) => {
-                self.created.remove(t.name.as_str());
-                self.dropped.insert(&t.name);
-            }
-            Operation::RenameTable { from, to } => {
-                if self.created.remove(from.as_str()) {
-                    self.created.insert(to);
-                }
-                self.renamed_away.insert(from);
-                self.renamed_away.remove(to.as_str());
-                self.dropped.remove(to.as_str());
-            }
-            Operation::AddForeignKey(fk) => {
-                if fk.not_valid {
-                    self.not_valid.insert((&fk.table, &fk.name));
-                }
-            }
-            Operation::AddCheck(check) => {
-                if check.not_valid {
-                    self.not_valid.insert((&check.table, &check.name));
-                }
-            }
-            // Named here so that a new operation must say whether it creates, drops or renames a table.
-            Operation::AddColumn { .. }
-            | Operation::DropColumn { .. }
-            | Operation::RenameColumn { .. }
-            | Operation::AlterColumn { .. }
-            | Operation::CreateIndex(_)
-            | Operation::DropIndex(_)
-            | Operation::DropForeignKey(_)
-            | Operation::ValidateConstraint { .. }
-            | Operation::DropCheck(_)
-            | Operation::AddUnique(_)
-            | Operation::DropUnique(_)
-            | Operation::CreateView(_)
-            | Operation::ReplaceView { .. }
-            | Operation::DropView(_)
-            | Operation::CreateEnum(_)
-            | Operation::AddEnumValue { .. }
-            | Operation::DropEnum(_)
-            | Operation::CreateExtension { .. }
-            | Operation::DropExtension { .. }
-            | Operation::RawSql { .. }
-            | Operation::Assert { .. } => {}
-        }
-    }
-}
 
 /// A rule broken by an operation; for raw SQL, by which statement.
 pub(super) struct Broken<'a> {
@@ -125,7 +50,7 @@ pub(super) fn broken_rules<'a>(ops: &'a [PlannedOp], backend: Backend, meta: &Mi
                 planned,
                 statement,
             }));
-            raw::record(read, &mut seen);
+            seen.record_sql(read);
         }
         seen.record(&planned.op);
     }

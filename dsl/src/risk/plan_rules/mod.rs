@@ -10,6 +10,7 @@ mod evaluate;
 mod raw;
 #[cfg(test)]
 mod raw_tests;
+mod seen;
 #[cfg(test)]
 mod tests;
 

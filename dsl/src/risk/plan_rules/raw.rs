@@ -2,7 +2,7 @@
 
 use super::PlanRule;
 use super::catalogue::*;
-use super::evaluate::Seen;
+use super::seen::Seen;
 use crate::backend::Backend;
 use crate::migration::{MigrationMeta, TransactionMode};
 use crate::risk::raw_sql::{self, DefaultKind, Fact, ReadSql};
@@ -95,9 +95,11 @@ pub(super) fn raw_sql_rules(read: &ReadSql, seen: &Seen<'_>, backend: Backend, m
                 }
                 Fact::DropsConstraint { table } if existing(table) => rules.push(&SQL_DROP_CONSTRAINT),
                 Fact::ValidatesConstraint { table, name } => {
-                    if seen.not_valid.iter().any(|(t, n)| {
-                        t.eq_ignore_ascii_case(table) && n.eq_ignore_ascii_case(name)
-                    }) || statements_before_add_not_valid(statements, statement, table, name)
+                    if seen
+                        .not_valid
+                        .iter()
+                        .any(|(t, n)| t.eq_ignore_ascii_case(table) && n.eq_ignore_ascii_case(name))
+                        || statements_before_add_not_valid(statements, statement, table, name)
                     {
                         rules.push(&PG_VALIDATE_SAME_MIGRATION);
                     }
@@ -185,7 +187,9 @@ pub(super) fn down_leaves_behind(up: &ReadSql, down: &ReadSql) -> Option<RawBrok
                     .iter()
                     .any(|f| matches!(f, Fact::DropsView(v) if v.eq_ignore_ascii_case(view))),
                 Fact::CreatesIndex {
-                    table, name: Some(name), ..
+                    table,
+                    name: Some(name),
+                    ..
                 } => {
                     dropped_table(table)
                         || drops
@@ -207,40 +211,4 @@ pub(super) fn down_leaves_behind(up: &ReadSql, down: &ReadSql) -> Option<RawBrok
         }
     }
     None
-}
-
-/// What raw SQL creates, drops and renames, for the rules that judge later operations.
-pub(super) fn record<'a>(read: &'a ReadSql, seen: &mut Seen<'a>) {
-    for fact in read.statements().iter().flat_map(|s| &s.facts) {
-        match fact {
-            Fact::CreatesTable(table) => {
-                seen.created.insert(table);
-                seen.dropped.remove(table.as_str());
-            }
-            Fact::DropsTable(table) => {
-                seen.created.remove(table.as_str());
-                seen.dropped.insert(table);
-            }
-            Fact::RenamesTable { from, to } => {
-                if seen.created.remove(from.as_str()) {
-                    seen.created.insert(to);
-                }
-                seen.renamed_away.insert(from);
-            }
-            Fact::AddsValidatedConstraint {
-                table,
-                name: Some(name),
-                not_valid: true,
-            } => {
-                seen.not_valid.insert((table, name));
-            }
-            Fact::CreatesView(view) => {
-                seen.created.insert(view);
-            }
-            Fact::CreatesIndex { name: Some(name), .. } => {
-                seen.created.insert(name);
-            }
-            _ => {}
-        }
-    }
 }
