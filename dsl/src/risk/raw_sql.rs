@@ -53,6 +53,12 @@ pub(crate) enum Fact {
     SetsNotNull { table: String, column: String },
     /// `ALTER COLUMN … DROP NOT NULL`.
     DropsNotNull { table: String, column: String },
+    /// `ALTER COLUMN … DROP DEFAULT`.
+    DropsDefault { table: String, column: String },
+    /// `DROP TYPE`, `SEQUENCE`, `EXTENSION`, `FUNCTION`, `TRIGGER` or `POLICY`.
+    DropsObject(String),
+    /// `CREATE TYPE`, `SEQUENCE`, `EXTENSION` or `FUNCTION`.
+    CreatesObject(String),
     /// `CREATE [UNIQUE] INDEX [CONCURRENTLY]`.
     CreatesIndex {
         table: String,
@@ -249,6 +255,11 @@ fn facts(statement: &Statement) -> Vec<Fact> {
     match statement {
         Statement::CreateTable(create) => vec![Fact::CreatesTable(name(&create.name))],
         Statement::CreateView(view) => vec![Fact::CreatesView(name(&view.name))],
+        Statement::CreateType { name: object, .. } | Statement::CreateSequence { name: object, .. } => {
+            vec![Fact::CreatesObject(name(object))]
+        }
+        Statement::CreateExtension(create) => vec![Fact::CreatesObject(create.name.value.clone())],
+        Statement::CreateFunction(create) => vec![Fact::CreatesObject(name(&create.name))],
         Statement::CreateIndex(index) => vec![Fact::CreatesIndex {
             table: name(&index.table_name),
             name: index.name.as_ref().map(name),
@@ -268,6 +279,7 @@ fn facts(statement: &Statement) -> Vec<Fact> {
                         concurrently: false,
                     }),
                     ObjectType::Schema | ObjectType::Database => Some(Fact::DropsSchema(object)),
+                    ObjectType::Type | ObjectType::Sequence => Some(Fact::DropsObject(object)),
                     _ => None,
                 }
             })
@@ -311,6 +323,14 @@ fn facts(statement: &Statement) -> Vec<Fact> {
         Statement::Lock(lock) => lock.tables.iter().map(|t| Fact::LocksTable(name(&t.name))).collect(),
         Statement::LockTables { tables } => tables.iter().map(|t| Fact::LocksTable(t.table.value.clone())).collect(),
         Statement::Revoke(_) => vec![Fact::Revokes],
+        Statement::DropExtension(drop) => drop.names.iter().map(|n| Fact::DropsObject(n.value.clone())).collect(),
+        Statement::DropFunction(drop) => drop
+            .func_desc
+            .iter()
+            .map(|f| Fact::DropsObject(name(&f.name)))
+            .collect(),
+        Statement::DropTrigger(drop) => vec![Fact::DropsObject(name(&drop.trigger_name))],
+        Statement::DropPolicy(drop) => vec![Fact::DropsObject(drop.name.value.clone())],
         Statement::StartTransaction { .. }
         | Statement::Commit { .. }
         | Statement::Rollback { .. }
@@ -419,6 +439,7 @@ fn alter_table(table: &str, operation: &AlterTableOperation) -> Vec<Fact> {
             match op {
                 AlterColumnOperation::SetNotNull => vec![Fact::SetsNotNull { table, column }],
                 AlterColumnOperation::DropNotNull => vec![Fact::DropsNotNull { table, column }],
+                AlterColumnOperation::DropDefault => vec![Fact::DropsDefault { table, column }],
                 AlterColumnOperation::SetDataType { .. } => vec![Fact::ChangesColumnType { table, column }],
                 _ => Vec::new(),
             }

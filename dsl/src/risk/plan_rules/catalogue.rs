@@ -59,6 +59,10 @@ rules! {
         "`drop_index` of a unique index on a table this migration did not create",
         why: "the database stops enforcing uniqueness, so running code that relies on it (upserts, lookups by the key) can write duplicates, as with `drop_unique`",
         fix: "stop relying on the uniqueness in the running code, deploy, then allow incompatible";
+    PG_DROP_UNIQUE_REBUILDS_INDEX = "pg-drop-unique-rebuilds-index": Blocking, allowable, PG, down: false,
+        "`drop_unique` of a constraint that adopted an index (`.using_index(..)`) on a table this migration did not create",
+        why: "dropping the constraint drops its index, so lockgate builds the index again, in the migration's transaction and so without CONCURRENTLY: writes wait for the whole build",
+        fix: "allow blocking for a small table; on a large one, build a copy of the index `CONCURRENTLY` in an earlier migration, then drop the constraint and keep the copy";
     SQLITE_TABLE_REBUILD = "sqlite-table-rebuild": Blocking, allowable, SQLITE, down: false,
         "an operation SQLite can only make by rebuilding a table this migration did not create",
         why: "SQLite has no ALTER for it: lockgate copies every row into a new table while the write lock is held, so every writer waits for the whole copy",
@@ -131,6 +135,14 @@ rules! {
         "`create_enum`, `drop_enum` or `add_enum_value` on a backend without enum types",
         why: "only PostgreSQL has named enum types; MySQL and SQLite have nothing to create, alter or drop",
         fix: "mark the migration `#[migration(backends = \"postgres\")]` if it is for PostgreSQL only, or use a check constraint on a text column";
+    DROP_DEFAULT = "drop-default": Incompatible, allowable, ALL, down: false,
+        "`drop_default` (or an `alter_column` that ends without the default) on a table this migration did not create",
+        why: "running code that inserts without the column relied on the default: on a NOT NULL column those inserts now fail, elsewhere they store NULL",
+        fix: "make every insert name the column and deploy first, then allow incompatible";
+    PG_DROP_EXTENSION = "pg-drop-extension": Incompatible, allowable, PG, down: false,
+        "`drop_extension`",
+        why: "the extension's functions, types and operators go with it, and running code or columns that use them break",
+        fix: "stop using the extension's objects in code and columns first, then allow incompatible";
     SQL_UNREADABLE = "sql-unreadable": Destructive, always, ALL, down: true,
         "raw SQL the backend's parser cannot read, without a `-- lockgate:unchecked <reason>` line",
         why: "lockgate cannot tell what the statement does, so no rule can judge it: it could drop data or lock a table for minutes",
@@ -231,6 +243,14 @@ rules! {
         "raw `DROP VIEW` or `DROP MATERIALIZED VIEW` of a view this migration did not create",
         why: "running code that still queries the view fails at once",
         fix: "stop reading the view in code and deploy first, then allow incompatible";
+    SQL_DROP_DEFAULT = "sql-drop-default": Incompatible, allowable, ALL, down: false,
+        "raw `ALTER COLUMN … DROP DEFAULT` on a table this migration did not create",
+        why: "running code that inserts without the column relied on the default: on a NOT NULL column those inserts now fail, elsewhere they store NULL",
+        fix: "make every insert name the column and deploy first, then allow incompatible";
+    SQL_DROP_OBJECT = "sql-drop-object": Incompatible, allowable, ALL, down: false,
+        "raw `DROP TYPE`, `DROP SEQUENCE`, `DROP EXTENSION`, `DROP FUNCTION`, `DROP TRIGGER` or `DROP POLICY` of an object this migration did not create",
+        why: "running code, columns or defaults that use the object break (a dropped policy also changes who sees which rows)",
+        fix: "stop using the object first, then allow incompatible";
     SQL_UPDATE_ALL_ROWS = "sql-update-all-rows": Blocking, allowable, ALL, down: false,
         "raw `UPDATE` without `WHERE` on a table this migration did not create",
         why: "one transaction writes and locks every row, so concurrent writers wait and the table bloats by its own size",

@@ -172,6 +172,17 @@ fn operation_rules(
         Operation::CreateEnum(_) | Operation::DropEnum(_) | Operation::AddEnumValue { .. } => {
             rules.push(&ENUM_POSTGRES_ONLY);
         }
+        Operation::AlterColumn { table, from, to } => {
+            if existing(table) && from.default.is_some() && to.default.is_none() {
+                rules.push(&DROP_DEFAULT);
+            }
+        }
+        Operation::DropExtension { .. } => rules.push(&PG_DROP_EXTENSION),
+        Operation::DropUnique(unique) => {
+            if existing(&unique.table) && unique.using_index.is_some() {
+                rules.push(&PG_DROP_UNIQUE_REBUILDS_INDEX);
+            }
+        }
         // No plan-time rule yet: their risks are compile-time gates. Named so that a new operation must be
         // placed here or given its rules.
         Operation::CreateTable(_)
@@ -179,15 +190,12 @@ fn operation_rules(
         | Operation::RenameTable { .. }
         | Operation::DropColumn { .. }
         | Operation::RenameColumn { .. }
-        | Operation::AlterColumn { .. }
         | Operation::DropForeignKey(_)
         | Operation::DropCheck(_)
-        | Operation::DropUnique(_)
         | Operation::CreateView(_)
         | Operation::ReplaceView { .. }
         | Operation::DropView(_)
         | Operation::CreateExtension { .. }
-        | Operation::DropExtension { .. }
         | Operation::RawSql { .. }
         | Operation::Assert { .. } => {}
     }

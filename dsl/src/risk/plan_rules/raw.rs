@@ -34,7 +34,7 @@ pub(super) fn raw_sql_rules(read: &ReadSql, seen: &Seen<'_>, backend: Backend, m
         let mut rules: Vec<&'static PlanRule> = Vec::new();
         for fact in &statement.facts {
             match fact {
-                Fact::CreatesTable(_) | Fact::CreatesView(_) => {}
+                Fact::CreatesTable(_) | Fact::CreatesView(_) | Fact::CreatesObject(_) => {}
                 Fact::DropsTable(table) if existing(table) => rules.push(&SQL_DROP_TABLE),
                 Fact::DropsColumn { table, .. } if existing(table) => rules.push(&SQL_DROP_COLUMN),
                 Fact::Truncates(table) if existing(table) => rules.push(&SQL_TRUNCATE),
@@ -52,6 +52,8 @@ pub(super) fn raw_sql_rules(read: &ReadSql, seen: &Seen<'_>, backend: Backend, m
                     rules.extend([&SQL_SET_NOT_NULL, &SQL_SET_NOT_NULL_FAILS]);
                 }
                 Fact::DropsNotNull { table, .. } if existing(table) => rules.push(&SQL_DROP_NOT_NULL),
+                Fact::DropsDefault { table, .. } if existing(table) => rules.push(&SQL_DROP_DEFAULT),
+                Fact::DropsObject(object) if existing(object) => rules.push(&SQL_DROP_OBJECT),
                 Fact::CreatesIndex {
                     table,
                     unique,
@@ -132,6 +134,8 @@ pub(super) fn raw_sql_rules(read: &ReadSql, seen: &Seen<'_>, backend: Backend, m
                 | Fact::ChangesColumnType { .. }
                 | Fact::SetsNotNull { .. }
                 | Fact::DropsNotNull { .. }
+                | Fact::DropsDefault { .. }
+                | Fact::DropsObject(_)
                 | Fact::AddsValidatedConstraint { .. }
                 | Fact::AddsUnique { .. }
                 | Fact::DropsConstraint { .. }
@@ -141,7 +145,7 @@ pub(super) fn raw_sql_rules(read: &ReadSql, seen: &Seen<'_>, backend: Backend, m
         }
         for fact in &statement.facts {
             match fact {
-                Fact::CreatesTable(name) | Fact::CreatesView(name) => created.push(name),
+                Fact::CreatesTable(name) | Fact::CreatesView(name) | Fact::CreatesObject(name) => created.push(name),
                 Fact::CreatesIndex { name: Some(name), .. } => created.push(name),
                 _ => {}
             }

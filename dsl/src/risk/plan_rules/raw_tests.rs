@@ -297,6 +297,38 @@ const CASES: &[(&str, Backend, &str, &str)] = &[
         "CREATE VIEW totals2 AS SELECT 1",
     ),
     (
+        "sql-drop-default",
+        PG,
+        "ALTER TABLE users ALTER COLUMN plan DROP DEFAULT",
+        "ALTER TABLE users ALTER COLUMN plan SET DEFAULT 'pro'",
+    ),
+    (
+        "sql-drop-object",
+        PG,
+        "DROP TYPE contract_status",
+        "CREATE TYPE s AS ENUM ('a'); DROP TYPE s",
+    ),
+    (
+        "sql-drop-object",
+        PG,
+        "DROP EXTENSION citext",
+        "CREATE EXTENSION IF NOT EXISTS citext",
+    ),
+    ("sql-drop-object", PG, "DROP FUNCTION touch_updated_at()", "SELECT 1"),
+    ("sql-drop-object", PG, "DROP TRIGGER touch ON users", "SELECT 1"),
+    (
+        "sql-drop-object",
+        PG,
+        "DROP POLICY tenant_isolation ON contracts",
+        "SELECT 1",
+    ),
+    (
+        "sql-drop-object",
+        PG,
+        "DROP SEQUENCE invoice_numbers",
+        "CREATE SEQUENCE invoice_numbers2",
+    ),
+    (
         "sql-lock-table",
         PG,
         "LOCK TABLE users IN ACCESS EXCLUSIVE MODE",

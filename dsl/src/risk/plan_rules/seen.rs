@@ -103,7 +103,7 @@ impl<'a> Seen<'a> {
                 } => {
                     self.not_valid.insert((table, name));
                 }
-                Fact::CreatesView(view) => {
+                Fact::CreatesView(view) | Fact::CreatesObject(view) => {
                     self.created.insert(view);
                 }
                 Fact::CreatesIndex { name: Some(name), .. } => {

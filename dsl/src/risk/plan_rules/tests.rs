@@ -478,3 +478,46 @@ fn the_catalogue_is_well_formed() {
         }
     }
 }
+
+#[test]
+fn dropping_a_default_running_code_relies_on_is_incompatible() {
+    let ops = plan(|m| m.drop_default::<bool>("contracts", "is_template", false));
+    let [pg, mysql, sqlite] = per_backend(&ops, &plain());
+    assert_eq!(pg, ["drop-default"]);
+    assert_eq!(mysql, ["drop-default"]);
+    // SQLite also rebuilds the table for it.
+    assert_eq!(sqlite, ["sqlite-table-rebuild", "drop-default"]);
+    assert!(rules(&ops, Backend::Postgres, &allowing(RiskCategory::Incompatible)).is_empty());
+    // Changing a default, or a type that keeps it, leaves inserts working.
+    let kept = plan(|m| m.set_default::<bool>("contracts", "is_template", Some(false.into()), true));
+    assert!(rules(&kept, Backend::Postgres, &plain()).is_empty());
+    let fresh = plan(|m| {
+        m.create_table("contracts", |t| {
+            t.column::<bool>("is_template").default(false);
+        });
+        m.drop_default::<bool>("contracts", "is_template", false);
+    });
+    assert!(rules(&fresh, Backend::Postgres, &plain()).is_empty());
+}
+
+#[test]
+fn dropping_an_extension_is_incompatible_on_postgres() {
+    let ops = plan(|m| m.drop_extension("citext"));
+    assert_eq!(rules(&ops, Backend::Postgres, &plain()), ["pg-drop-extension"]);
+    assert!(rules(&ops, Backend::Postgres, &allowing(RiskCategory::Incompatible)).is_empty());
+    let created = plan(|m| m.create_extension("citext"));
+    assert!(rules(&created, Backend::Postgres, &plain()).is_empty());
+}
+
+#[test]
+fn dropping_a_constraint_that_adopted_an_index_rebuilds_it_on_postgres() {
+    let adopted = UniqueDef::new("contracts", ["title"]).using_index("contracts_title_idx");
+    let ops = plan(|m| m.drop_unique(adopted.clone()));
+    assert_eq!(
+        rules(&ops, Backend::Postgres, &plain()),
+        ["pg-drop-unique-rebuilds-index"]
+    );
+    assert!(rules(&ops, Backend::Postgres, &allowing(RiskCategory::Blocking)).is_empty());
+    let built_here = plan(|m| m.drop_unique(UniqueDef::new("contracts", ["title"])));
+    assert!(rules(&built_here, Backend::Postgres, &plain()).is_empty());
+}
