@@ -18,6 +18,59 @@ pub trait Forward {}
 impl Forward for Reversible {}
 impl Forward for OneWay {}
 
+/// The marker type of a category, for [`Granted`].
+macro_rules! gate_category {
+    (destructive) => {
+        granted::Destructive
+    };
+    (blocking) => {
+        granted::Blocking
+    };
+    (incompatible) => {
+        granted::Incompatible
+    };
+    (data_dependent) => {
+        granted::DataDependent
+    };
+}
+
+/// The risk categories as types, for [`Granted`]; not API.
+#[doc(hidden)]
+pub mod granted {
+    /// `allow(destructive = "...")`.
+    #[derive(Debug)]
+    pub struct Destructive;
+    /// `allow(blocking = "...")`.
+    #[derive(Debug)]
+    pub struct Blocking;
+    /// `allow(incompatible = "...")`.
+    #[derive(Debug)]
+    pub struct Incompatible;
+    /// `allow(data_dependent = "...")`.
+    #[derive(Debug)]
+    pub struct DataDependent;
+}
+
+/// What seals the gates: a gate holds only where the migration's `allow(...)` granted its category, and only
+/// `#[derive(Migration)]` grants (through [`allow_category!`](crate::allow_category), which is not API). A gate
+/// implemented by hand fails to compile with this message.
+///
+/// ```compile_fail
+/// struct Sneaky;
+/// impl lockgate_dsl::risk::gates::DropColumn<lockgate_dsl::plan::Reversible> for Sneaky {}
+/// ```
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` opens a gate by hand, but only `#[migration(allow(...))]` opens gates",
+    label = "not allowed by the migration's `#[migration(allow(...))]`",
+    note = "why: a gate implemented by hand silences its rule with no reason for a reviewer to read",
+    note = "fix: remove the `impl` and add `#[migration(allow(<category> = \"why this is fine\"))]` to the `#[derive(Migration)]` type"
+)]
+pub trait Granted<D, C> {}
+impl<M: ?Sized, C> Granted<Backward, C> for M {}
+impl<M: ?Sized, D, C> Granted<(crate::types::Nullable, D), C> for M {}
+impl<M: ?Sized, C> Granted<(crate::types::Required, Backward), C> for M {}
+
 macro_rules! gates {
     ($(
         $(#[$doc:meta])*
@@ -36,7 +89,7 @@ macro_rules! gates {
                 note = $why,
                 note = $fix,
             )]
-            pub trait $name<D> {}
+            pub trait $name<D>: Granted<D, gate_category!($category)> {}
             impl<M: ?Sized> $name<Backward> for M {}
         )*
 
@@ -66,17 +119,19 @@ macro_rules! gates {
 #[macro_export]
 macro_rules! allow_category {
     ($ty:ty, destructive) => {
-        $crate::__gate_impls!($ty; DropTable DropColumn DropEnum);
+        $crate::__gate_impls!($ty; Destructive; DropTable DropColumn DropEnum);
     };
     ($ty:ty, blocking) => {
-        $crate::__gate_impls!($ty; ChangeColumnTypeRewrites SetNotNullScans);
+        $crate::__gate_impls!($ty; Blocking; ChangeColumnTypeRewrites SetNotNullScans);
     };
     ($ty:ty, incompatible) => {
-        $crate::__gate_impls!($ty; RenameTable RenameColumn ChangeColumnTypeBreaksReaders DropNotNull
+        $crate::__gate_impls!($ty; Incompatible; RenameTable RenameColumn ChangeColumnTypeBreaksReaders DropNotNull
             DropForeignKey DropCheck DropUnique DropView ReplaceView);
     };
     ($ty:ty, data_dependent) => {
-        $crate::__gate_impls!($ty; SetNotNullFails ChangeColumnTypeCasts);
+        $crate::__gate_impls!($ty; DataDependent; SetNotNullFails ChangeColumnTypeCasts);
+        impl $crate::risk::gates::Granted<($crate::types::Required, $crate::plan::Reversible), $crate::risk::gates::granted::DataDependent> for $ty {}
+        impl $crate::risk::gates::Granted<($crate::types::Required, $crate::plan::OneWay), $crate::risk::gates::granted::DataDependent> for $ty {}
         impl $crate::risk::gates::AddRequiredColumn<$crate::types::Required, $crate::plan::Reversible> for $ty {}
         impl $crate::risk::gates::AddRequiredColumn<$crate::types::Required, $crate::plan::OneWay> for $ty {}
     };
@@ -85,10 +140,14 @@ macro_rules! allow_category {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __gate_impls {
-    ($ty:ty; $($gate:ident)*) => {$(
-        impl $crate::risk::gates::$gate<$crate::plan::Reversible> for $ty {}
-        impl $crate::risk::gates::$gate<$crate::plan::OneWay> for $ty {}
-    )*};
+    ($ty:ty; $category:ident; $($gate:ident)*) => {
+        impl $crate::risk::gates::Granted<$crate::plan::Reversible, $crate::risk::gates::granted::$category> for $ty {}
+        impl $crate::risk::gates::Granted<$crate::plan::OneWay, $crate::risk::gates::granted::$category> for $ty {}
+        $(
+            impl $crate::risk::gates::$gate<$crate::plan::Reversible> for $ty {}
+            impl $crate::risk::gates::$gate<$crate::plan::OneWay> for $ty {}
+        )*
+    };
 }
 
 /// A compile-time rule, as listed in the documentation.
@@ -235,7 +294,7 @@ gates! {
     note = "why: PostgreSQL fails on any populated table, MySQL silently fills existing rows with zero values, SQLite refuses",
     note = "fix: add it as `Option<T>`, backfill, then `set_not_null`; or use `add_column_with_default`; or add `#[migration(allow(data_dependent = \"why the table is empty\"))]`"
 )]
-pub trait AddRequiredColumn<N, D> {}
+pub trait AddRequiredColumn<N, D>: Granted<(N, D), granted::DataDependent> {}
 impl<M: ?Sized, D> AddRequiredColumn<crate::types::Nullable, D> for M {}
 impl<M: ?Sized> AddRequiredColumn<crate::types::Required, Backward> for M {}
 
