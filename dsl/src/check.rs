@@ -141,6 +141,14 @@ pub fn check_migration_on(migration: &dyn Migration, backends: &[Backend]) -> Re
         if let Some(down) = &down {
             directions.push((Direction::Down, down));
         }
+        if let Some(down) = &down {
+            for violation in plan_rules::lossy_round_trips(&up, down, backend) {
+                problems.push(PlanProblem::Rule {
+                    direction: Direction::Up,
+                    violation,
+                });
+            }
+        }
         for (direction, ops) in directions {
             for violation in plan_rules::check_direction(ops, backend, meta, direction) {
                 problems.push(PlanProblem::Rule { direction, violation });

@@ -122,14 +122,14 @@ macro_rules! allow_category {
         $crate::__gate_impls!($ty; Destructive; DropTable DropColumn DropEnum);
     };
     ($ty:ty, blocking) => {
-        $crate::__gate_impls!($ty; Blocking; ChangeColumnTypeRewrites SetNotNullScans);
+        $crate::__gate_impls!($ty; Blocking; SetNotNullScans);
     };
     ($ty:ty, incompatible) => {
         $crate::__gate_impls!($ty; Incompatible; RenameTable RenameColumn ChangeColumnTypeBreaksReaders DropNotNull
             DropForeignKey DropCheck DropUnique DropView ReplaceView);
     };
     ($ty:ty, data_dependent) => {
-        $crate::__gate_impls!($ty; DataDependent; SetNotNullFails ChangeColumnTypeCasts);
+        $crate::__gate_impls!($ty; DataDependent; SetNotNullFails);
         impl $crate::risk::gates::Granted<($crate::types::Required, $crate::plan::Reversible), $crate::risk::gates::granted::DataDependent> for $ty {}
         impl $crate::risk::gates::Granted<($crate::types::Required, $crate::plan::OneWay), $crate::risk::gates::granted::DataDependent> for $ty {}
         impl $crate::risk::gates::AddRequiredColumn<$crate::types::Required, $crate::plan::Reversible> for $ty {}
@@ -191,13 +191,6 @@ gates! {
         label: "drops an enum type",
         why: "why: every column of this type must be gone first, and its values are lost",
         fix: "fix: drop or retype every column of this type in an earlier migration, then add `#[migration(allow(destructive = \"why dropping this type is fine\"))]`",
-    }
-    /// Changing a column type rewrites the table.
-    blocking ChangeColumnTypeRewrites {
-        message: "`change_column_type` rewrites the table under an exclusive lock, and migration `{Self}` does not allow blocking operations",
-        label: "rewrites the whole table",
-        why: "why: PostgreSQL rewrites the table and its indexes under ACCESS EXCLUSIVE; MySQL copies it and blocks writes",
-        fix: "fix: add a new column, backfill it in batches, move reads, then drop the old column; or add `#[migration(allow(blocking = \"why the lock is fine\"))]`",
     }
     /// `SET NOT NULL` scans the table under lock.
     blocking SetNotNullScans {
@@ -275,13 +268,6 @@ gates! {
         label: "fails on existing NULLs",
         why: "why: it passes on an empty development database and fails on production rows",
         fix: "fix: backfill the NULLs in an earlier migration (and assert none remain), then add `#[migration(allow(data_dependent = \"why no NULLs remain\"))]`",
-    }
-    /// A type change casts every value.
-    data_dependent ChangeColumnTypeCasts {
-        message: "`change_column_type` casts every existing value, and migration `{Self}` does not allow data-dependent operations",
-        label: "casts existing values",
-        why: "why: the cast can fail (or truncate) on values that exist only in production",
-        fix: "fix: check the values with an `assert` step first, then add `#[migration(allow(data_dependent = \"why every value converts\"))]`",
     }
     ; and ADD_REQUIRED_COLUMN, SQL_WITHOUT_REVERSE, ENUM_VALUE_IS_PERMANENT
 }

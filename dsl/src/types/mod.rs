@@ -1,7 +1,9 @@
 //! Column types: the backend-independent [`ColumnType`] and the [`SqlType`] trait that maps Rust types to it.
 
+mod conversion;
 mod markers;
 
+pub use conversion::{Conversion, rewrites_table};
 pub use markers::{Date, Decimal, Json, Time, Timestamp, Timestamptz, Uuid, Varchar};
 
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 use lockgate::prelude::*;
 
 #[derive(Migration)]
-#[migration(version = 1, allow(blocking = "reviewed", data_dependent = "reviewed"))]
+#[migration(version = 1)]
 struct WidenQuantity;
 
 impl Change for WidenQuantity {

@@ -123,6 +123,18 @@ rules! {
         "`add_column` of a NOT NULL column without a default on an existing table",
         why: "SQLite refuses to add a NOT NULL column without a default, so the table must be rebuilt and every row needs a value",
         fix: "add it as `Option<T>` and backfill; or use `add_column_with_default`";
+    CHANGE_COLUMN_TYPE_REWRITES = "change-column-type-rewrites": Blocking, allowable, NAMED, down: false,
+        "`change_column_type` that makes the backend rewrite or copy a table this migration did not create",
+        why: "PostgreSQL rewrites the table and its indexes under ACCESS EXCLUSIVE (all but a longer `varchar`, `varchar` to `text` or more precision at the same scale); MySQL copies it while writes wait (all but a `varchar` whose length prefix keeps its size)",
+        fix: "add a new column of the new type, backfill it in batches, move reads, then drop the old column; or allow blocking";
+    CHANGE_COLUMN_TYPE_CASTS = "change-column-type-casts": DataDependent, allowable, ALL, down: false,
+        "`change_column_type` to a type that not every existing value converts to exactly, on a table this migration did not create",
+        why: "a value that does not fit fails the migration (or, for a lossy change, is rounded or cut), which an empty development database never shows; a widening change (`i32` to `i64`, a longer `varchar`) needs nothing",
+        fix: "check the values with an `assert` first, then allow data_dependent";
+    LOSSY_TYPE_CHANGE = "lossy-type-change": DataDependent, always, ALL, down: false,
+        "`change_column_type` that rounds or cuts values (less decimal scale, a float to an integer or to `f32`, a timestamp to a date) in a migration whose down is its plain inverse",
+        why: "down changes the type back but cannot bring the values back: on PostgreSQL 12.3456 comes back as 12.35, so the migration is not really reversible",
+        fix: "declare `#[migration(irreversible = \"why the lost precision is fine\")]` and implement `Up`, or keep the old column and copy the values into a new one";
     TABLE_DROPPED_EARLIER = "table-dropped-earlier": Destructive, always, ALL, down: true,
         "an operation on a table that an earlier operation of the same plan dropped",
         why: "the table no longer exists when the operation runs, so the migration fails half-way",

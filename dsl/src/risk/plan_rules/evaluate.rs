@@ -8,7 +8,7 @@ use crate::migration::{MigrationMeta, TransactionMode};
 use crate::operation::Operation;
 use crate::plan::PlannedOp;
 use crate::risk::raw_sql::{self, ReadSql};
-use crate::types::ColumnType;
+use crate::types::{ColumnType, Conversion, rewrites_table};
 
 /// A rule broken by an operation; for raw SQL, by which statement.
 pub(super) struct Broken<'a> {
@@ -175,6 +175,18 @@ fn operation_rules(
         Operation::AlterColumn { table, from, to } => {
             if existing(table) && from.default.is_some() && to.default.is_none() {
                 rules.push(&DROP_DEFAULT);
+            }
+            if existing(table) && from.ty != to.ty {
+                // SQLite rebuilds the table for any type change; `sqlite-table-rebuild` says so.
+                if backend != Backend::Sqlite && rewrites_table(&from.ty, &to.ty, backend) {
+                    rules.push(&CHANGE_COLUMN_TYPE_REWRITES);
+                }
+                if matches!(
+                    Conversion::of(&from.ty, &to.ty),
+                    Conversion::MayFail | Conversion::Lossy
+                ) {
+                    rules.push(&CHANGE_COLUMN_TYPE_CASTS);
+                }
             }
         }
         Operation::DropExtension { .. } => rules.push(&PG_DROP_EXTENSION),

@@ -171,6 +171,42 @@ pub fn check(ops: &[PlannedOp], backend: Backend, meta: &MigrationMeta) -> Vec<V
     check_direction(ops, backend, meta, Direction::Up)
 }
 
+/// The type changes of `up` that lose values, when `down` is their plain inverse (it casts back): the
+/// migration claims a reversibility it does not have. A migration declared irreversible has no `down` to pass.
+///
+/// ```
+/// use lockgate_dsl::risk::plan_rules::lossy_round_trips;
+/// use lockgate_dsl::plan::{Plan, inverse_of};
+/// use lockgate_dsl::types::Decimal;
+/// use lockgate_dsl::{Backend, MigrationMeta, TransactionMode, risk::Allowances};
+/// # struct Open;
+/// # lockgate_dsl::allow_category!(Open, blocking);
+/// # lockgate_dsl::allow_category!(Open, incompatible);
+/// # lockgate_dsl::allow_category!(Open, data_dependent);
+/// let mut m = Plan::<Open>::new();
+/// m.change_column_type::<Decimal<12, 4>, Decimal<12, 2>>("prices", "amount");
+/// let down = inverse_of(m.operations()).unwrap();
+/// let found = lossy_round_trips(m.operations(), &down, Backend::Postgres);
+/// assert_eq!(found[0].rule, "lossy-type-change");
+/// ```
+pub fn lossy_round_trips(up: &[PlannedOp], down: &[PlannedOp], backend: Backend) -> Vec<Violation> {
+    use crate::operation::Operation;
+    use crate::types::Conversion;
+    up.iter()
+        .filter(|planned| {
+            let Operation::AlterColumn { table, from, to } = &planned.op else {
+                return false;
+            };
+            Conversion::of(&from.ty, &to.ty) == Conversion::Lossy
+                && down.iter().any(|back| {
+                    matches!(&back.op, Operation::AlterColumn { table: t, from: f, to: b }
+                        if t == table && f.name == to.name && f.ty == to.ty && b.ty == from.ty)
+                })
+        })
+        .map(|planned| Violation::new(&LOSSY_TYPE_CHANGE, backend, planned, None))
+        .collect()
+}
+
 /// Checks one direction of a plan: [`Direction::Down`] checks only the rules with
 /// [`checks_down`](PlanRule::checks_down).
 ///

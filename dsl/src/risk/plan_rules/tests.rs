@@ -521,3 +521,84 @@ fn dropping_a_constraint_that_adopted_an_index_rebuilds_it_on_postgres() {
     let built_here = plan(|m| m.drop_unique(UniqueDef::new("contracts", ["title"])));
     assert!(rules(&built_here, Backend::Postgres, &plain()).is_empty());
 }
+
+#[test]
+fn a_type_change_asks_for_what_it_does_on_each_backend() {
+    use crate::types::{Decimal, Varchar};
+    // `i32` to `i64`: every value converts, but PostgreSQL and MySQL rewrite the table (SQLite rebuilds it).
+    let widen = plan(|m| {
+        m.change_column_type::<i32, i64>("contracts", "quantity");
+    });
+    assert_eq!(
+        per_backend(&widen, &plain()),
+        [
+            vec!["change-column-type-rewrites"],
+            vec!["change-column-type-rewrites"],
+            vec!["sqlite-table-rebuild"]
+        ]
+    );
+    // A longer varchar: PostgreSQL keeps the table, MySQL too while the length prefix keeps its size.
+    let longer = plan(|m| {
+        m.change_column_type::<Varchar<20>, Varchar<60>>("contracts", "code");
+    });
+    assert_eq!(
+        per_backend(&longer, &plain()),
+        [vec![], vec![], vec!["sqlite-table-rebuild"]]
+    );
+    // A shorter one may not fit.
+    let shorter = plan(|m| {
+        m.change_column_type::<Varchar<60>, Varchar<20>>("contracts", "code");
+    });
+    assert_eq!(
+        rules(&shorter, Backend::Postgres, &plain()),
+        ["change-column-type-rewrites", "change-column-type-casts"]
+    );
+    let allowed = {
+        let mut meta = allowing(RiskCategory::Blocking);
+        meta.allow.data_dependent = REASON;
+        meta
+    };
+    assert!(rules(&shorter, Backend::Postgres, &allowed).is_empty());
+    // On a table the plan creates, nothing.
+    let fresh = plan(|m| {
+        m.create_table("contracts", |t| {
+            t.column::<Decimal<12, 4>>("amount");
+        });
+        m.change_column_type::<Decimal<12, 4>, Decimal<12, 2>>("contracts", "amount");
+    });
+    assert!(rules(&fresh, Backend::Postgres, &plain()).is_empty());
+}
+
+#[test]
+fn a_lossy_type_change_is_not_reversible() {
+    use super::lossy_round_trips;
+    use crate::plan::inverse_of;
+    use crate::types::Decimal;
+    let lossy = plan(|m| {
+        m.change_column_type::<Decimal<12, 4>, Decimal<12, 2>>("prices", "amount");
+    });
+    let down = inverse_of(&lossy).expect("derived down");
+    let found = lossy_round_trips(&lossy, &down, Backend::Postgres);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]
+            .to_string()
+            .contains("cannot run on postgres [lossy-type-change]"),
+        "{}",
+        found[0]
+    );
+    // Widening and failing casts lose nothing that down could have kept.
+    for ops in [
+        plan(|m| {
+            m.change_column_type::<i32, i64>("lines", "quantity");
+        }),
+        plan(|m| {
+            m.change_column_type::<i64, i32>("lines", "quantity");
+        }),
+    ] {
+        let down = inverse_of(&ops).expect("derived down");
+        assert!(lossy_round_trips(&ops, &down, Backend::Postgres).is_empty());
+    }
+    // A hand-written down that does something else is the author's answer.
+    assert!(lossy_round_trips(&lossy, &[], Backend::Postgres).is_empty());
+}
