@@ -38,6 +38,37 @@ impl Registered {
 
 inventory::collect!(Registered);
 
+/// What the derive's test calls first: the plan checks of the migration at `version`, against the schema the
+/// migrations of its crate before it build.
+///
+/// # Panics
+///
+/// When a plan check fails, naming every problem; that is the point.
+///
+/// ```
+/// // Nothing is registered under this module: the migration is checked alone, and there is none.
+/// lockgate::__private::check_in_crate(1, "app::migrations");
+/// ```
+#[track_caller]
+pub fn check_in_crate(version: i64, module: &'static str) {
+    let krate = module.split("::").next().unwrap_or(module);
+    let in_scope = |m: &str| m == krate || m.starts_with(&format!("{krate}::"));
+    let mut entries: Vec<&Registered> = inventory::iter::<Registered>
+        .into_iter()
+        .filter(|r| in_scope(r.module) && r.version <= version)
+        .collect();
+    entries.sort_by_key(|r| r.version);
+    let migrations: Vec<Box<dyn Migration>> = entries.iter().map(|r| (r.boxed)()).collect();
+    let Some((this, before)) = migrations.split_last() else {
+        return;
+    };
+    if this.meta().version != version {
+        return;
+    }
+    let before: Vec<&dyn Migration> = before.iter().map(|m| &**m).collect();
+    lockgate_dsl::__private::assert_migration_checks_after(&**this, &before);
+}
+
 /// What the derive's test calls: with `LOCKGATE_VERIFY_URL` set, the live round trip of the migration at
 /// `version`, on top of the migrations of its crate before it; without it, nothing.
 ///

@@ -326,7 +326,30 @@ impl<T: Default> Construct for T {
 /// When [`check_migration`](crate::check::check_migration) finds a problem; that is the point.
 #[track_caller]
 pub fn assert_migration_checks(migration: &dyn Migration) {
-    if let Err(problems) = crate::check::check_migration(migration) {
+    assert_migration_checks_after(migration, &[]);
+}
+
+/// [`assert_migration_checks`] against the migrations before it (in list order, all taken as applied): the
+/// derive's test passes those of its crate.
+///
+/// # Panics
+///
+/// When [`check_migration_after`](crate::check::check_migration_after) finds a problem on an enabled backend.
+#[track_caller]
+pub fn assert_migration_checks_after(migration: &dyn Migration, before: &[&dyn Migration]) {
+    let earlier: Vec<(crate::Backend, crate::risk::plan_rules::Earlier)> = crate::check::enabled_backends()
+        .into_iter()
+        .map(|backend| {
+            let mut earlier = crate::risk::plan_rules::Earlier::start();
+            for m in before {
+                earlier.advance(*m, backend, false);
+            }
+            (backend, earlier)
+        })
+        .collect();
+    let earlier: Vec<(crate::Backend, &crate::risk::plan_rules::Earlier)> =
+        earlier.iter().map(|(b, e)| (*b, e)).collect();
+    if let Err(problems) = crate::check::check_migration_after(migration, &earlier) {
         let mut report = format!(
             "migration {} `{}` failed its plan check:",
             migration.meta().version,

@@ -8,7 +8,7 @@ use crate::direction::Direction;
 use crate::migration::{DownError, Migration};
 use crate::plan::{IrreversibleOp, PlannedOp};
 use crate::render::{self, RenderError};
-use crate::risk::plan_rules::{self, Violation};
+use crate::risk::plan_rules::{self, Earlier, Violation};
 
 /// One thing wrong with a migration, found by [`check_migration`].
 ///
@@ -124,9 +124,53 @@ pub fn check_migration(migration: &dyn Migration) -> Result<(), Vec<PlanProblem>
 /// assert!(check_migration_on(&IndexTenant, &[Backend::Sqlite]).is_ok());
 /// ```
 pub fn check_migration_on(migration: &dyn Migration, backends: &[Backend]) -> Result<(), Vec<PlanProblem>> {
+    let nothing = Earlier::nothing();
+    let earlier: Vec<(Backend, &Earlier)> = backends.iter().map(|&backend| (backend, &nothing)).collect();
+    check_migration_after(migration, &earlier)
+}
+
+/// [`check_migration_on`] against what the migrations before this one built, per backend: what the migrator
+/// checks before a run (with the tables that run creates first counted as new), and what the derive's test
+/// checks with its crate's earlier migrations.
+///
+/// ```
+/// use lockgate_dsl::Backend;
+/// use lockgate_dsl::check::check_migration_after;
+/// use lockgate_dsl::risk::plan_rules::Earlier;
+/// # use lockgate_dsl::{Migration, MigrationMeta, TransactionMode, DownError};
+/// # use lockgate_dsl::plan::{Plan, PlannedOp};
+/// # use lockgate_dsl::schema::IndexDef;
+/// # struct CreateContracts;
+/// # impl Migration for CreateContracts {
+/// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 1, name: "create", type_name: "C",
+/// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration, backends: None } }
+/// #     fn up_operations(&self) -> Vec<PlannedOp> { let mut m = Plan::<()>::new(); m.create_table("contracts", |t| { t.column::<i64>("tenant"); }); m.into_operations() }
+/// #     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?) }
+/// # }
+/// # struct IndexTenant;
+/// # impl Migration for IndexTenant {
+/// #     fn meta(&self) -> &'static MigrationMeta { &MigrationMeta { version: 2, name: "index tenant", type_name: "IndexTenant",
+/// #         allow: lockgate_dsl::risk::Allowances::NONE, irreversible: None, transaction: TransactionMode::PerMigration, backends: None } }
+/// #     fn up_operations(&self) -> Vec<PlannedOp> { let mut m = Plan::<()>::new(); m.create_index(IndexDef::new("contracts", ["tenant"])); m.into_operations() }
+/// #     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> { Ok(lockgate_dsl::plan::inverse_of(&self.up_operations())?) }
+/// # }
+/// // The table is created by a migration of the same run: it is empty, so a plain index blocks nobody.
+/// let mut earlier = Earlier::start();
+/// earlier.advance(&CreateContracts, Backend::Postgres, true);
+/// assert!(check_migration_after(&IndexTenant, &[(Backend::Postgres, &earlier)]).is_ok());
+/// // Applied long ago, it holds rows.
+/// let mut earlier = Earlier::start();
+/// earlier.advance(&CreateContracts, Backend::Postgres, false);
+/// assert!(check_migration_after(&IndexTenant, &[(Backend::Postgres, &earlier)]).is_err());
+/// ```
+pub fn check_migration_after(
+    migration: &dyn Migration,
+    backends: &[(Backend, &Earlier)],
+) -> Result<(), Vec<PlanProblem>> {
     let meta = migration.meta();
     let up = migration.up_operations();
     let mut problems = Vec::new();
+    let nothing = Earlier::nothing();
     let down = match migration.down_operations() {
         Ok(down) => Some(down),
         Err(DownError::Declared { .. }) => None,
@@ -136,7 +180,7 @@ pub fn check_migration_on(migration: &dyn Migration, backends: &[Backend]) -> Re
         }
     };
     // A migration for some backends only is checked on those: on the others it never runs.
-    for &backend in backends.iter().filter(|b| meta.targets(**b)) {
+    for &(backend, earlier) in backends.iter().filter(|(b, _)| meta.targets(*b)) {
         let mut directions: Vec<(Direction, &[PlannedOp])> = vec![(Direction::Up, &up)];
         if let Some(down) = &down {
             directions.push((Direction::Down, down));
@@ -150,7 +194,12 @@ pub fn check_migration_on(migration: &dyn Migration, backends: &[Backend]) -> Re
             }
         }
         for (direction, ops) in directions {
-            for violation in plan_rules::check_direction(ops, backend, meta, direction) {
+            // The way down meets the schema up left, which the model of the earlier migrations does not hold.
+            let known = match direction {
+                Direction::Up => earlier,
+                Direction::Down => &nothing,
+            };
+            for violation in plan_rules::check_after(ops, backend, meta, direction, known) {
                 problems.push(PlanProblem::Rule { direction, violation });
             }
             // Rendering is the final word on what a backend can express: a render error is a problem too.

@@ -39,7 +39,7 @@ const ACCOUNTS: &[(&str, &[&str])] = &[
         "ban-drop-default",
         &["drop-default", "sql-drop-default", "ChangeColumnTypeBreaksReaders"],
     ),
-    ("adding-not-nullable-field", &["SetNotNullScans", "sql-set-not-null"]),
+    ("adding-not-nullable-field", &["set-not-null-scans", "sql-set-not-null"]),
     ("ban-drop-not-null", &["DropNotNull", "sql-drop-not-null"]),
     (
         "adding-required-field",
@@ -168,9 +168,6 @@ fn gates(op: &Operation) -> Vec<&'static str> {
             let mut gates = Vec::new();
             if from.ty != to.ty {
                 gates.push("ChangeColumnTypeBreaksReaders");
-            }
-            if from.nullable && !to.nullable {
-                gates.extend(["SetNotNullScans", "SetNotNullFails"]);
             }
             if !from.nullable && to.nullable {
                 gates.push("DropNotNull");

@@ -4,8 +4,7 @@ use super::{Plan, Reversible};
 use crate::operation::Operation;
 use crate::risk::gates::{
     AddRequiredColumn, ChangeColumnTypeBreaksReaders, DropCheck, DropColumn, DropEnum, DropForeignKey, DropNotNull,
-    DropTable, DropUnique, DropView, EnumValueIsPermanent, RenameColumn, RenameTable, ReplaceView, SetNotNullFails,
-    SetNotNullScans, SqlWithoutReverse,
+    DropTable, DropUnique, DropView, EnumValueIsPermanent, RenameColumn, RenameTable, ReplaceView, SqlWithoutReverse,
 };
 use crate::schema::{
     CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, ReferentialAction, TableBuilder, TableDef, UniqueDef,
@@ -194,20 +193,21 @@ impl<M: ?Sized, D> Plan<M, D> {
 
     /// Makes a nullable column of type `T` NOT NULL.
     ///
+    /// What it costs is judged when the plan is built, against the migrations before it: on an existing
+    /// table it scans every row under an exclusive lock (`set-not-null-scans`) and fails on a NULL
+    /// (`set-not-null-fails`), unless an earlier migration added and validated `CHECK (column IS NOT NULL)`,
+    /// which proves it to PostgreSQL (the safe recipe: `add_check(..).not_valid()`, then
+    /// `validate_constraint` in a later migration, then this).
+    ///
     /// ```
     /// use lockgate_dsl::plan::Plan;
     /// use lockgate_dsl::types::Uuid;
-    /// let mut m = Plan::<Allowed>::new();
+    /// let mut m = Plan::<()>::new();
     /// m.set_not_null::<Uuid>("lines", "template_id");
-    /// # struct Allowed;
-    /// # lockgate_dsl::allow_category!(Allowed, blocking);
-    /// # lockgate_dsl::allow_category!(Allowed, data_dependent);
+    /// assert_eq!(m.operations()[0].op.kind(), "alter_column");
     /// ```
     #[track_caller]
-    pub fn set_not_null<T: NotNull>(&mut self, table: impl Into<String>, column: impl Into<String>) -> AlterColumn<'_>
-    where
-        M: SetNotNullScans<D> + SetNotNullFails<D>,
-    {
+    pub fn set_not_null<T: NotNull>(&mut self, table: impl Into<String>, column: impl Into<String>) -> AlterColumn<'_> {
         let column = column.into();
         let from = ColumnDef::new::<Option<T>>(column.clone());
         let to = ColumnDef::new::<T>(column);

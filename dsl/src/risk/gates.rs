@@ -122,14 +122,14 @@ macro_rules! allow_category {
         $crate::__gate_impls!($ty; Destructive; DropTable DropColumn DropEnum);
     };
     ($ty:ty, blocking) => {
-        $crate::__gate_impls!($ty; Blocking; SetNotNullScans);
+        $crate::__gate_impls!($ty; Blocking;);
     };
     ($ty:ty, incompatible) => {
         $crate::__gate_impls!($ty; Incompatible; RenameTable RenameColumn ChangeColumnTypeBreaksReaders DropNotNull
             DropForeignKey DropCheck DropUnique DropView ReplaceView);
     };
     ($ty:ty, data_dependent) => {
-        $crate::__gate_impls!($ty; DataDependent; SetNotNullFails);
+        $crate::__gate_impls!($ty; DataDependent;);
         impl $crate::risk::gates::Granted<($crate::types::Required, $crate::plan::Reversible), $crate::risk::gates::granted::DataDependent> for $ty {}
         impl $crate::risk::gates::Granted<($crate::types::Required, $crate::plan::OneWay), $crate::risk::gates::granted::DataDependent> for $ty {}
         impl $crate::risk::gates::AddRequiredColumn<$crate::types::Required, $crate::plan::Reversible> for $ty {}
@@ -191,13 +191,6 @@ gates! {
         label: "drops an enum type",
         why: "why: every column of this type must be gone first, and its values are lost",
         fix: "fix: drop or retype every column of this type in an earlier migration, then add `#[migration(allow(destructive = \"why dropping this type is fine\"))]`",
-    }
-    /// `SET NOT NULL` scans the table under lock.
-    blocking SetNotNullScans {
-        message: "`set_not_null` scans the whole table under an exclusive lock, and migration `{Self}` does not allow blocking operations",
-        label: "scans the table while blocking reads and writes",
-        why: "why: PostgreSQL holds ACCESS EXCLUSIVE while it checks every row; MySQL rebuilds the table; SQLite rebuilds it",
-        fix: "fix: add `CHECK (col IS NOT NULL) NOT VALID`, validate it in a later migration, then set NOT NULL; or add `#[migration(allow(blocking = \"why the lock is fine\"))]`",
     }
     /// Renaming a table breaks running code.
     incompatible RenameTable {
@@ -261,13 +254,6 @@ gates! {
         label: "replaces a view's query",
         why: "why: readers may depend on the columns or rows the old query returned",
         fix: "fix: create a view under a new name and move readers; or add `#[migration(allow(incompatible = \"why readers are unaffected\"))]`",
-    }
-    /// `SET NOT NULL` fails if any NULL exists.
-    data_dependent SetNotNullFails {
-        message: "`set_not_null` fails if any row holds NULL, and migration `{Self}` does not allow data-dependent operations",
-        label: "fails on existing NULLs",
-        why: "why: it passes on an empty development database and fails on production rows",
-        fix: "fix: backfill the NULLs in an earlier migration (and assert none remain), then add `#[migration(allow(data_dependent = \"why no NULLs remain\"))]`",
     }
     ; and ADD_REQUIRED_COLUMN, SQL_WITHOUT_REVERSE, ENUM_VALUE_IS_PERMANENT
 }

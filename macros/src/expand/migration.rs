@@ -159,13 +159,14 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
             }
         };
 
-        /// Checks the migration's plans for every enabled backend (`lockgate::dsl::check::check_migration`);
+        /// Checks the migration's plans for every enabled backend, against its crate's earlier migrations
+        /// (`lockgate::dsl::check::check_migration_after`);
         /// with `LOCKGATE_VERIFY_URL` set, also its live round trip on top of its crate's earlier migrations.
         #[cfg(test)]
         #[test]
         #[allow(non_snake_case)]
         fn #test() {
-            #private::assert_migration_checks(&*<#ident as #private::Listed>::boxed());
+            #krate::__private::check_in_crate(<#ident as #private::Listed>::VERSION, ::core::module_path!());
             #krate::__private::live_round_trip(<#ident as #private::Listed>::VERSION, ::core::module_path!());
         }
     }

@@ -1,9 +1,12 @@
 //! `up`, `down` and `redo`: read without the lock, lock only when there is work, re-read, run.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use super::Migrator;
-use lockgate_dsl::check::check_migration_on;
+use lockgate_dsl::check::check_migration_after;
+use lockgate_dsl::risk::plan_rules::Earlier;
+use lockgate_dsl::{Backend, Migration};
 
 use crate::backend::Execution;
 use crate::conn::TrackedRow;
@@ -69,16 +72,7 @@ impl Migrator {
         let pending = self.pending(&rows, to, session.backend());
         // Before anything runs: what the generated test checks under `cargo test`, for this backend.
         if self.settings.plan_checks {
-            let backend = session.backend();
-            for (m, _) in &pending {
-                if let Err(problems) = check_migration_on(*m, &[backend]) {
-                    return Err(Error::PlanChecks {
-                        migration: super::work::id(m.meta()),
-                        backend,
-                        problems,
-                    });
-                }
-            }
+            self.check_plans(&pending, session.backend())?;
         }
         let mut works = Vec::new();
         for (m, row) in pending {
@@ -86,6 +80,32 @@ impl Migrator {
         }
         tracing::info!(pending = works.len(), "applying migrations");
         self.run_works(session, &works).await
+    }
+
+    /// Checks each pending migration's plans against what the migrations before it in the list build; a table a
+    /// pending migration creates is new and empty for the pending ones after it.
+    fn check_plans(&self, pending: &[(&dyn Migration, Option<&TrackedRow>)], backend: Backend) -> Result<(), Error> {
+        let runs_now: BTreeSet<i64> = pending.iter().map(|(m, _)| m.meta().version).collect();
+        let Some(&last) = runs_now.last() else {
+            return Ok(());
+        };
+        let mut earlier = Earlier::start();
+        for m in self.migrations.iter().map(|m| &**m) {
+            let version = m.meta().version;
+            if version > last {
+                break;
+            }
+            let pending = runs_now.contains(&version);
+            if pending && let Err(problems) = check_migration_after(m, &[(backend, &earlier)]) {
+                return Err(Error::PlanChecks {
+                    migration: super::work::id(m.meta()),
+                    backend,
+                    problems,
+                });
+            }
+            earlier.advance(m, backend, pending);
+        }
+        Ok(())
     }
 
     pub(crate) async fn run_works(&self, session: &mut Session<'_>, works: &[Work]) -> Result<Report, Error> {

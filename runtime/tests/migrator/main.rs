@@ -31,6 +31,7 @@ tests! {
     stepwise::postgres_invalid_index_is_rebuilt,
     stepwise::postgres_concurrently_needs_no_transaction,
     stepwise::postgres_plan_checks_run_before_anything,
+    stepwise::postgres_plan_checks_know_the_same_run,
     stepwise::mysql_compensation_failure_is_reported,
     stepwise::mysql_failed_down_is_compensated,
     lifecycle::unsupported_urls_are_refused,

@@ -254,8 +254,8 @@ pub(crate) async fn postgres_concurrently_needs_no_transaction() {
 }
 
 /// The migrator runs the plan checks for the connected backend before anything runs: a migration that allows
-/// nothing and builds a plain index on an existing PostgreSQL table is refused, naming the rule, and leaves no
-/// trace; with the checks off it runs.
+/// nothing and builds a plain index on an existing PostgreSQL table (one an earlier run created) is refused,
+/// naming the rule, and leaves no trace; with the checks off it runs.
 pub(crate) async fn postgres_plan_checks_run_before_anything() {
     let Some(test) = TestDb::create(Backend::Postgres, "checks").await else {
         return;
@@ -266,6 +266,11 @@ pub(crate) async fn postgres_plan_checks_run_before_anything() {
             m.create_index(IndexDef::new("accounts", ["email"]));
         })
     };
+    Migrator::new(vec![create_accounts()])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
     let migrator = Migrator::new(vec![create_accounts(), index()]).unwrap();
     let error = migrator.up(&db, None).await.unwrap_err();
     let Error::PlanChecks {
@@ -284,16 +289,68 @@ pub(crate) async fn postgres_plan_checks_run_before_anything() {
         "{error}"
     );
     assert_eq!(error.details().len(), problems.len());
-    // Nothing ran, not even migration 1, which passes its checks: the run stops before its first migration.
     let status = migrator.status(&db).await.unwrap();
-    assert_eq!(states(&status), [(1, State::Pending), (2, State::Pending)]);
+    assert_eq!(states(&status), [(1, State::Applied), (2, State::Pending)]);
     let report = Migrator::new(vec![create_accounts(), index()])
         .unwrap()
         .with_plan_checks(false)
         .up(&db, None)
         .await
         .unwrap();
+    assert_eq!(report.applied.len(), 1);
+    db.close().await;
+    test.drop_db().await;
+}
+
+/// The plan checks know the migrations before the one they judge: a table a pending migration of the same run
+/// creates is new and empty, so a plain index on it blocks nobody; and the checks stop a whole run before its
+/// first migration when a later one fails them.
+pub(crate) async fn postgres_plan_checks_know_the_same_run() {
+    let Some(test) = TestDb::create(Backend::Postgres, "same_run").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let index = Fixture::strict(2, "index emails", |m| {
+        m.create_index(IndexDef::new("accounts", ["email"]));
+    });
+    let report = Migrator::new(vec![create_accounts(), index])
+        .unwrap()
+        .up(&db, None)
+        .await
+        .unwrap();
     assert_eq!(report.applied.len(), 2);
+    let index_name = Fixture::strict(3, "index names", |m| {
+        m.create_index(IndexDef::new("accounts", ["id", "email"]));
+    });
+    let create_other = Fixture::strict(4, "create other", |m| {
+        m.create_table("other", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+    });
+    let migrator = Migrator::new(vec![
+        create_accounts(),
+        Fixture::strict(2, "index emails", |m| {
+            m.create_index(IndexDef::new("accounts", ["email"]));
+        }),
+        index_name,
+        create_other,
+    ])
+    .unwrap();
+    let error = migrator.up(&db, None).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::PlanChecks { migration, .. } if migration.version == 3),
+        "{error}"
+    );
+    let status = migrator.status(&db).await.unwrap();
+    assert_eq!(
+        states(&status),
+        [
+            (1, State::Applied),
+            (2, State::Applied),
+            (3, State::Pending),
+            (4, State::Pending)
+        ]
+    );
     db.close().await;
     test.drop_db().await;
 }

@@ -123,6 +123,22 @@ rules! {
         "`add_column` of a NOT NULL column without a default on an existing table",
         why: "SQLite refuses to add a NOT NULL column without a default, so the table must be rebuilt and every row needs a value",
         fix: "add it as `Option<T>` and backfill; or use `add_column_with_default`";
+    SET_NOT_NULL_SCANS = "set-not-null-scans": Blocking, allowable, NAMED, down: false,
+        "`set_not_null` on an existing table, without a validated `CHECK (column IS NOT NULL)` from an earlier migration",
+        why: "PostgreSQL scans every row under ACCESS EXCLUSIVE to prove there is no NULL (reads and writes wait); MySQL copies the table",
+        fix: "add `CheckDef::new(.., \"column IS NOT NULL\").not_valid()`, `validate_constraint` it in a later migration, then `set_not_null` in a third: PostgreSQL uses the check and skips the scan; or allow blocking";
+    SET_NOT_NULL_FAILS = "set-not-null-fails": DataDependent, allowable, ALL, down: false,
+        "`set_not_null` on an existing table, without a validated `CHECK (column IS NOT NULL)` from an earlier migration",
+        why: "it fails if any row holds NULL, which an empty development database never shows",
+        fix: "backfill the NULLs in an earlier migration and prove it with a validated `CHECK (column IS NOT NULL)` (or an `assert`), then allow data_dependent";
+    DROP_TABLE_REFERENCED = "drop-table-referenced": Destructive, always, NAMED, down: false,
+        "`drop_table` of a table that another table's foreign key (from an earlier migration) references",
+        why: "PostgreSQL and MySQL refuse to drop a table a foreign key depends on, so the migration fails half-way",
+        fix: "drop the referencing foreign key first (`drop_foreign_key`), in this migration or an earlier one";
+    DROP_COLUMN_USED_BY_VIEW = "drop-column-used-by-view": Incompatible, always, ALL, down: false,
+        "`drop_column` of a column that a view (from an earlier migration) reads",
+        why: "PostgreSQL and SQLite refuse to drop a column a view depends on; MySQL drops it and leaves the view broken",
+        fix: "replace or drop the view first, in this migration or an earlier one";
     CHANGE_COLUMN_TYPE_REWRITES = "change-column-type-rewrites": Blocking, allowable, NAMED, down: false,
         "`change_column_type` that makes the backend rewrite or copy a table this migration did not create",
         why: "PostgreSQL rewrites the table and its indexes under ACCESS EXCLUSIVE (all but a longer `varchar`, `varchar` to `text` or more precision at the same scale); MySQL copies it while writes wait (all but a `varchar` whose length prefix keeps its size)",

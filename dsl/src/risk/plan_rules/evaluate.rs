@@ -1,6 +1,7 @@
 //! Walks a plan in order, tracking the tables it creates, drops and renames, and reports the rules each operation breaks.
 
 use super::catalogue::*;
+use super::earlier::Earlier;
 use super::seen::Seen;
 use super::{PlanRule, raw};
 use crate::backend::Backend;
@@ -20,7 +21,12 @@ pub(super) struct Broken<'a> {
 
 /// Every rule an operation breaks on `backend`, before filtering by the rule's backends, direction and the
 /// migration's allowances.
-pub(super) fn broken_rules<'a>(ops: &'a [PlannedOp], backend: Backend, meta: &MigrationMeta) -> Vec<Broken<'a>> {
+pub(super) fn broken_rules<'a>(
+    ops: &'a [PlannedOp],
+    backend: Backend,
+    meta: &MigrationMeta,
+    earlier: &'a Earlier,
+) -> Vec<Broken<'a>> {
     let has_concurrent = ops.iter().any(|p| p.op.outside_transaction(Backend::Postgres));
     // Read before the walk: `seen` keeps names borrowed from what the parser read.
     let reads: Vec<Option<ReadSql>> = ops
@@ -31,9 +37,11 @@ pub(super) fn broken_rules<'a>(ops: &'a [PlannedOp], backend: Backend, meta: &Mi
         })
         .collect();
     let mut seen = Seen::default();
+    // Tables an earlier migration of this same run creates are as new as the migration's own.
+    seen.created.extend(earlier.fresh());
     let mut broken = Vec::new();
     for (planned, read) in ops.iter().zip(&reads) {
-        for rule in operation_rules(&planned.op, &seen, backend, meta, has_concurrent) {
+        for rule in operation_rules(&planned.op, &seen, backend, meta, has_concurrent, earlier) {
             broken.push(Broken {
                 rule,
                 planned,
@@ -63,6 +71,7 @@ fn operation_rules(
     backend: Backend,
     meta: &MigrationMeta,
     has_concurrent: bool,
+    earlier: &Earlier,
 ) -> Vec<&'static PlanRule> {
     let mut rules = Vec::new();
     let existing = |table: &str| !seen.is_new(table);
@@ -176,6 +185,13 @@ fn operation_rules(
             if existing(table) && from.default.is_some() && to.default.is_none() {
                 rules.push(&DROP_DEFAULT);
             }
+            if existing(table) && from.nullable && !to.nullable && !earlier.proves_not_null(table, &to.name) {
+                // SQLite rebuilds the table for it; `sqlite-table-rebuild` says so.
+                if backend != Backend::Sqlite {
+                    rules.push(&SET_NOT_NULL_SCANS);
+                }
+                rules.push(&SET_NOT_NULL_FAILS);
+            }
             if existing(table) && from.ty != to.ty {
                 // SQLite rebuilds the table for any type change; `sqlite-table-rebuild` says so.
                 if backend != Backend::Sqlite && rewrites_table(&from.ty, &to.ty, backend) {
@@ -190,6 +206,24 @@ fn operation_rules(
             }
         }
         Operation::DropExtension { .. } => rules.push(&PG_DROP_EXTENSION),
+        Operation::DropTable(table) => {
+            let referenced = earlier
+                .references_to(&table.name)
+                .into_iter()
+                .any(|(from, name)| !seen.dropped.contains(from) && !seen.dropped_foreign_keys.contains(&(from, name)));
+            if referenced {
+                rules.push(&DROP_TABLE_REFERENCED);
+            }
+        }
+        Operation::DropColumn { table, column } => {
+            let read_by_view = earlier
+                .views_reading(table, &column.name)
+                .into_iter()
+                .any(|view| !seen.dropped_views.contains(view));
+            if read_by_view {
+                rules.push(&DROP_COLUMN_USED_BY_VIEW);
+            }
+        }
         Operation::DropUnique(unique) => {
             if existing(&unique.table) && unique.using_index.is_some() {
                 rules.push(&PG_DROP_UNIQUE_REBUILDS_INDEX);
@@ -198,9 +232,7 @@ fn operation_rules(
         // No plan-time rule yet: their risks are compile-time gates. Named so that a new operation must be
         // placed here or given its rules.
         Operation::CreateTable(_)
-        | Operation::DropTable(_)
         | Operation::RenameTable { .. }
-        | Operation::DropColumn { .. }
         | Operation::RenameColumn { .. }
         | Operation::DropForeignKey(_)
         | Operation::DropCheck(_)

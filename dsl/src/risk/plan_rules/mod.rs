@@ -6,6 +6,7 @@
 //! never blocking nor data-dependent: the table is new and empty.
 
 mod catalogue;
+mod earlier;
 mod evaluate;
 mod raw;
 #[cfg(test)]
@@ -19,6 +20,7 @@ use std::fmt;
 use serde::Serialize;
 
 pub use catalogue::*;
+pub use earlier::Earlier;
 
 use super::RiskCategory;
 use crate::backend::Backend;
@@ -229,7 +231,34 @@ pub fn check_direction(
     meta: &MigrationMeta,
     direction: Direction,
 ) -> Vec<Violation> {
-    evaluate::broken_rules(ops, backend, meta)
+    check_after(ops, backend, meta, direction, &Earlier::nothing())
+}
+
+/// [`check_direction`] against what the migrations before this one built: a table an earlier migration of
+/// the same run creates is new, a validated `CHECK (column IS NOT NULL)` spares `set_not_null` its scan, and a
+/// foreign key or view of an earlier migration that an operation would break is found.
+///
+/// ```
+/// use lockgate_dsl::risk::plan_rules::{check_after, Direction, Earlier};
+/// use lockgate_dsl::plan::Plan;
+/// use lockgate_dsl::schema::IndexDef;
+/// use lockgate_dsl::{Backend, MigrationMeta, TransactionMode, risk::Allowances};
+///
+/// let mut m = Plan::<()>::new();
+/// m.create_index(IndexDef::new("contracts", ["tenant"]));
+/// let meta = MigrationMeta { version: 2, name: "n", type_name: "N", allow: Allowances::NONE,
+///     irreversible: None, transaction: TransactionMode::PerMigration, backends: None };
+/// // Judged alone, `contracts` exists and holds rows: the plain index blocks writes.
+/// assert_eq!(check_after(m.operations(), Backend::Postgres, &meta, Direction::Up, &Earlier::nothing()).len(), 1);
+/// ```
+pub fn check_after(
+    ops: &[PlannedOp],
+    backend: Backend,
+    meta: &MigrationMeta,
+    direction: Direction,
+    earlier: &Earlier,
+) -> Vec<Violation> {
+    evaluate::broken_rules(ops, backend, meta, earlier)
         .into_iter()
         .filter(|broken| broken.rule.backends.contains(&backend))
         .filter(|broken| direction == Direction::Up || broken.rule.checks_down)

@@ -17,6 +17,10 @@ pub(super) struct Seen<'a> {
     pub(super) renamed_away: HashSet<&'a str>,
     /// Constraints added `NOT VALID`, as (table, name).
     pub(super) not_valid: HashSet<(&'a str, &'a str)>,
+    /// Foreign keys dropped by this plan, as (table, name).
+    pub(super) dropped_foreign_keys: HashSet<(&'a str, &'a str)>,
+    /// Views dropped (or replaced) by this plan.
+    pub(super) dropped_views: HashSet<&'a str>,
 }
 
 impl<'a> Seen<'a> {
@@ -53,6 +57,15 @@ impl<'a> Seen<'a> {
                     self.not_valid.insert((&check.table, &check.name));
                 }
             }
+            Operation::DropForeignKey(fk) => {
+                self.dropped_foreign_keys.insert((&fk.table, &fk.name));
+            }
+            Operation::DropView(view) => {
+                self.dropped_views.insert(&view.name);
+            }
+            Operation::ReplaceView { from, .. } => {
+                self.dropped_views.insert(&from.name);
+            }
             // Named here so that a new operation must say whether it creates, drops or renames a table.
             Operation::AddColumn { .. }
             | Operation::DropColumn { .. }
@@ -60,14 +73,11 @@ impl<'a> Seen<'a> {
             | Operation::AlterColumn { .. }
             | Operation::CreateIndex(_)
             | Operation::DropIndex(_)
-            | Operation::DropForeignKey(_)
             | Operation::ValidateConstraint { .. }
             | Operation::DropCheck(_)
             | Operation::AddUnique(_)
             | Operation::DropUnique(_)
             | Operation::CreateView(_)
-            | Operation::ReplaceView { .. }
-            | Operation::DropView(_)
             | Operation::CreateEnum(_)
             | Operation::AddEnumValue { .. }
             | Operation::DropEnum(_)

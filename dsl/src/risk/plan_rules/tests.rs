@@ -602,3 +602,143 @@ fn a_lossy_type_change_is_not_reversible() {
     // A hand-written down that does something else is the author's answer.
     assert!(lossy_round_trips(&lossy, &[], Backend::Postgres).is_empty());
 }
+
+/// A migration made of planned operations, for building what earlier migrations leave.
+struct Earlier(Vec<PlannedOp>);
+
+impl crate::migration::Migration for Earlier {
+    fn meta(&self) -> &'static MigrationMeta {
+        Box::leak(Box::new(plain()))
+    }
+    fn up_operations(&self) -> Vec<PlannedOp> {
+        self.0.clone()
+    }
+    fn down_operations(&self) -> Result<Vec<PlannedOp>, crate::migration::DownError> {
+        Ok(Vec::new())
+    }
+}
+
+fn after(migrations: Vec<Vec<PlannedOp>>, runs_now: bool, backend: Backend) -> super::Earlier {
+    let mut earlier = super::Earlier::start();
+    for ops in migrations {
+        earlier.advance(&Earlier(ops), backend, runs_now);
+    }
+    earlier
+}
+
+fn rules_after(ops: &[PlannedOp], backend: Backend, earlier: &super::Earlier) -> Vec<&'static str> {
+    super::check_after(ops, backend, &plain(), Direction::Up, earlier)
+        .into_iter()
+        .map(|v| v.rule)
+        .collect()
+}
+
+fn create_contracts_with_code() -> Vec<PlannedOp> {
+    plan(|m| {
+        m.create_table("contracts", |t| {
+            t.column::<i64>("id").primary_key();
+            t.column::<Option<String>>("code");
+        });
+    })
+}
+
+#[test]
+fn set_not_null_scans_and_may_fail_unless_a_validated_check_proves_it() {
+    let set = plan(|m| {
+        m.set_not_null::<String>("contracts", "code");
+    });
+    assert_eq!(
+        per_backend(&set, &plain()),
+        [
+            vec!["set-not-null-scans", "set-not-null-fails"],
+            vec!["set-not-null-scans", "set-not-null-fails"],
+            vec!["sqlite-table-rebuild", "set-not-null-fails"],
+        ]
+    );
+    // The recipe: the check NOT VALID, validated in a later migration, then `set_not_null` in a third.
+    let add_check = plan(|m| m.add_check(CheckDef::new("contracts", "code_not_null", "code IS NOT NULL").not_valid()));
+    let validate = plan(|m| m.validate_constraint("contracts", "code_not_null"));
+    let proven = after(
+        vec![create_contracts_with_code(), add_check.clone(), validate],
+        false,
+        Backend::Postgres,
+    );
+    assert!(rules_after(&set, Backend::Postgres, &proven).is_empty());
+    // Not validated yet: PostgreSQL still scans.
+    let unproven = after(vec![create_contracts_with_code(), add_check], false, Backend::Postgres);
+    assert_eq!(
+        rules_after(&set, Backend::Postgres, &unproven),
+        ["set-not-null-scans", "set-not-null-fails"]
+    );
+}
+
+#[test]
+fn a_table_created_earlier_in_the_same_run_is_new() {
+    let index = plan(|m| m.create_index(IndexDef::new("contracts", ["code"])));
+    let same_run = after(vec![create_contracts_with_code()], true, Backend::Postgres);
+    assert!(rules_after(&index, Backend::Postgres, &same_run).is_empty());
+    let applied_before = after(vec![create_contracts_with_code()], false, Backend::Postgres);
+    assert_eq!(
+        rules_after(&index, Backend::Postgres, &applied_before),
+        ["pg-create-index-not-concurrently"]
+    );
+}
+
+#[test]
+fn dropping_a_table_another_table_references_fails() {
+    let lines = plan(|m| {
+        m.create_table("lines", |t| {
+            t.column::<i64>("id").primary_key();
+            t.column::<i64>("contract_id");
+            t.foreign_key(["contract_id"], "contracts", ["id"]);
+        });
+    });
+    let earlier = after(vec![create_contracts_with_code(), lines], false, Backend::Postgres);
+    let drop = plan(|m| {
+        m.drop_table("contracts", |t| {
+            t.column::<i64>("id").primary_key();
+        })
+    });
+    assert_eq!(
+        rules_after(&drop, Backend::Postgres, &earlier),
+        ["drop-table-referenced"]
+    );
+    // Dropping the referencing table (or its key) first is the fix.
+    let both = plan(|m| {
+        m.drop_table("lines", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.drop_table("contracts", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+    });
+    assert!(rules_after(&both, Backend::Postgres, &earlier).is_empty());
+    // Judged alone, nothing is known about other tables.
+    assert!(rules(&drop, Backend::Postgres, &plain()).is_empty());
+}
+
+#[test]
+fn dropping_a_column_a_view_reads_fails() {
+    let view = plan(|m| m.create_view("coded", "SELECT id, code FROM contracts WHERE code IS NOT NULL"));
+    let earlier = after(vec![create_contracts_with_code(), view], false, Backend::Postgres);
+    let drop = plan(|m| m.drop_column("contracts", crate::schema::ColumnDef::new::<Option<String>>("code")));
+    for backend in Backend::ALL {
+        let earlier = after(
+            vec![
+                create_contracts_with_code(),
+                plan(|m| m.create_view("coded", "SELECT id, code FROM contracts WHERE code IS NOT NULL")),
+            ],
+            false,
+            backend,
+        );
+        assert!(
+            rules_after(&drop, backend, &earlier).contains(&"drop-column-used-by-view"),
+            "{backend}"
+        );
+    }
+    let replaced_first = plan(|m| {
+        m.drop_view("coded", "SELECT id, code FROM contracts WHERE code IS NOT NULL");
+        m.drop_column("contracts", crate::schema::ColumnDef::new::<Option<String>>("code"));
+    });
+    assert!(rules_after(&replaced_first, Backend::Postgres, &earlier).is_empty());
+}
