@@ -32,6 +32,7 @@ tests! {
     stepwise::postgres_concurrently_needs_no_transaction,
     stepwise::postgres_plan_checks_run_before_anything,
     stepwise::postgres_plan_checks_know_the_same_run,
+    stepwise::postgres_the_not_null_recipe_needs_no_allowance,
     stepwise::mysql_compensation_failure_is_reported,
     stepwise::mysql_failed_down_is_compensated,
     lifecycle::unsupported_urls_are_refused,

@@ -1,6 +1,6 @@
 //! Failures halfway: rollback, compensation on MySQL, interrupted and resumed steps, CONCURRENTLY indexes.
 
-use lockgate_dsl::schema::IndexDef;
+use lockgate_dsl::schema::{CheckDef, IndexDef};
 use lockgate_dsl::{Backend, TransactionMode};
 use lockgate_runtime::{Direction, DownTarget, Error, Migrator, State};
 
@@ -490,4 +490,60 @@ pub(crate) async fn mysql_failed_down_is_compensated() {
     assert_eq!(states(&migrator.status(&db).await.unwrap()), [(1, State::Applied)]);
     db.close().await;
     test.drop_db().await;
+}
+
+/// The recipe the rules recommend for a NOT NULL on a live table runs with no allowance at all: the check
+/// `NOT VALID`, validated by a later migration, then `set_not_null`, which PostgreSQL makes without a scan.
+pub(crate) async fn postgres_the_not_null_recipe_needs_no_allowance() {
+    let Some(test) = TestDb::create(Backend::Postgres, "recipe").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let create = || {
+        Fixture::strict(1, "create accounts", |m| {
+            m.create_table("accounts", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<Option<String>>("nickname");
+            });
+        })
+    };
+    Migrator::new(vec![create()]).unwrap().up(&db, None).await.unwrap();
+    exec(&db, "INSERT INTO accounts (id, nickname) VALUES (1, 'ann')").await;
+    let recipe = || {
+        vec![
+            create(),
+            Fixture::strict(2, "check nickname", |m| {
+                m.add_check(CheckDef::new("accounts", "nickname_present", "nickname IS NOT NULL").not_valid());
+            }),
+            Fixture::strict(3, "validate nickname", |m| {
+                m.validate_constraint("accounts", "nickname_present");
+            }),
+            Fixture::strict(4, "require nickname", |m| {
+                m.set_not_null::<String>("accounts", "nickname");
+            }),
+        ]
+    };
+    let report = Migrator::new(recipe()).unwrap().up(&db, None).await.unwrap();
+    assert_eq!(report.applied.len(), 3);
+    let nullable = scalar(
+        &db,
+        "SELECT count(*) FROM information_schema.columns \
+         WHERE table_name = 'accounts' AND column_name = 'nickname' AND is_nullable = 'YES'",
+    )
+    .await;
+    assert_eq!(nullable, 0);
+    // Without the validation, the same `set_not_null` is refused before anything runs.
+    let Some(test2) = TestDb::create(Backend::Postgres, "recipe_short").await else {
+        return;
+    };
+    let db2 = test2.connect().await;
+    Migrator::new(vec![create()]).unwrap().up(&db2, None).await.unwrap();
+    let mut short = recipe();
+    short.remove(2);
+    let error = Migrator::new(short).unwrap().up(&db2, None).await.unwrap_err();
+    assert!(error.to_string().contains("[set-not-null-scans]"), "{error}");
+    db.close().await;
+    test.drop_db().await;
+    db2.close().await;
+    test2.drop_db().await;
 }
