@@ -5,7 +5,7 @@ use super::{Direction, PLAN_RULES, check, check_direction};
 use crate::backend::Backend;
 use crate::migration::{MigrationMeta, TransactionMode};
 use crate::plan::{OneWay, Plan, PlannedOp};
-use crate::risk::{Allowances, RiskCategory};
+use crate::risk::Allowances;
 
 const PG: Backend = Backend::Postgres;
 const MY: Backend = Backend::MySql;
@@ -464,7 +464,16 @@ fn the_category_allowance_silences_raw_sql_rules() {
     let mut allowed = meta(TransactionMode::PerMigration);
     allowed.allow.destructive = Some("the table was emptied and unused since 2.3");
     assert!(check(&one_way("DROP TABLE legacy"), PG, &allowed).is_empty());
-    assert_eq!(allowed.allow.allows(RiskCategory::Destructive), true);
+    // Another category's allowance does not.
+    let mut other = meta(TransactionMode::PerMigration);
+    other.allow.blocking = Some("reviewed");
+    assert_eq!(
+        check(&one_way("DROP TABLE legacy"), PG, &other)
+            .into_iter()
+            .map(|v| v.rule)
+            .collect::<Vec<_>>(),
+        ["sql-drop-table"]
+    );
 }
 
 #[test]
