@@ -249,6 +249,35 @@ macro_rules! migrations {
     };
 }
 
+/// The migrations in a folder of SQL files, read at compile time, as `Vec<Box<dyn lockgate::Migration>>`.
+///
+/// The folder (relative to the crate's `Cargo.toml`) may be in any of these layouts:
+///
+/// - sqlx: `<version>_<name>.up.sql` with `<version>_<name>.down.sql`, or a one-way `<version>_<name>.sql`;
+/// - diesel: `<version>_<name>/up.sql` with `down.sql` (a version such as `2024-03-13-120000` counts its
+///   digits only, `20240313120000`; diesel orders versions as text, so they must all have as many digits);
+/// - refinery: `V<version>__<name>.sql` (refinery has no down SQL).
+///
+/// Each migration is raw SQL with its reverse, and the raw-SQL rules judge it like `m.sql(up, down)`
+/// before `up` runs it. The settings of `#[migration(...)]` go in `-- lockgate:` lines at the top of the up
+/// SQL: `-- lockgate: allow(destructive = "why")`, `-- lockgate: transaction = false`,
+/// `-- lockgate: backends = "postgres"`, `-- lockgate: irreversible = "why"`.
+///
+/// Down SQL that is missing or empty is refused at compile time unless the migration says why it cannot be
+/// undone, in its header or for the whole folder: `embed_migrations!("migrations", irreversible = "why")`.
+/// Mix the list with typed migrations through [`runtime::Migrator::from_lists`], which orders them by
+/// version. Cargo rebuilds when a file changes; a new file needs a rebuild (`touch` the crate, or print
+/// `cargo:rerun-if-changed=migrations` from a build script).
+///
+/// ```ignore
+/// let migrator = lockgate::runtime::Migrator::from_lists([
+///     lockgate::embed_migrations!("migrations"),
+///     lockgate::migrations![BackfillTemplates],
+/// ])?;
+/// ```
+#[cfg(feature = "derive")]
+pub use lockgate_macros::embed_migrations;
+
 /// The names a migration file needs.
 ///
 /// ```

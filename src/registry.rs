@@ -38,6 +38,11 @@ impl Registered {
 
 inventory::collect!(Registered);
 
+/// Whether two registrations are one SQL file embedded by two `embed_migrations!` calls.
+fn same_file(a: &mut &Registered, b: &mut &Registered) -> bool {
+    a.version == b.version && (a.boxed)().meta().type_name == (b.boxed)().meta().type_name
+}
+
 /// What the derive's test calls first: the plan checks of the migration at `version`, against the schema the
 /// migrations of its crate before it build.
 ///
@@ -58,6 +63,7 @@ pub fn check_in_crate(version: i64, module: &'static str) {
         .filter(|r| in_scope(r.module) && r.version <= version)
         .collect();
     entries.sort_by_key(|r| r.version);
+    entries.dedup_by(same_file);
     let migrations: Vec<Box<dyn Migration>> = entries.iter().map(|r| (r.boxed)()).collect();
     let Some((this, before)) = migrations.split_last() else {
         return;
@@ -108,6 +114,7 @@ pub fn round_trip(url: &str, version: i64, scope: &str) -> Result<(), String> {
         .filter(|r| in_scope(r.module) && r.version <= version)
         .collect();
     entries.sort_by_key(|r| r.version);
+    entries.dedup_by(same_file);
     if let Some(pair) = entries.windows(2).find(|pair| pair[0].version == pair[1].version) {
         return Err(format!(
             "two migrations under `{scope}` have version {} (in `{}` and `{}`): the live round trip needs one list; \

@@ -4,6 +4,7 @@
 //! collecting every attribute mistake at once (`internals::ctxt`), check what spans several
 //! attributes (`internals::check`), then expand from the model alone (`expand`).
 
+mod embed;
 mod expand;
 mod internals;
 
@@ -24,6 +25,15 @@ pub fn derive_migration(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn __migration_list(input: TokenStream) -> TokenStream {
     expand::list(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// The migrations in a folder of SQL files, read at compile time, as `Vec<Box<dyn lockgate::Migration>>`: see
+/// `lockgate::embed_migrations!`.
+#[proc_macro]
+pub fn embed_migrations(input: TokenStream) -> TokenStream {
+    embed::embed(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -100,6 +100,24 @@ impl Migrator {
         })
     }
 
+    /// A migrator for several lists at once (typed migrations and `embed_migrations!` folders), ordered by
+    /// version; a version in two lists is refused as in [`Migrator::new`].
+    ///
+    /// ```
+    /// use lockgate_runtime::Migrator;
+    /// let migrator = Migrator::from_lists([Vec::new(), Vec::new()]).unwrap();
+    /// assert!(format!("{migrator:?}").contains("[]"));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DuplicateVersion`] when two migrations share a version.
+    pub fn from_lists(lists: impl IntoIterator<Item = Vec<Box<dyn Migration>>>) -> Result<Migrator, Error> {
+        let mut migrations: Vec<Box<dyn Migration>> = lists.into_iter().flatten().collect();
+        migrations.sort_by_key(|m| m.meta().version);
+        Migrator::new(migrations)
+    }
+
     /// Names the tracking table (default `lockgate_migrations`); the history table is `<name>_history`.
     ///
     /// ```
