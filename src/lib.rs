@@ -174,7 +174,12 @@
 //! runs nothing, so a service that tests on SQLite and ships on PostgreSQL keeps one list.
 
 /// The typed DSL: operations, column types, plans, risk rules, rendering and checksums.
-pub use lockgate_dsl as dsl;
+///
+/// A module of its own rather than a renamed crate, so the compiler's messages name its items by the path
+/// users write (`lockgate::dsl::risk::gates::DropColumn`), not by the crate behind it.
+pub mod dsl {
+    pub use lockgate_dsl::*;
+}
 /// The migrator: apply, revert, track and verify migrations.
 pub use lockgate_runtime as runtime;
 

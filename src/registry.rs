@@ -38,9 +38,12 @@ impl Registered {
 
 inventory::collect!(Registered);
 
-/// Whether two registrations are one SQL file embedded by two `embed_migrations!` calls.
+/// Whether two registrations are one SQL file embedded by two `embed_migrations!` calls (whose `type_name` is
+/// the file's path; a derived migration's is its type's name, which has no `.`).
 fn same_file(a: &mut &Registered, b: &mut &Registered) -> bool {
-    a.version == b.version && (a.boxed)().meta().type_name == (b.boxed)().meta().type_name
+    let (first, second) = ((a.boxed)(), (b.boxed)());
+    let file = first.meta().type_name;
+    a.version == b.version && file.ends_with(".sql") && file == second.meta().type_name
 }
 
 /// What the derive's test calls first: the plan checks of the migration at `version`, against the schema the

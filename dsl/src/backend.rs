@@ -24,7 +24,35 @@ impl Backend {
     /// Every backend, in a fixed order.
     pub const ALL: [Backend; 3] = [Backend::Postgres, Backend::MySql, Backend::Sqlite];
 
-    /// The longest identifier the backend accepts, in bytes (`None` when unlimited).
+    /// How long `name` is as the backend counts an identifier's length: PostgreSQL counts bytes, MySQL and
+    /// MariaDB count characters.
+    ///
+    /// ```
+    /// use lockgate_dsl::Backend;
+    /// assert_eq!(Backend::Postgres.identifier_len("größe"), 7);
+    /// assert_eq!(Backend::MySql.identifier_len("größe"), 5);
+    /// ```
+    pub fn identifier_len(self, name: &str) -> usize {
+        match self {
+            Backend::MySql => name.chars().count(),
+            Backend::Postgres | Backend::Sqlite => name.len(),
+        }
+    }
+
+    /// The unit [`identifier_len`](Backend::identifier_len) counts in, for messages.
+    ///
+    /// ```
+    /// assert_eq!(lockgate_dsl::Backend::MySql.identifier_unit(), "characters");
+    /// ```
+    pub fn identifier_unit(self) -> &'static str {
+        match self {
+            Backend::MySql => "characters",
+            Backend::Postgres | Backend::Sqlite => "bytes",
+        }
+    }
+
+    /// The longest identifier the backend accepts, counted by [`identifier_len`](Backend::identifier_len)
+    /// (`None` when unlimited).
     ///
     /// ```
     /// use lockgate_dsl::Backend;

@@ -279,3 +279,23 @@ fn steps_serialize_with_a_tag() {
     assert_eq!(json["table"], "t");
     assert_eq!(json["change"]["change"], "add_check");
 }
+
+#[test]
+fn mysql_counts_an_identifier_in_characters_postgres_in_bytes() {
+    // 64 characters, 128 bytes: MariaDB takes it, PostgreSQL does not.
+    let name = "ü".repeat(64);
+    for op in ops_naming(&name) {
+        assert!(render(&op, Backend::MySql).is_ok(), "{} fits on mysql", op.describe());
+        assert_invalid(&op, Backend::Postgres, &name);
+    }
+    let longer = "ü".repeat(65);
+    let err = render(
+        &Operation::CreateView(ViewDef::new(longer.clone(), "SELECT 1")),
+        Backend::MySql,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("invalid name `{longer}` on mysql: it is 65 characters long and mysql allows at most 64")
+    );
+}

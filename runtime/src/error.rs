@@ -30,7 +30,7 @@ pub enum Error {
         supported: Vec<&'static str>,
     },
     /// Connecting failed.
-    #[error("cannot connect to the {backend} database: {source}")]
+    #[error("cannot connect to the {backend} database: {}", Cause(source))]
     Connect {
         /// The backend.
         backend: Backend,
@@ -99,7 +99,10 @@ pub enum Error {
         reason: String,
     },
     /// A statement of a migration failed; on PostgreSQL and SQLite the migration was rolled back.
-    #[error("migration {migration} failed and was rolled back: {source}\n  statement: {statement}")]
+    #[error(
+        "migration {migration} failed and was rolled back: {}\n  statement: {statement}",
+        Cause(source)
+    )]
     StatementFailed {
         /// Which migration.
         migration: MigrationId,
@@ -277,7 +280,7 @@ pub enum Error {
         reason: String,
     },
     /// Reading or writing the tracking tables failed.
-    #[error("cannot {action} the migration tracking table: {source}")]
+    #[error("cannot {action} the migration tracking table: {}", Cause(source))]
     Tracking {
         /// What was being done.
         action: &'static str,
@@ -285,7 +288,7 @@ pub enum Error {
         source: sqlx::Error,
     },
     /// Any other database error.
-    #[error(transparent)]
+    #[error("{}", Cause(.0))]
     Database(#[from] sqlx::Error),
 }
 
@@ -345,6 +348,26 @@ pub enum UndoError {
 }
 
 /// The URL forms of the compiled-in backends, for [`Error::UnsupportedUrl`].
+/// A driver error as the user should read it: the database's own message and code. sqlx's text of a PostgreSQL
+/// error ends in `at line N`, the line of PostgreSQL's C source that raised it, which reads like a line of the
+/// migration's SQL.
+pub(crate) struct Cause<'a>(pub(crate) &'a sqlx::Error);
+
+impl std::fmt::Display for Cause<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            sqlx::Error::Database(db) => {
+                write!(f, "error returned from database: {}", db.message())?;
+                if let Some(code) = db.code() {
+                    write!(f, " (code {code})")?;
+                }
+                Ok(())
+            }
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
 fn expected_urls(forms: &[&str]) -> String {
     match forms.split_last() {
         None => "this build has no backend; enable the `postgres`, `mysql` or `sqlite` feature".to_owned(),
@@ -552,7 +575,7 @@ impl Error {
     /// The bare reason of a step's failure, for messages that wrap it: the driver's message or the check's.
     fn reason(&self) -> String {
         match self {
-            Error::StatementFailed { source, .. } => source.to_string(),
+            Error::StatementFailed { source, .. } => Cause(source).to_string(),
             Error::AssertionFailed { message, .. } => format!("check failed: {message}"),
             other => other.to_string(),
         }

@@ -74,8 +74,15 @@ pub fn check_name(backend: Backend, name: &str) -> Result<(), RenderError> {
         "a name cannot be empty".to_owned()
     } else if name.contains('\0') {
         "a name cannot contain a NUL character".to_owned()
-    } else if let Some(max) = backend.max_identifier_len().filter(|max| name.len() > *max) {
-        format!("it is {} bytes long and {backend} allows at most {max}", name.len())
+    } else if let Some(max) = backend
+        .max_identifier_len()
+        .filter(|max| backend.identifier_len(name) > *max)
+    {
+        format!(
+            "it is {} {unit} long and {backend} allows at most {max}",
+            backend.identifier_len(name),
+            unit = backend.identifier_unit()
+        )
     } else {
         return Ok(());
     };

@@ -159,6 +159,11 @@ impl Failure {
         };
         while let Some(cause) = next {
             let line = cause.to_string().lines().next().unwrap_or_default().to_owned();
+            // sqlx ends a PostgreSQL error with the line of PostgreSQL's own source that raised it.
+            let line = match line.rsplit_once(" at line ") {
+                Some((text, number)) if number.chars().all(|c| c.is_ascii_digit()) => text.to_owned(),
+                _ => line,
+            };
             if !headline.contains(&line) {
                 causes.push(line);
             }
@@ -206,7 +211,12 @@ impl Failure {
                     None => "rebuild with a backend feature: `postgres`, `mysql` or `sqlite`".to_owned(),
                 },
                 Error::StatementFailed { .. } | Error::Compensated { .. } => {
-                    format!("fix the statement, or the schema or data it trips over, then run the command again{more}")
+                    match driver_error(source).and_then(not_the_statement) {
+                        Some(hint) => hint.to_owned(),
+                        None => format!(
+                            "fix the statement, or the schema or data it trips over, then run the command again{more}"
+                        ),
+                    }
                 }
                 Error::AssertionFailed { .. } => {
                     "nothing after this migration ran; fix the data the check is about, then run `up` again".to_owned()
@@ -281,10 +291,121 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
+/// The driver error under a failed statement.
+fn driver_error(error: &Error) -> Option<&sqlx::Error> {
+    match error {
+        Error::StatementFailed { source, .. } => Some(source),
+        Error::Compensated { cause, .. } | Error::StepFailed { cause, .. } => driver_error(cause),
+        _ => None,
+    }
+}
+
+/// A hint for a statement that failed through no fault of its own: the connection went away, or the user lacks
+/// a privilege.
+fn not_the_statement(source: &sqlx::Error) -> Option<&'static str> {
+    const LOST: &str = "the connection to the database was lost while the statement ran: check that the server is \
+                        up, run `status` to see what lockgate recorded, then run the command again";
+    const DENIED: &str = "the database user lacks a privilege this statement needs: grant it (or connect as a user \
+                          that has it), then run the command again";
+    match source {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::WorkerCrashed => Some(LOST),
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            let message = db.message().to_ascii_lowercase();
+            // PostgreSQL: a terminated backend (57P01..57P03); MySQL: a killed query or connection (70100).
+            if code.starts_with("57P") || code == "70100" || message.contains("connection was killed") {
+                Some(LOST)
+            } else if code == "42501" || message.contains("denied") {
+                Some(DENIED)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{FailedUndo, MigrationId, UndoError};
+
+    /// The hint of a statement that failed with `source`.
+    fn hint_for(source: sqlx::Error) -> String {
+        let failure = Failure::Migrate {
+            command: "up",
+            url: String::new(),
+            source: Box::new(Error::StatementFailed {
+                migration: MigrationId {
+                    version: 1,
+                    name: "m".into(),
+                },
+                statement: "SELECT 1".into(),
+                source,
+            }),
+        };
+        failure.hint(false).expect("a hint")
+    }
+
+    /// Real errors from PostgreSQL: a connection the server terminated, and a user without the privilege.
+    #[cfg(feature = "postgres")]
+    #[tokio::test]
+    async fn a_lost_connection_and_a_missing_privilege_are_not_the_statements_fault() {
+        use lockgate_test_support::{Server, TestDatabase};
+        use sqlx::{Connection, Executor, PgConnection};
+        let Some(database) = TestDatabase::create(Server::Postgres, "hints").await else {
+            return;
+        };
+        let mut conn = PgConnection::connect(database.url()).await.unwrap();
+        let killed = conn
+            .execute("SELECT pg_terminate_backend(pg_backend_pid())")
+            .await
+            .unwrap_err();
+        assert!(hint_for(killed).starts_with("the connection to the database was lost"));
+
+        let role = database.name().to_owned();
+        let mut admin = PgConnection::connect(database.url()).await.unwrap();
+        admin
+            .execute(sqlx::AssertSqlSafe(format!(
+                "CREATE ROLE \"{role}\" LOGIN; CREATE TABLE owned (id int)"
+            )))
+            .await
+            .unwrap();
+        // The same server and database, as the new role (the test servers trust local users).
+        let url = database.url();
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+        let mut limited = PgConnection::connect(&format!("postgres://{role}@{host}"))
+            .await
+            .unwrap();
+        let denied = limited.execute("INSERT INTO owned VALUES (1)").await.unwrap_err();
+        // The message says what PostgreSQL said, without the line of its C source that sqlx appends.
+        assert_eq!(
+            crate::error::Cause(&denied).to_string(),
+            "error returned from database: permission denied for table owned (code 42501)"
+        );
+        assert!(hint_for(denied).starts_with("the database user lacks a privilege"));
+        drop(limited);
+        drop(admin);
+        database.drop_database().await.unwrap();
+        let mut cleanup = PgConnection::connect(&Server::Postgres.admin_url()).await.unwrap();
+        cleanup
+            .execute(sqlx::AssertSqlSafe(format!("DROP ROLE \"{role}\"")))
+            .await
+            .unwrap();
+    }
+
+    /// A plain statement mistake keeps the usual hint.
+    #[test]
+    fn a_statement_mistake_keeps_the_usual_hint() {
+        let hint = hint_for(sqlx::Error::RowNotFound);
+        assert!(hint.starts_with("fix the statement"), "{hint}");
+        assert!(hint_for(sqlx::Error::PoolClosed).starts_with("the connection to the database was lost"));
+    }
 
     #[test]
     fn further_lines_of_a_message_are_kept() {

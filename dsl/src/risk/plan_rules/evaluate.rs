@@ -245,7 +245,7 @@ fn operation_rules(
     }
 
     if let Some(limit) = backend.max_identifier_len()
-        && new_names(op).iter().any(|name| name.len() > limit)
+        && new_names(op).iter().any(|name| backend.identifier_len(name) > limit)
     {
         rules.push(&IDENTIFIER_TOO_LONG);
     }
