@@ -525,3 +525,34 @@ fn help_documents_commands_and_exit_codes() {
     let usage = contracts(&std::env::temp_dir(), &["diff", "sqlite:a.db"]);
     assert_eq!(usage.code, 2, "`diff` needs two URLs: {usage:?}");
 }
+
+/// `new` writes a typed migration or an SQL pair, named by the version and the name, and never overwrites.
+#[test]
+fn new_writes_a_migration_file_and_never_overwrites_one() {
+    let temp = TempDir::new("example_new");
+    let dir = temp.0.clone();
+    let run = contracts(&dir, &["new", "add contract templates", "--version", "20250101090000"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let file = dir.join("migrations/m20250101090000_add_contract_templates.rs");
+    let text = std::fs::read_to_string(&file).expect("the file was written");
+    assert!(text.contains("pub struct AddContractTemplates;"), "{text}");
+    assert!(text.contains("#[migration(version = 20250101090000)]"), "{text}");
+    assert!(
+        run.stdout
+            .contains("add `AddContractTemplates` to your `migrations![...]` list"),
+        "{run:?}"
+    );
+
+    let again = contracts(&dir, &["new", "add contract templates", "--version", "20250101090000"]);
+    assert_eq!(again.code, 1, "{again:?}");
+    assert!(again.stderr.contains("exists already"), "{again:?}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "the file is untouched");
+
+    let sql = contracts(
+        &dir,
+        &["new", "backfill names", "--sql", "--dir", "sql", "--version", "7"],
+    );
+    assert_eq!(sql.code, 0, "{sql:?}");
+    assert!(dir.join("sql/7_backfill_names.up.sql").is_file());
+    assert!(dir.join("sql/7_backfill_names.down.sql").is_file());
+}

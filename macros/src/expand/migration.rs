@@ -174,22 +174,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
 
 /// `CreateContractTemplates` → `create_contract_templates`.
 fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut snake = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let after_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-            let acronym_end =
-                i > 0 && chars[i - 1].is_uppercase() && chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if after_lower || acronym_end {
-                snake.push('_');
-            }
-            snake.extend(c.to_lowercase());
-        } else {
-            snake.push(*c);
-        }
-    }
-    snake
+    heck::ToSnakeCase::to_snake_case(name)
 }
 
 #[cfg(test)]

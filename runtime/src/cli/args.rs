@@ -165,6 +165,35 @@ pub enum Command {
     /// Exits with 1 when they differ.
     #[command(after_help = EXIT_CODES_HELP)]
     Diff(DiffArgs),
+    /// Write the file of a new migration, versioned by the current UTC time (nothing connects).
+    ///
+    /// By default a typed migration, `<dir>/m<version>_<name>.rs`, whose `Change` plans nothing yet; with
+    /// --sql, `<dir>/<version>_<name>.up.sql` and `.down.sql` for `embed_migrations!`. Never overwrites a file.
+    #[command(after_help = EXIT_CODES_HELP)]
+    New(NewArgs),
+}
+
+/// What `new` writes, and where.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["app", "new", "add contract templates", "--dir", "src/migrations"]).unwrap();
+/// assert!(matches!(cli.command, Command::New(ref n) if n.name == "add contract templates" && !n.sql));
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct NewArgs {
+    /// The migration's name, in words or snake_case: `add contract templates`.
+    pub name: String,
+    /// The folder to write into.
+    #[arg(long, default_value = "migrations")]
+    pub dir: std::path::PathBuf,
+    /// Write an SQL pair (`.up.sql`, `.down.sql`) instead of a typed migration.
+    #[arg(long)]
+    pub sql: bool,
+    /// The version (default: the current UTC time, YYYYMMDDHHMMSS).
+    #[arg(long)]
+    pub version: Option<i64>,
 }
 
 /// Where `verify` and `drift` make their scratch database.

@@ -27,6 +27,9 @@ pub(crate) async fn execute(cli: Cli, migrator: Migrator, cx: &Context) -> Resul
     if let Command::Diff(args) = &cli.command {
         return super::live::diff(args, cx).await;
     }
+    if let Command::New(args) = &cli.command {
+        return super::scaffold::new_migration(args);
+    }
     // A command that only reads never creates the database file a mistyped path (or no URL at all) names: it
     // reads an empty in-memory database instead, which is what that file would hold, and says so.
     let reads_only = matches!(cli.command, Command::Status(_) | Command::Plan(_) | Command::Drift(_));
@@ -108,6 +111,8 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
         Command::Drift(args) => super::live::drift(&migrator, db, &args, cx).await,
         // `diff` connects to its own two databases; `execute` sends it there before connecting.
         Command::Diff(args) => super::live::diff(&args, cx).await,
+        // `new` connects to nothing; `execute` sends it there before connecting.
+        Command::New(args) => super::scaffold::new_migration(&args),
     }
 }
 
@@ -220,5 +225,6 @@ pub(crate) fn name(command: &Command) -> &'static str {
         Command::Verify(_) => "verify",
         Command::Drift(_) => "drift",
         Command::Diff(_) => "diff",
+        Command::New(_) => "new",
     }
 }

@@ -37,6 +37,9 @@ pub(crate) enum Failure {
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
+    /// `new` could not write the migration's file.
+    #[error("new failed: {0}")]
+    Scaffold(String),
 }
 
 /// A failure as the JSON document `--format json` prints on stdout.
@@ -110,6 +113,7 @@ impl Failure {
             Failure::Migrations(source) => (None, source.version(), None),
             Failure::Script { command, source } => (Some(*command), Some(source.version()), None),
             Failure::Runtime(_) | Failure::Output(_) => (None, None, None),
+            Failure::Scaffold(_) => (Some("new"), None, None),
         };
         FailureJson {
             error: FailureBody {
@@ -135,7 +139,9 @@ impl Failure {
                     source.headline()
                 )
             }
-            Failure::Script { .. } | Failure::Runtime(_) | Failure::Output(_) => self.to_string(),
+            Failure::Script { .. } | Failure::Runtime(_) | Failure::Output(_) | Failure::Scaffold(_) => {
+                self.to_string()
+            }
         }
     }
 
@@ -144,7 +150,7 @@ impl Failure {
     fn details(&self) -> Vec<String> {
         match self {
             Failure::Migrate { source, .. } | Failure::Migrations(source) => source.details(),
-            Failure::Script { .. } | Failure::Runtime(_) | Failure::Output(_) => Vec::new(),
+            Failure::Script { .. } | Failure::Runtime(_) | Failure::Output(_) | Failure::Scaffold(_) => Vec::new(),
         }
     }
 
@@ -181,6 +187,7 @@ impl Failure {
         let hint = match self {
             Failure::Runtime(_) => "the process may have run out of threads or file descriptors; try again".to_owned(),
             Failure::Output(_) => "stdout was closed before the output was written".to_owned(),
+            Failure::Scaffold(_) => "pass --dir for another folder, or --version for another version".to_owned(),
             Failure::Migrations(_) => "fix the list of migrations given to the migrator, then rebuild".to_owned(),
             Failure::Script { source, .. } => match source {
                 ScriptError::Irreversible { version, .. } => {

@@ -50,6 +50,7 @@ mod live;
 mod offline;
 mod probe;
 mod progress;
+mod scaffold;
 mod style;
 mod table;
 
@@ -61,8 +62,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{
-    BaselineArgs, Cli, ColorChoice, Command, DiffArgs, DownArgs, Emit, GlobalArgs, InterruptedStep, OutputFormat,
-    PlanArgs, PlanBackend, PlanDirection, ScratchArgs, StatusArgs, UpArgs,
+    BaselineArgs, Cli, ColorChoice, Command, DiffArgs, DownArgs, Emit, GlobalArgs, InterruptedStep, NewArgs,
+    OutputFormat, PlanArgs, PlanBackend, PlanDirection, ScratchArgs, StatusArgs, UpArgs,
 };
 pub use exit::Exit;
 pub use style::Palette;
