@@ -556,3 +556,17 @@ fn new_writes_a_migration_file_and_never_overwrites_one() {
     assert!(dir.join("sql/7_backfill_names.up.sql").is_file());
     assert!(dir.join("sql/7_backfill_names.down.sql").is_file());
 }
+
+/// `adopt <tool>` reads that tool's history table; without one it says so and exits with 1.
+#[test]
+fn adopt_names_the_table_it_did_not_find() {
+    let temp = TempDir::new("example_adopt");
+    let url = format!("sqlite:{}?mode=rwc", temp.0.join("adopt.db").display());
+    let run = contracts(&temp.0, &["--database-url", &url, "adopt", "diesel"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("there is no `__diesel_schema_migrations` table on this database"),
+        "{run:?}"
+    );
+}

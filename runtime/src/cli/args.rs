@@ -165,12 +165,65 @@ pub enum Command {
     /// Exits with 1 when they differ.
     #[command(after_help = EXIT_CODES_HELP)]
     Diff(DiffArgs),
+    /// Record as applied the migrations another tool's history lists, without running them.
+    ///
+    /// Reads sqlx's `_sqlx_migrations`, diesel's `__diesel_schema_migrations`, refinery's
+    /// `refinery_schema_history` or sea-orm's `seaql_migrations`, and records each version this binary knows as
+    /// applied (diesel's `2024-03-13-120000` is `20240313120000`; sea-orm's `m20220101_000001_name` is
+    /// `20220101000001`). Versions it does not know are skipped with a warning.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Adopt(AdoptArgs),
     /// Write the file of a new migration, versioned by the current UTC time (nothing connects).
     ///
     /// By default a typed migration, `<dir>/m<version>_<name>.rs`, whose `Change` plans nothing yet; with
     /// --sql, `<dir>/<version>_<name>.up.sql` and `.down.sql` for `embed_migrations!`. Never overwrites a file.
     #[command(after_help = EXIT_CODES_HELP)]
     New(NewArgs),
+}
+
+/// Whose history `adopt` reads.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{AdoptTool, Cli, Command};
+/// let cli = Cli::try_parse_from(["app", "adopt", "diesel"]).unwrap();
+/// assert!(matches!(cli.command, Command::Adopt(ref a) if a.tool == AdoptTool::Diesel));
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct AdoptArgs {
+    /// The tool whose history to adopt.
+    #[arg(value_enum)]
+    pub tool: AdoptTool,
+}
+
+/// A migration tool `adopt` knows.
+///
+/// ```
+/// use lockgate_runtime::{History, cli::AdoptTool};
+/// assert_eq!(History::from(AdoptTool::SeaOrm), History::SeaOrm);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdoptTool {
+    /// sqlx (`_sqlx_migrations`).
+    Sqlx,
+    /// diesel (`__diesel_schema_migrations`).
+    Diesel,
+    /// refinery (`refinery_schema_history`).
+    Refinery,
+    /// sea-orm-migration (`seaql_migrations`).
+    #[value(name = "sea-orm")]
+    SeaOrm,
+}
+
+impl From<AdoptTool> for crate::History {
+    fn from(tool: AdoptTool) -> Self {
+        match tool {
+            AdoptTool::Sqlx => crate::History::Sqlx,
+            AdoptTool::Diesel => crate::History::Diesel,
+            AdoptTool::Refinery => crate::History::Refinery,
+            AdoptTool::SeaOrm => crate::History::SeaOrm,
+        }
+    }
 }
 
 /// What `new` writes, and where.

@@ -107,6 +107,7 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
             .await
         }
         Command::Baseline(args) => run(name, migrator, db, cx, async |m| m.baseline(db, args.version).await).await,
+        Command::Adopt(args) => run(name, migrator, db, cx, async |m| m.adopt(db, args.tool.into()).await).await,
         Command::Verify(args) => super::live::verify(&migrator, db, &args, cx).await,
         Command::Drift(args) => super::live::drift(&migrator, db, &args, cx).await,
         // `diff` connects to its own two databases; `execute` sends it there before connecting.
@@ -226,5 +227,6 @@ pub(crate) fn name(command: &Command) -> &'static str {
         Command::Drift(_) => "drift",
         Command::Diff(_) => "diff",
         Command::New(_) => "new",
+        Command::Adopt(_) => "adopt",
     }
 }

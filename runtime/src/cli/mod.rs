@@ -62,8 +62,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{
-    BaselineArgs, Cli, ColorChoice, Command, DiffArgs, DownArgs, Emit, GlobalArgs, InterruptedStep, NewArgs,
-    OutputFormat, PlanArgs, PlanBackend, PlanDirection, ScratchArgs, StatusArgs, UpArgs,
+    AdoptArgs, AdoptTool, BaselineArgs, Cli, ColorChoice, Command, DiffArgs, DownArgs, Emit, GlobalArgs,
+    InterruptedStep, NewArgs, OutputFormat, PlanArgs, PlanBackend, PlanDirection, ScratchArgs, StatusArgs, UpArgs,
 };
 pub use exit::Exit;
 pub use style::Palette;

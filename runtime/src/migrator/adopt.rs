@@ -1,10 +1,14 @@
-//! `baseline` and `adopt_sqlx_history`: record migrations as applied without running them.
+//! `baseline` and `adopt`: record migrations as applied without running them.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use lockgate_dsl::Backend;
+
 use super::Migrator;
+use super::history::History;
 use super::run::applied;
+use crate::conn::bound;
 use crate::database::Database;
 use crate::error::Error;
 use crate::report::Report;
@@ -59,6 +63,55 @@ impl Migrator {
                     description,
                     "sqlx applied a migration this binary does not know; skipped"
                 );
+            }
+        }
+        self.mark_applied(db, &versions, "adopted").await
+    }
+
+    pub(crate) async fn run_adopt(&self, db: &Database, history: History) -> Result<Report, Error> {
+        tracing::info!(backend = %db.backend(), tool = history.name(), "adopting another tool's migration history");
+        let mut session = Session::open(&self.settings, db).await?;
+        let text = if session.backend() == Backend::MySql {
+            "CHAR"
+        } else {
+            "TEXT"
+        };
+        let statement = bound(
+            &format!("SELECT CAST(version AS {text}) FROM {}", history.table()),
+            Vec::new(),
+        );
+        let rows = session.driver.conn().fetch_text(statement).await.map_err(|source| {
+            if crate::backend::is_missing_table(&source) {
+                Error::Plan {
+                    migration: None,
+                    reason: format!(
+                        "there is no `{}` table on this database, so {} recorded nothing here to adopt",
+                        history.table(),
+                        history.name()
+                    ),
+                }
+            } else {
+                Error::Database(source)
+            }
+        })?;
+        drop(session);
+        let mut versions = BTreeSet::new();
+        for recorded in rows.into_iter().filter_map(|row| row.into_iter().next().flatten()) {
+            match history.version(&recorded) {
+                Some(version) if self.find(version).is_some() => {
+                    versions.insert(version);
+                }
+                Some(version) => tracing::warn!(
+                    version,
+                    recorded,
+                    tool = history.name(),
+                    "the tool applied a migration this binary does not know; skipped"
+                ),
+                None => tracing::warn!(
+                    recorded,
+                    tool = history.name(),
+                    "the tool recorded a version with no number in it; skipped"
+                ),
             }
         }
         self.mark_applied(db, &versions, "adopted").await

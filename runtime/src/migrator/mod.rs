@@ -1,9 +1,12 @@
 //! The migrator: a list of migrations and the settings to apply, revert and inspect them.
 
 mod adopt;
+mod history;
 mod inspect;
 mod run;
 mod work;
+
+pub use history::History;
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -340,6 +343,22 @@ impl Migrator {
     /// ```
     pub async fn adopt_sqlx_history(&self, db: &Database) -> Result<Report, Error> {
         self.run_adopt_sqlx(db).await
+    }
+
+    /// Records as applied the migrations another tool's history table lists and this migrator knows, without
+    /// running them: the switch from sqlx, diesel, refinery or sea-orm-migration. A version the tool recorded
+    /// that this migrator does not know is skipped with a warning; see [`History`] for how versions map.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// let adopted = m.adopt(&db, lockgate_runtime::History::Diesel).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn adopt(&self, db: &Database, history: History) -> Result<Report, Error> {
+        match history {
+            History::Sqlx => self.run_adopt_sqlx(db).await,
+            other => self.run_adopt(db, other).await,
+        }
     }
 
     pub(crate) fn emit(&self, event: Event) {

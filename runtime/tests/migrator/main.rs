@@ -93,6 +93,8 @@ macro_rules! suite {
             #[tokio::test]
             async fn baseline_and_sqlx_adoption() { adoption::baseline_and_sqlx_adoption($backend).await }
             #[tokio::test]
+            async fn other_tools_histories_are_adopted() { adoption::other_tools_histories_are_adopted($backend).await }
+            #[tokio::test]
             async fn grouped() { lifecycle::grouped($backend).await }
             #[tokio::test]
             async fn bad_input() { lifecycle::bad_input($backend).await }
