@@ -2,7 +2,7 @@
 
 mod example;
 
-use example::{TempDir, contracts, expect};
+use example::{TempDir, contracts, contracts_with, expect};
 use lockgate_test_support::{Server, TestDatabase};
 use serde_json::Value;
 // Statements come from this file or the example's `plan`: never input.
@@ -569,4 +569,17 @@ fn adopt_names_the_table_it_did_not_find() {
             .contains("there is no `__diesel_schema_migrations` table on this database"),
         "{run:?}"
     );
+}
+
+/// With `RUST_LOG` set, the command line prints the runtime's `tracing` events on stderr; without it, none.
+#[test]
+fn rust_log_shows_the_runtime_events() {
+    let temp = TempDir::new("example_log");
+    let url = format!("sqlite:{}?mode=rwc", temp.0.join("log.db").display());
+    let args = ["--database-url", url.as_str(), "up"];
+    let logged = contracts_with(&temp.0, &args, &[("RUST_LOG", "lockgate_runtime=info")]);
+    assert_eq!(logged.code, 0, "{logged:?}");
+    assert!(logged.stderr.contains("INFO lockgate_runtime"), "{logged:?}");
+    let quiet = contracts(&temp.0, &["--database-url", url.as_str(), "status"]);
+    assert!(!quiet.stderr.contains("INFO"), "{quiet:?}");
 }

@@ -68,13 +68,20 @@ impl std::fmt::Debug for Run {
     }
 }
 
-/// Runs the example in `dir` with `args`, without colour and without an inherited `DATABASE_URL`.
+/// Runs the example in `dir` with `args`, without colour and without an inherited `DATABASE_URL` or `RUST_LOG`.
 pub(crate) fn contracts(dir: &Path, args: &[&str]) -> Run {
+    contracts_with(dir, args, &[])
+}
+
+/// [`contracts`] with these environment variables set.
+pub(crate) fn contracts_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let Output { status, stdout, stderr } = Command::new(binary())
         .args(args)
         .current_dir(dir)
         .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("the example runs");
     Run {

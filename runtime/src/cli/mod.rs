@@ -111,6 +111,7 @@ impl IntoMigrator for Result<Migrator, Error> {
 /// }
 /// ```
 pub fn run(migrator: impl IntoMigrator) -> ExitCode {
+    log_to_stderr();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -119,6 +120,20 @@ pub fn run(migrator: impl IntoMigrator) -> ExitCode {
         Ok(runtime) => runtime.block_on(run_async(migrator, std::env::args_os())),
         Err(error) => report(&Failure::Runtime(error), OutputFormat::Human, false),
     }
+}
+
+/// With `RUST_LOG` set (`RUST_LOG=lockgate_runtime=debug`), prints the runtime's `tracing` events on stderr;
+/// a program that installed its own subscriber keeps it.
+fn log_to_stderr() {
+    let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() else {
+        return;
+    };
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(colour)
+        .try_init();
 }
 
 /// Runs a command line given as `args` (program name first) inside an existing tokio runtime.
