@@ -569,6 +569,35 @@ fn adopt_names_the_table_it_did_not_find() {
             .contains("there is no `__diesel_schema_migrations` table on this database"),
         "{run:?}"
     );
+    // With diesel's table there, `status` points at `adopt diesel`; `adopt` then reads it.
+    tokio::runtime::Runtime::new()
+        .expect("a tokio runtime")
+        .block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.expect("the SQLite file opens");
+            sqlx::raw_sql(
+                "CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY, run_on TIMESTAMP); \
+             INSERT INTO __diesel_schema_migrations (version) VALUES ('20250101090000'), ('2099-01-01-000000')",
+            )
+            .execute(&pool)
+            .await
+            .expect("diesel's history");
+            pool.close().await;
+        });
+    let status = contracts(&temp.0, &["--database-url", &url, "status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(
+        status.stderr.contains(
+            "note: diesel recorded 2 migration(s) on this database (`__diesel_schema_migrations`); `adopt diesel`"
+        ),
+        "{status:?}"
+    );
+    let adopted = contracts(&temp.0, &["--database-url", &url, "adopt", "diesel"]);
+    assert_eq!(adopted.code, 0, "{adopted:?}");
+    let status = contracts(&temp.0, &["--database-url", &url, "--format", "json", "status"]);
+    let doc = status.json();
+    assert_eq!(doc["migrations"][0]["version"], 20250101090000_i64, "{status:?}");
+    assert_eq!(doc["migrations"][0]["state"], "applied", "{status:?}");
+    assert_eq!(doc["migrations"][1]["state"], "pending", "{status:?}");
 }
 
 /// With `RUST_LOG` set, the command line prints the runtime's `tracing` events on stderr; without it, none.

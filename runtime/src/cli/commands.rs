@@ -62,7 +62,22 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
         Command::Status(args) => {
             let rows = migrator.status(db).await.map_err(&fail)?;
             match cx.format {
-                OutputFormat::Human => print(&human::status(&rows, cx.palette))?,
+                OutputFormat::Human => {
+                    print(&human::status(&rows, cx.palette))?;
+                    // A database another tool migrated, that lockgate has recorded nothing on yet: say how to adopt.
+                    if rows.iter().all(|r| r.state == State::Pending) {
+                        for (tool, count) in migrator.histories(db).await.map_err(&fail)? {
+                            let note = format!(
+                                "note: {} recorded {count} migration(s) on this database (`{}`); `adopt {}` records \
+                                 those this binary knows as applied, without running them",
+                                tool.name(),
+                                tool.table(),
+                                tool.name()
+                            );
+                            let _ = writeln!(std::io::stderr().lock(), "{}", cx.palette.dim(&note));
+                        }
+                    }
+                }
                 OutputFormat::Json => print(&json::to_line(&StatusDoc {
                     backend: db.backend(),
                     pending: json::pending(&rows),

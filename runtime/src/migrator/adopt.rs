@@ -117,6 +117,21 @@ impl Migrator {
         self.mark_applied(db, &versions, "adopted").await
     }
 
+    /// How many migrations each other tool recorded on this database, for the tools whose table is there.
+    pub(crate) async fn run_histories(&self, db: &Database) -> Result<Vec<(History, i64)>, Error> {
+        let mut session = Session::open(&self.settings, db).await?;
+        let mut found = Vec::new();
+        for history in History::ALL {
+            let statement = bound(&format!("SELECT COUNT(*) FROM {}", history.table()), Vec::new());
+            match session.driver.conn().fetch_i64(statement).await {
+                Ok(count) => found.push((history, count.unwrap_or(0))),
+                Err(source) if crate::backend::is_missing_table(&source) => {}
+                Err(source) => return Err(Error::Database(source)),
+            }
+        }
+        Ok(found)
+    }
+
     /// Records `versions` (all known) as applied, without running them, under the lock.
     async fn mark_applied(&self, db: &Database, versions: &BTreeSet<i64>, outcome: &str) -> Result<Report, Error> {
         let mut session = Session::open(&self.settings, db).await?;

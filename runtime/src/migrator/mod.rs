@@ -345,6 +345,22 @@ impl Migrator {
         self.run_adopt_sqlx(db).await
     }
 
+    /// The other tools' histories on this database, with how many migrations each recorded: what [`adopt`]
+    /// could read. A tool whose table is absent is left out.
+    ///
+    /// [`adopt`]: Migrator::adopt
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// for (tool, count) in m.histories(&db).await? {
+    ///     println!("{} recorded {count} migrations in `{}`", tool.name(), tool.table());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn histories(&self, db: &Database) -> Result<Vec<(History, i64)>, Error> {
+        self.run_histories(db).await
+    }
+
     /// Records as applied the migrations another tool's history table lists and this migrator knows, without
     /// running them: the switch from sqlx, diesel, refinery or sea-orm-migration. A version the tool recorded
     /// that this migrator does not know is skipped with a warning; see [`History`] for how versions map.
