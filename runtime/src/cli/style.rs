@@ -2,6 +2,8 @@
 
 use std::io::IsTerminal;
 
+use anstyle::{AnsiColor, Style};
+
 use super::args::ColorChoice;
 
 /// The styles human output uses; every method returns the text unchanged when colour is off.
@@ -68,9 +70,9 @@ impl Palette {
         self.colour
     }
 
-    fn paint(self, code: &str, text: &str) -> String {
+    fn paint(self, style: Style, text: &str) -> String {
         if self.colour {
-            format!("\u{1b}[{code}m{text}\u{1b}[0m")
+            format!("{style}{text}{style:#}")
         } else {
             text.to_owned()
         }
@@ -83,7 +85,7 @@ impl Palette {
     /// assert_eq!(Palette::plain().ok("done"), "done");
     /// ```
     pub fn ok(self, text: &str) -> String {
-        self.paint("32", text)
+        self.paint(AnsiColor::Green.on_default(), text)
     }
 
     /// Something waiting: pending migrations.
@@ -93,7 +95,7 @@ impl Palette {
     /// assert_eq!(Palette::plain().warn("pending"), "pending");
     /// ```
     pub fn warn(self, text: &str) -> String {
-        self.paint("33", text)
+        self.paint(AnsiColor::Yellow.on_default(), text)
     }
 
     /// Failure: failed or changed migrations, errors.
@@ -103,7 +105,7 @@ impl Palette {
     /// assert_eq!(Palette::plain().error("failed"), "failed");
     /// ```
     pub fn error(self, text: &str) -> String {
-        self.paint("1;31", text)
+        self.paint(AnsiColor::Red.on_default().bold(), text)
     }
 
     /// Headers and emphasis.
@@ -113,7 +115,7 @@ impl Palette {
     /// assert_eq!(Palette::plain().bold("VERSION"), "VERSION");
     /// ```
     pub fn bold(self, text: &str) -> String {
-        self.paint("1", text)
+        self.paint(Style::new().bold(), text)
     }
 
     /// Secondary detail: SQL, durations, comments.
@@ -123,7 +125,7 @@ impl Palette {
     /// assert_eq!(Palette::plain().dim("-- 3 statements"), "-- 3 statements");
     /// ```
     pub fn dim(self, text: &str) -> String {
-        self.paint("2", text)
+        self.paint(Style::new().dimmed(), text)
     }
 }
 

@@ -104,7 +104,7 @@ impl Table {
     }
 }
 
-/// The number of characters a terminal shows for `text`, skipping ANSI escape sequences.
+/// The number of columns a terminal gives `text` (two for a wide character), skipping ANSI escape sequences.
 fn visible_width(text: &str) -> usize {
     let mut width = 0;
     let mut chars = text.chars();
@@ -117,7 +117,7 @@ fn visible_width(text: &str) -> usize {
                 }
             }
         } else {
-            width += 1;
+            width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         }
     }
     width
@@ -131,6 +131,17 @@ mod tests {
     fn escape_codes_take_no_width() {
         assert_eq!(visible_width("\u{1b}[1;31mfailed\u{1b}[0m"), 6);
         assert_eq!(visible_width("plain"), 5);
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(visible_width("契約"), 4);
+        let mut t = Table::new(["NAME", "STATE"]);
+        t.row(["契約テンプレート", "applied"]);
+        t.row(["contracts", "pending"]);
+        let lines: Vec<String> = t.render(|h| h.to_owned()).lines().map(str::to_owned).collect();
+        let column = |line: &str| visible_width(&line[..line.find("applied").or(line.find("pending")).unwrap()]);
+        assert_eq!(column(&lines[1]), column(&lines[2]), "{lines:?}");
     }
 
     #[test]
