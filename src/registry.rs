@@ -38,6 +38,19 @@ impl Registered {
 
 inventory::collect!(Registered);
 
+/// The migrations registered under the module path `scope` (a crate, or a module within it) with versions up to
+/// `version`, in version order, an SQL file embedded twice counted once.
+fn registered_up_to(scope: &str, version: i64) -> Vec<&'static Registered> {
+    let in_scope = |module: &str| module == scope || module.starts_with(&format!("{scope}::"));
+    let mut entries: Vec<&Registered> = inventory::iter::<Registered>
+        .into_iter()
+        .filter(|r| in_scope(r.module) && r.version <= version)
+        .collect();
+    entries.sort_by_key(|r| r.version);
+    entries.dedup_by(same_file);
+    entries
+}
+
 /// Whether two registrations are one SQL file embedded by two `embed_migrations!` calls (whose `type_name` is
 /// the file's path; a derived migration's is its type's name, which has no `.`).
 fn same_file(a: &mut &Registered, b: &mut &Registered) -> bool {
@@ -60,14 +73,7 @@ fn same_file(a: &mut &Registered, b: &mut &Registered) -> bool {
 #[track_caller]
 pub fn check_in_crate(version: i64, module: &'static str) {
     let krate = module.split("::").next().unwrap_or(module);
-    let in_scope = |m: &str| m == krate || m.starts_with(&format!("{krate}::"));
-    let mut entries: Vec<&Registered> = inventory::iter::<Registered>
-        .into_iter()
-        .filter(|r| in_scope(r.module) && r.version <= version)
-        .collect();
-    entries.sort_by_key(|r| r.version);
-    entries.dedup_by(same_file);
-    let migrations: Vec<Box<dyn Migration>> = entries.iter().map(|r| (r.boxed)()).collect();
+    let migrations: Vec<Box<dyn Migration>> = registered_up_to(krate, version).iter().map(|r| (r.boxed)()).collect();
     let Some((this, before)) = migrations.split_last() else {
         return;
     };
@@ -111,13 +117,7 @@ pub fn live_round_trip(version: i64, module: &'static str) {
 /// A readable message: the first difference of a failed round trip, two migrations with one version in the
 /// scope, or why the round trip could not run.
 pub fn round_trip(url: &str, version: i64, scope: &str) -> Result<(), String> {
-    let in_scope = |module: &str| module == scope || module.starts_with(&format!("{scope}::"));
-    let mut entries: Vec<&Registered> = inventory::iter::<Registered>
-        .into_iter()
-        .filter(|r| in_scope(r.module) && r.version <= version)
-        .collect();
-    entries.sort_by_key(|r| r.version);
-    entries.dedup_by(same_file);
+    let entries = registered_up_to(scope, version);
     if let Some(pair) = entries.windows(2).find(|pair| pair[0].version == pair[1].version) {
         return Err(format!(
             "two migrations under `{scope}` have version {} (in `{}` and `{}`): the live round trip needs one list; \

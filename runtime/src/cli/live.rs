@@ -118,13 +118,7 @@ async fn emit(a: &Database, b: &Database, format: Emit, args: &DiffArgs) -> Resu
     let from = b.backend();
     if format == Emit::Rust {
         let changes = crate::schema::generate(&expected, &found, from, destructive);
-        let version = args.version.unwrap_or_else(|| {
-            chrono::Utc::now()
-                .format("%Y%m%d%H%M%S")
-                .to_string()
-                .parse()
-                .unwrap_or(1)
-        });
+        let version = args.version.unwrap_or_else(super::scaffold::version_now);
         return Ok(crate::schema::emit_rust(&changes, from, version, &args.name));
     }
     let statements = match target {

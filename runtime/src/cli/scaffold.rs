@@ -12,13 +12,7 @@ use super::failure::Failure;
 
 /// Writes the new migration's file(s) and says what to do next; never overwrites a file.
 pub(crate) fn new_migration(args: &NewArgs) -> Result<Exit, Failure> {
-    let version = args.version.unwrap_or_else(|| {
-        chrono::Utc::now()
-            .format("%Y%m%d%H%M%S")
-            .to_string()
-            .parse()
-            .unwrap_or(1)
-    });
+    let version = args.version.unwrap_or_else(version_now);
     let snake = args.name.to_snake_case();
     if snake.is_empty() || !snake.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return Err(Failure::Scaffold(format!(
@@ -69,6 +63,15 @@ pub(crate) fn new_migration(args: &NewArgs) -> Result<Exit, Failure> {
     };
     print(&format!("next: {next}"))?;
     Ok(Exit::Success)
+}
+
+/// A version for a migration written now: the current UTC time as `YYYYMMDDHHMMSS`.
+pub(super) fn version_now() -> i64 {
+    chrono::Utc::now()
+        .format("%Y%m%d%H%M%S")
+        .to_string()
+        .parse()
+        .unwrap_or(1)
 }
 
 fn write_failure(path: &Path, error: &std::io::Error) -> Failure {
