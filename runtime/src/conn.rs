@@ -13,7 +13,7 @@ use sea_query_sqlx::SqlxValues;
 use sqlx::AssertSqlSafe;
 use sqlx::pool::PoolConnection;
 
-use crate::script::{MARKER, Progress, Script, ScriptError};
+use crate::script::{MARKER, Progress, RECORDED_MS, Script, ScriptError};
 
 /// A boxed future, so that [`SqlConn`] and the drivers can be trait objects.
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -49,8 +49,9 @@ pub(crate) trait SqlConn: Send {
     /// cannot be prepared (MySQL refuses some DDL as prepared statements).
     fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), sqlx::Error>>;
 
-    /// Runs a script's parts in one round trip; on failure, names the part that failed.
-    fn run_script<'a>(&'a mut self, script: &'a Script) -> BoxFuture<'a, Result<(), ScriptError>>;
+    /// Runs a script's parts in one round trip; on failure, names the part that failed. Returns the durations
+    /// its record statements returned (see [`RECORDED_MS`]), in order.
+    fn run_script<'a>(&'a mut self, script: &'a Script) -> BoxFuture<'a, Result<Vec<i64>, ScriptError>>;
 
     /// Runs a statement with bound values; returns the rows affected.
     fn execute_bound(&mut self, statement: Bound) -> BoxFuture<'_, Result<u64, sqlx::Error>>;
@@ -133,7 +134,7 @@ macro_rules! sql_conn {
                 Box::pin(async move { sqlx::raw_sql(sql).execute(&mut *self.inner).await.map(|_| ()) })
             }
 
-            fn run_script<'a>(&'a mut self, script: &'a Script) -> BoxFuture<'a, Result<(), ScriptError>> {
+            fn run_script<'a>(&'a mut self, script: &'a Script) -> BoxFuture<'a, Result<Vec<i64>, ScriptError>> {
                 use futures_util::TryStreamExt as _;
                 use sqlx::{Column as _, Row as _};
                 let sql = self.start(script.text(), "script");
@@ -142,6 +143,7 @@ macro_rules! sql_conn {
                     let mut progress = Progress::default();
                     // A marker's row comes before its own completion, which is not a statement of the script.
                     let mut marker_done = false;
+                    let mut recorded = Vec::new();
                     loop {
                         match results.try_next().await {
                             Ok(Some(sqlx::Either::Right(row)))
@@ -151,10 +153,15 @@ macro_rules! sql_conn {
                                 progress.statements = 0;
                                 marker_done = true;
                             }
+                            Ok(Some(sqlx::Either::Right(row)))
+                                if row.columns().first().is_some_and(|c| c.name() == RECORDED_MS) =>
+                            {
+                                recorded.extend(int!(row));
+                            }
                             Ok(Some(sqlx::Either::Left(_))) if std::mem::take(&mut marker_done) => {}
                             Ok(Some(sqlx::Either::Left(_))) => progress.statements += 1,
                             Ok(Some(sqlx::Either::Right(_))) => {}
-                            Ok(None) => return Ok(()),
+                            Ok(None) => return Ok(recorded),
                             Err(source) => {
                                 return Err(ScriptError {
                                     part: script.failed_part(progress),

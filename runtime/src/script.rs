@@ -10,6 +10,10 @@
 /// The column the marker queries return, a name no migration would pick for a one-row result.
 pub(crate) const MARKER: &str = "lockgate_part_done";
 
+/// The column a script's record statement returns its migration's recorded duration in (milliseconds), so the
+/// progress line shows the duration the history keeps.
+pub(crate) const RECORDED_MS: &str = "lockgate_recorded_ms";
+
 /// Parts to send together.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Script {

@@ -110,12 +110,20 @@ pub(super) async fn run_batched(session: &mut Session<'_>, works: &[Work]) -> Op
     fail::fail_point!("before-commit");
     let result = session.driver.conn().run_script(&script).await;
     Some(match result {
-        Ok(()) => {
+        Ok(recorded) => {
             for _ in works.iter().flat_map(|w| &w.steps) {
                 // Everything committed: a crash from here on must find every migration applied.
                 fail::fail_point!("step-executed");
             }
-            Ok(Outcome::Ran(started.elapsed()))
+            let durations = if recorded.len() == works.len() {
+                recorded
+                    .iter()
+                    .map(|&ms| Duration::from_millis(ms.max(0).unsigned_abs()))
+                    .collect()
+            } else {
+                vec![started.elapsed(); works.len()]
+            };
+            Ok(Outcome::Ran(durations))
         }
         Err(ScriptError { part, source }) => Err(failed(session, works, &parts, part, source, started).await),
     })

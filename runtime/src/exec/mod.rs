@@ -19,10 +19,11 @@ pub(crate) use step::describe_live;
 pub(crate) use transaction::run_transactional;
 
 /// What running a migration did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Outcome {
-    /// It ran, in this long.
-    Ran(Duration),
+    /// It ran: how long each migration took, in order, as its history row records it (so that the progress
+    /// line, the report and `status` show one duration).
+    Ran(Vec<Duration>),
     /// Another migrator ran it first (SQLite, where the check happens inside the write transaction).
     AlreadyDone,
 }
@@ -41,7 +42,7 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
         tracing::info!(version = work.version, name = %work.name, direction = %work.direction, "running migration");
         let result = run_once(session, work).await;
         match result {
-            Ok(Outcome::Ran(duration)) if work.skipped => {
+            Ok(Outcome::Ran(durations)) if work.skipped => {
                 tracing::info!(version = work.version, backend = %session.backend(), "not for this backend; recorded");
                 settings.emit(Event::NotForBackend {
                     version: work.version,
@@ -49,9 +50,10 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
                     direction: work.direction,
                     backend: session.backend(),
                 });
-                return Ok(Outcome::Ran(duration));
+                return Ok(Outcome::Ran(durations));
             }
-            Ok(Outcome::Ran(duration)) => {
+            Ok(Outcome::Ran(durations)) => {
+                let duration = durations.first().copied().unwrap_or_default();
                 tracing::info!(version = work.version, ?duration, direction = %work.direction, "migration done");
                 settings.emit(Event::Finished {
                     version: work.version,
@@ -59,7 +61,7 @@ pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcom
                     direction: work.direction,
                     duration,
                 });
-                return Ok(Outcome::Ran(duration));
+                return Ok(Outcome::Ran(durations));
             }
             Ok(Outcome::AlreadyDone) => {
                 tracing::info!(version = work.version, "another migrator ran this migration first");

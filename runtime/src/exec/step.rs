@@ -70,7 +70,7 @@ pub(super) async fn exec_step_after(
     }
     let step_part = script.push(sql.as_str());
     match session.driver.conn().run_script(&script).await {
-        Ok(()) => {
+        Ok(_) => {
             fail::fail_point!("step-executed");
             Ok(())
         }

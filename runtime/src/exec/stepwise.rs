@@ -146,9 +146,10 @@ async fn stepwise_body(
             }
         }
         if last {
-            finish_last(session, work, together, started.elapsed()).await?;
+            let elapsed = started.elapsed();
+            finish_last(session, work, together, elapsed).await?;
             fail::fail_point!("step-recorded");
-            return Ok(Outcome::Ran(started.elapsed()));
+            return Ok(Outcome::Ran(vec![elapsed]));
         }
         if up {
             session.set_progress(work.version, i + 1).await?;
@@ -158,8 +159,9 @@ async fn stepwise_body(
         }
         fail::fail_point!("step-recorded");
     }
-    finish(session, work, started.elapsed()).await?;
-    Ok(Outcome::Ran(started.elapsed()))
+    let elapsed = started.elapsed();
+    finish(session, work, elapsed).await?;
+    Ok(Outcome::Ran(vec![elapsed]))
 }
 
 /// After the last step: the finished row and its history row, in the step's transaction when it has one, in
@@ -184,7 +186,7 @@ async fn finish_last(session: &mut Session<'_>, work: &Work, together: bool, ela
         }
         script.push_counted("COMMIT", 1);
         return match session.driver.conn().run_script(&script).await {
-            Ok(()) => {
+            Ok(_) => {
                 session.running_committed = next.map(|(version, _)| version);
                 Ok(())
             }

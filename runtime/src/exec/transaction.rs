@@ -44,12 +44,18 @@ async fn transaction_body(
 ) -> Result<Outcome, Error> {
     session.begin().await?;
     let mut ran = 0;
+    let mut durations = Vec::with_capacity(works.len());
     for work in works {
         let step_started = Instant::now();
+        let mut elapsed = Duration::ZERO;
         let result = match run_in_transaction(session, work, per_transaction).await {
-            Ok(true) => finish(session, work, step_started.elapsed()).await.map(|()| true),
+            Ok(true) => {
+                elapsed = step_started.elapsed();
+                finish(session, work, elapsed).await.map(|()| true)
+            }
             other => other,
         };
+        durations.push(elapsed);
         match result {
             Ok(true) => ran += 1,
             Ok(false) => {}
@@ -85,7 +91,7 @@ async fn transaction_body(
         }
         return Err(e);
     }
-    Ok(Outcome::Ran(started.elapsed()))
+    Ok(Outcome::Ran(durations))
 }
 
 /// Re-reads the tracking row under the write lock: whether the migration is applied already, refusing when it

@@ -117,9 +117,8 @@ impl Migrator {
                     reason: "a migration without a transaction cannot run in grouped mode".to_owned(),
                 });
             }
-            if let Outcome::Ran(duration) = exec::run_transactional(session, works).await? {
-                let each = duration / u32::try_from(works.len()).unwrap_or(u32::MAX).max(1);
-                for w in works {
+            if let Outcome::Ran(durations) = exec::run_transactional(session, works).await? {
+                for (w, &each) in works.iter().zip(&durations) {
                     if w.skipped {
                         self.emit(Event::NotForBackend {
                             version: w.version,
@@ -142,7 +141,8 @@ impl Migrator {
         }
         for (i, work) in works.iter().enumerate() {
             session.next_running = works.get(i + 1).and_then(|next| running_ahead(session, next));
-            if let Outcome::Ran(duration) = exec::run(session, work).await? {
+            if let Outcome::Ran(durations) = exec::run(session, work).await? {
+                let duration = durations.first().copied().unwrap_or_default();
                 report.record(work, duration);
             }
         }
@@ -179,7 +179,8 @@ impl Migrator {
         tracing::info!(count = works.len(), "reverting migrations");
         let mut report = Report::default();
         for work in &works {
-            if let Outcome::Ran(duration) = exec::run(session, work).await? {
+            if let Outcome::Ran(durations) = exec::run(session, work).await? {
+                let duration = durations.first().copied().unwrap_or_default();
                 report.record(work, duration);
             }
         }
@@ -212,7 +213,8 @@ impl Migrator {
         let up = self.up_work(m, None, &*session.driver)?;
         let mut report = Report::default();
         for work in [&down, &up] {
-            if let Outcome::Ran(duration) = exec::run(session, work).await? {
+            if let Outcome::Ran(durations) = exec::run(session, work).await? {
+                let duration = durations.first().copied().unwrap_or_default();
                 report.record(work, duration);
             }
         }

@@ -142,6 +142,9 @@ pub(crate) async fn grouped(backend: Backend) {
             .unwrap_err();
         assert!(matches!(error, Error::Plan { .. }), "{error}");
         assert!(error.to_string().contains("grouped mode needs transactional DDL"));
+        let migrator = Migrator::new(all()).unwrap();
+        let report = migrator.up(&db, None).await.unwrap();
+        durations_agree(&report, &migrator.status(&db).await.unwrap());
     } else {
         let broken = Fixture::boxed(3, "broken", |m| {
             m.sql("INSERT INTO no_such_table VALUES (1)", "SELECT 1");
@@ -157,10 +160,26 @@ pub(crate) async fn grouped(backend: Backend) {
             [(1, State::Pending), (2, State::Pending), (3, State::Failed)]
         );
         let migrator = Migrator::new(all()).unwrap().grouped(true);
-        assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 3);
+        let report = migrator.up(&db, None).await.unwrap();
+        assert_eq!(report.applied.len(), 3);
+        durations_agree(&report, &migrator.status(&db).await.unwrap());
     }
     db.close().await;
     test.drop_db().await;
+}
+
+/// The report (and so the progress line) shows each migration's duration as its history row keeps it, which is
+/// what `status` shows: one duration per migration everywhere.
+fn durations_agree(report: &lockgate_runtime::Report, status: &[lockgate_runtime::MigrationStatus]) {
+    for applied in &report.applied {
+        let row = status.iter().find(|s| s.version == applied.version).unwrap();
+        assert_eq!(
+            row.duration.map(|d| d.as_millis()),
+            Some(applied.duration.as_millis()),
+            "migration {}",
+            applied.version
+        );
+    }
 }
 
 pub(crate) async fn bad_input(backend: Backend) {

@@ -50,7 +50,13 @@ static DIALECT: Dialect = Dialect {
         // Every statement of one simple query shares the moment the query arrived.
         elapsed_since_start: "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::bigint",
         // A data-modifying WITH runs whether or not the statement reads it: one statement to parse, not two.
-        together: |row, history| format!("WITH lockgate_tracked AS ({row}) {history}"),
+        // It returns the duration it recorded, for the progress line to show the same.
+        together: |row, history| {
+            format!(
+                "WITH lockgate_tracked AS ({row}) {history} RETURNING duration_ms AS {}",
+                crate::script::RECORDED_MS
+            )
+        },
         // Strings that need escapes are written as E'...', whatever `standard_conforming_strings` says.
         inline_insert: |s| s.to_string(PostgresQueryBuilder),
         inline_delete: |s| s.to_string(PostgresQueryBuilder),
