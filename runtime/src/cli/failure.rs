@@ -201,6 +201,10 @@ impl Failure {
             },
             Failure::Migrate { source, .. } => match &**source {
                 Error::Connect {
+                    source: sqlx::Error::Tls(tls),
+                    ..
+                } => tls_hint(&tls.to_string()).to_owned(),
+                Error::Connect {
                     backend: lockgate_dsl::Backend::Sqlite,
                     ..
                 } => "check that the file's directory exists and is writable, and that --database-url \
@@ -307,6 +311,19 @@ fn driver_error(error: &Error) -> Option<&sqlx::Error> {
     }
 }
 
+/// A hint for a connection that failed to set up TLS: this build has none, or the server offers none.
+fn tls_hint(message: &str) -> &'static str {
+    if message.contains("without TLS support") {
+        "this build has no TLS: turn on lockgate's `tls-rustls` feature (or `tls-rustls-native-roots`, \
+         `tls-native-tls`), or connect without requiring TLS"
+    } else if message.contains("does not support TLS") {
+        "the server does not offer TLS: turn TLS on in the server, or connect without requiring it \
+         (`sslmode=prefer` on PostgreSQL, `ssl-mode=preferred` on MySQL)"
+    } else {
+        "check the server's certificate and the URL's TLS settings (`sslmode`, `sslrootcert`; `ssl-mode`, `ssl-ca`)"
+    }
+}
+
 /// A hint for a statement that failed through no fault of its own: the connection went away, or the user lacks
 /// a privilege.
 fn not_the_statement(source: &sqlx::Error) -> Option<&'static str> {
@@ -404,6 +421,27 @@ mod tests {
             .execute(sqlx::AssertSqlSafe(format!("DROP ROLE \"{role}\"")))
             .await
             .unwrap();
+    }
+
+    /// A URL that requires TLS names the feature when the build has none, and the server when it offers none.
+    #[test]
+    fn tls_failures_say_what_is_missing() {
+        let connect = |message: &str| Failure::Migrate {
+            command: "status",
+            url: "postgres://db/app?sslmode=require".into(),
+            source: Box::new(Error::Connect {
+                backend: lockgate_dsl::Backend::Postgres,
+                source: sqlx::Error::Tls(message.to_owned().into()),
+            }),
+        };
+        let built = connect("TLS upgrade required by connect options but SQLx was built without TLS support enabled");
+        let hint = built.hint(false).unwrap();
+        assert!(
+            hint.starts_with("this build has no TLS: turn on lockgate's `tls-rustls` feature"),
+            "{hint}"
+        );
+        let hint = connect("server does not support TLS").hint(false).unwrap();
+        assert!(hint.starts_with("the server does not offer TLS"), "{hint}");
     }
 
     /// A plain statement mistake keeps the usual hint.
