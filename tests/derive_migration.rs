@@ -114,6 +114,42 @@ impl Change for CreateMoodInAPostgresBuild {
     }
 }
 
+/// Children before parents, with foreign keys off, and a PostgreSQL setting for its own backend.
+#[derive(Migration)]
+#[migration(
+    version = 20250114100000,
+    foreign_keys = false,
+    session(mysql = "sql_mode = 'ANSI_QUOTES'", postgres = "statement_timeout = '5min'")
+)]
+struct LoadChildrenFirst;
+
+impl Change for LoadChildrenFirst {
+    fn change(&self, m: &mut Plan<Self>) {
+        m.sql(
+            "INSERT INTO load_marks (id) VALUES (1)",
+            "DELETE FROM load_marks WHERE id = 1",
+        );
+    }
+}
+
+#[test]
+fn session_settings_are_declared_in_the_attribute() {
+    use lockgate::dsl::Backend;
+    use lockgate::dsl::session::SessionSetting;
+    assert_eq!(
+        LoadChildrenFirst.session(),
+        [
+            SessionSetting::ForeignKeysOff,
+            SessionSetting::set(Backend::MySql, "sql_mode", "'ANSI_QUOTES'"),
+            SessionSetting::set(Backend::Postgres, "statement_timeout", "'5min'"),
+        ]
+    );
+    assert!(CreateContractTemplates.session().is_empty());
+    // They are part of the checksum; a migration without them keeps the checksum it always had.
+    assert!(lockgate::dsl::checksum::canonical(&LoadChildrenFirst).contains(r#""session":["foreign_keys_off""#));
+    assert!(!lockgate::dsl::checksum::canonical(&CreateContractTemplates).contains("session"));
+}
+
 #[test]
 fn a_backend_left_out_is_not_checked() {
     let backends = lockgate::dsl::check::enabled_backends();

@@ -52,3 +52,22 @@ async fn refinery_files_are_irreversible_for_the_reason_given() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_header_turns_foreign_keys_off_for_its_migration() {
+    use lockgate::dsl::session::SessionSetting;
+    let migrations = lockgate::embed_migrations!("tests/sql_folders/foreign_keys");
+    assert_eq!(migrations[1].session(), [SessionSetting::ForeignKeysOff]);
+    assert!(migrations[0].session().is_empty());
+    let migrator = Migrator::new(migrations).unwrap();
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    // Books come before their authors: with foreign keys on, the first insert would fail.
+    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 2);
+    let Database::Sqlite(pool) = &db else { unreachable!() };
+    let books: i64 = sqlx::query_scalar("SELECT count(*) FROM books JOIN authors ON authors.id = books.author_id")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(books, 1);
+    assert_eq!(migrator.down(&db, DownTarget::Steps(1)).await.unwrap().applied.len(), 1);
+}

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::migration::{Migration, TransactionMode};
 use crate::operation::Operation;
 use crate::plan::PlannedOp;
+use crate::session::SessionSetting;
 
 /// The version of the canonical encoding; stored beside every checksum.
 pub const ENCODING_VERSION: u32 = 1;
@@ -21,6 +22,9 @@ struct Canonical<'a> {
     transaction: TransactionMode,
     up: Vec<&'a Operation>,
     down: Option<Vec<&'a Operation>>,
+    /// Left out when empty, so that migrations without settings keep the checksums they had.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    session: &'a [SessionSetting],
 }
 
 /// The canonical encoding of a migration: what the checksum hashes.
@@ -48,6 +52,7 @@ pub fn canonical(migration: &dyn Migration) -> String {
         transaction: meta.transaction,
         up: ops(&up),
         down: down.as_deref().map(ops),
+        session: migration.session(),
     };
     serde_json::to_string(&encoded).expect("operations always serialize")
 }

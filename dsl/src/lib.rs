@@ -32,6 +32,7 @@ pub mod plan;
 pub mod render;
 pub mod risk;
 pub mod schema;
+pub mod session;
 pub mod sql_migration;
 pub mod types;
 mod value;

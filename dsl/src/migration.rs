@@ -121,6 +121,12 @@ pub trait Migration: Send + Sync + 'static {
     fn samples(&self) -> &'static [&'static str] {
         &[]
     }
+    /// What the migration changes on its connection while it runs (`#[migration(foreign_keys = false)]`,
+    /// `#[migration(session(postgres = "statement_timeout = '5min'"))]`); the migrator puts it back after. None
+    /// by default.
+    fn session(&self) -> &'static [crate::session::SessionSetting] {
+        &[]
+    }
 }
 
 /// Why a migration has no `down`.

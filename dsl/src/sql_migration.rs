@@ -3,6 +3,7 @@
 use crate::migration::{DownError, Migration, MigrationMeta};
 use crate::operation::Operation;
 use crate::plan::PlannedOp;
+use crate::session::SessionSetting;
 
 /// A migration from a folder of SQL files: one raw-SQL operation each way, judged by the raw-SQL rules like any
 /// `m.sql(up, down)`. `lockgate::embed_migrations!` builds these at compile time; they mix with typed migrations
@@ -14,7 +15,8 @@ use crate::plan::PlannedOp;
 /// static META: MigrationMeta = MigrationMeta { version: 20240101000000, name: "create users",
 ///     type_name: "migrations/20240101000000_create_users.up.sql", allow: Allowances::NONE, irreversible: None,
 ///     transaction: TransactionMode::PerMigration, backends: None };
-/// let m = SqlMigration { meta: &META, up: "CREATE TABLE users (id bigint PRIMARY KEY)", down: Some("DROP TABLE users") };
+/// let m = SqlMigration { meta: &META, up: "CREATE TABLE users (id bigint PRIMARY KEY)", down: Some("DROP TABLE users"),
+///     session: &[] };
 /// assert_eq!(m.up_operations()[0].op.kind(), "raw_sql");
 /// assert_eq!(m.down_operations().unwrap().len(), 1);
 /// ```
@@ -26,6 +28,8 @@ pub struct SqlMigration {
     pub up: &'static str,
     /// The down SQL; `None` when the migration is declared irreversible.
     pub down: Option<&'static str>,
+    /// The header's session settings (`-- lockgate: foreign_keys = false`).
+    pub session: &'static [SessionSetting],
 }
 
 impl SqlMigration {
@@ -47,6 +51,10 @@ impl Migration for SqlMigration {
 
     fn up_operations(&self) -> Vec<PlannedOp> {
         vec![self.planned(self.up, self.down)]
+    }
+
+    fn session(&self) -> &'static [SessionSetting] {
+        self.session
     }
 
     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {

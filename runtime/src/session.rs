@@ -33,6 +33,8 @@ pub(crate) struct Settings {
     /// What became of an interrupted step the catalog cannot judge, as a person found.
     pub(crate) interrupted_step: Option<crate::report::StepFate>,
     pub(crate) observer: Option<Observer>,
+    /// Settings every migration of a run gets on its connection, before its own (`Migrator::session`).
+    pub(crate) session: Vec<lockgate_dsl::session::SessionSetting>,
     pub(crate) queries: Arc<AtomicU64>,
 }
 

@@ -28,6 +28,8 @@ pub(crate) struct Work {
     /// Up, without a transaction: an earlier attempt was interrupted, so the step it was running may have taken
     /// effect without its progress being recorded.
     pub(crate) resuming: bool,
+    /// The session settings it runs with on this backend: the run's, then its own.
+    pub(crate) session: Vec<lockgate_dsl::session::SessionSetting>,
 }
 
 impl Work {
@@ -53,6 +55,7 @@ impl Work {
             transactional: true,
             resume_from: 0,
             resuming: false,
+            session: Vec::new(),
         }
     }
 }

@@ -10,6 +10,8 @@ pub(crate) struct Header {
     pub(crate) irreversible: Option<String>,
     pub(crate) transaction: bool,
     pub(crate) backends: Option<Vec<&'static str>>,
+    pub(crate) foreign_keys_off: bool,
+    pub(crate) session: Vec<(&'static str, String, String)>,
 }
 
 /// Reads the leading comment lines of `sql` that start with `-- lockgate:` (but not `-- lockgate:unchecked`,
@@ -44,7 +46,11 @@ pub(crate) fn read(sql: &str, file: &str) -> Result<Header, String> {
         problems.push("the version comes from the file name; remove `version` from the header".to_owned());
     }
     if !container.samples.is_empty() || container.krate.is_some() || container.name.is_some() {
-        problems.push("a header takes `allow(...)`, `irreversible`, `transaction` and `backends` only".to_owned());
+        problems.push(
+            "a header takes `allow(...)`, `irreversible`, `transaction`, `backends`, `foreign_keys` and \
+             `session(...)` only"
+                .to_owned(),
+        );
     }
     if !problems.is_empty() {
         return Err(format!("`{file}`: {}", problems.join("; ")));
@@ -60,6 +66,8 @@ pub(crate) fn read(sql: &str, file: &str) -> Result<Header, String> {
         irreversible: container.irreversible,
         transaction: container.transaction,
         backends: container.backends,
+        foreign_keys_off: container.foreign_keys_off,
+        session: container.session,
     })
 }
 
@@ -81,6 +89,13 @@ mod tests {
         assert!(!header.transaction);
         assert_eq!(header.backends, Some(vec!["postgres"]));
         assert_eq!(header.irreversible, None);
+        let header = read(
+            "-- lockgate: foreign_keys = false\n-- lockgate: session(mysql = \"sql_mode = ''\")\nSELECT 1",
+            "m.up.sql",
+        )
+        .unwrap();
+        assert!(header.foreign_keys_off);
+        assert_eq!(header.session, [("mysql", "sql_mode".to_owned(), "''".to_owned())]);
     }
 
     #[test]

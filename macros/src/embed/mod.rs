@@ -145,6 +145,16 @@ pub(crate) fn embed(input: TokenStream) -> syn::Result<TokenStream> {
                 backends: #backends,
             };
         });
+        let dsl = quote!(#krate::dsl);
+        let session = match crate::expand::session_settings(&dsl, header.foreign_keys_off, &header.session) {
+            Some(settings) => {
+                let count = usize::from(header.foreign_keys_off) + header.session.len();
+                let name = quote::format_ident!("SESSION_{}", i);
+                items.push(quote!(static #name: [#dsl::session::SessionSetting; #count] = #settings;));
+                quote!(&#name)
+            }
+            None => quote!(&[]),
+        };
         // `include_str!` makes cargo rebuild when a file changes.
         let up_path = migration.up.to_string_lossy().into_owned();
         let down = match (&migration.down, has_down) {
@@ -161,6 +171,7 @@ pub(crate) fn embed(input: TokenStream) -> syn::Result<TokenStream> {
                     meta: &#meta,
                     up: ::core::include_str!(#up_path),
                     down: #down,
+                    session: #session,
                 })
             }
             // Registered in the crate's tests, so a derived migration after it finds it for its live round trip.

@@ -20,6 +20,35 @@ pub(crate) fn paths(cont: &Container<'_>) -> (TokenStream, TokenStream) {
     (quote!(#krate::dsl), quote!(#krate::dsl::__private))
 }
 
+/// The session settings of `foreign_keys = false` and `session(...)`, as an array expression of
+/// `dsl::session::SessionSetting`; `None` when there are none.
+pub(crate) fn session_settings(
+    dsl: &TokenStream,
+    foreign_keys_off: bool,
+    session: &[(&'static str, String, String)],
+) -> Option<TokenStream> {
+    if !foreign_keys_off && session.is_empty() {
+        return None;
+    }
+    let off = foreign_keys_off.then(|| quote!(#dsl::session::SessionSetting::ForeignKeysOff));
+    let set = session.iter().map(|(backend, name, value)| {
+        let backend = match *backend {
+            "postgres" => quote!(#dsl::Backend::Postgres),
+            "mysql" => quote!(#dsl::Backend::MySql),
+            _ => quote!(#dsl::Backend::Sqlite),
+        };
+        quote! {
+            #dsl::session::SessionSetting::Set {
+                backend: #backend,
+                name: ::std::borrow::Cow::Borrowed(#name),
+                value: ::std::borrow::Cow::Borrowed(#value),
+            }
+        }
+    });
+    let all = off.into_iter().chain(set);
+    Some(quote!([#(#all),*]))
+}
+
 pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident;
     let span = ident.span();
@@ -93,6 +122,16 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
         }
     });
 
+    let session_fn = session_settings(&dsl, attrs.foreign_keys_off, &attrs.session).map(|settings| {
+        let count = usize::from(attrs.foreign_keys_off) + attrs.session.len();
+        quote! {
+            fn session(&self) -> &'static [#dsl::session::SessionSetting] {
+                static SESSION: [#dsl::session::SessionSetting; #count] = #settings;
+                &SESSION
+            }
+        }
+    });
+
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
@@ -126,6 +165,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
                 }
 
                 #samples_fn
+                #session_fn
             }
 
             #[automatically_derived]

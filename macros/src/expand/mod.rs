@@ -5,6 +5,7 @@ mod list;
 mod migration;
 
 pub(crate) use list::list;
+pub(crate) use migration::session_settings;
 
 use proc_macro2::TokenStream;
 use syn::DeriveInput;

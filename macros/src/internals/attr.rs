@@ -12,8 +12,8 @@ use syn::{Expr, ExprLit, Lit, LitStr, Token};
 use super::ctxt::Ctxt;
 use super::suggest::closest;
 use super::symbol::{
-    ALLOW, BACKEND_NAMES, BACKENDS, BLOCKING, CATEGORIES, CRATE, DATA_DEPENDENT, DESTRUCTIVE, INCOMPATIBLE,
-    IRREVERSIBLE, KEYS, MIGRATION, NAME, SAMPLE, Symbol, TRANSACTION, VERSION,
+    ALLOW, BACKEND_NAMES, BACKENDS, BLOCKING, CATEGORIES, CRATE, DATA_DEPENDENT, DESTRUCTIVE, FOREIGN_KEYS,
+    INCOMPATIBLE, IRREVERSIBLE, KEYS, MIGRATION, NAME, SAMPLE, SESSION, Symbol, TRANSACTION, VERSION,
 };
 
 /// An attribute value that may be set once; a second setting is reported at its key.
@@ -105,6 +105,10 @@ pub(crate) struct Container {
     pub(crate) krate: Option<syn::Path>,
     /// `sample = "INSERT ..."`, repeatable: rows `verify` inserts before the round trip.
     pub(crate) samples: Vec<String>,
+    /// `foreign_keys = false`: foreign keys are not enforced while the migration runs.
+    pub(crate) foreign_keys_off: bool,
+    /// `session(<backend> = "<variable> = <value>")`, repeatable: (backend, variable, value).
+    pub(crate) session: Vec<(&'static str, String, String)>,
 }
 
 impl Container {
@@ -121,6 +125,8 @@ impl Container {
         let mut incompatible = Attr::none(cx, "risk category", INCOMPATIBLE);
         let mut data_dependent = Attr::none(cx, "risk category", DATA_DEPENDENT);
         let mut samples = Vec::new();
+        let mut foreign_keys = Attr::none(cx, "migration attribute", FOREIGN_KEYS);
+        let mut session = Vec::new();
         let mut malformed = false;
 
         for attr in attrs.iter().filter(|attr| attr.path() == MIGRATION) {
@@ -135,6 +141,7 @@ impl Container {
                     || (meta.path == IRREVERSIBLE && irreversible.duplicate(&meta.path))
                     || (meta.path == TRANSACTION && transaction.duplicate(&meta.path))
                     || (meta.path == CRATE && krate.duplicate(&meta.path))
+                    || (meta.path == FOREIGN_KEYS && foreign_keys.duplicate(&meta.path))
                     || (meta.path == BACKENDS && backends.duplicate(&meta.path));
                 if duplicate {
                     return skip_value(&meta);
@@ -193,6 +200,17 @@ impl Container {
                     ) {
                         samples.push(sql);
                     }
+                } else if meta.path == FOREIGN_KEYS {
+                    let expr: Expr = meta.value()?.parse()?;
+                    match &expr {
+                        Expr::Lit(ExprLit { lit: Lit::Bool(value), .. }) => foreign_keys.set(value.value),
+                        other => cx.error_spanned_by(
+                            other,
+                            "expected `foreign_keys = false` (foreign keys are not enforced while the migration runs)",
+                        ),
+                    }
+                } else if meta.path == SESSION {
+                    parse_session(cx, &meta, &mut session)?;
                 } else if meta.path == CRATE {
                     let expr: Expr = meta.value()?.parse()?;
                     match &expr {
@@ -286,8 +304,66 @@ impl Container {
             backends: backends.get(),
             krate: krate.get(),
             samples,
+            foreign_keys_off: foreign_keys.get() == Some(false),
+            session,
         }
     }
+}
+
+/// Reads `session(postgres = "statement_timeout = '5min'", mysql = "...")` into (backend, variable, value).
+fn parse_session(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    session: &mut Vec<(&'static str, String, String)>,
+) -> syn::Result<()> {
+    const EXPECTED: &str = "expected `session(<backend> = \"<variable> = <value>\")`, like \
+                            `session(postgres = \"statement_timeout = '5min'\")`";
+    if !meta.input.peek(syn::token::Paren) {
+        cx.error_spanned_by(&meta.path, EXPECTED);
+        return skip_value(meta);
+    }
+    meta.parse_nested_meta(|inner| {
+        let Some(backend) = BACKEND_NAMES.iter().find(|symbol| inner.path == **symbol) else {
+            unknown(cx, &inner.path, "backend", BACKEND_NAMES);
+            return skip_value(&inner);
+        };
+        if !inner.input.peek(Token![=]) {
+            cx.error_spanned_by(&inner.path, EXPECTED);
+            return Ok(());
+        }
+        let expr: Expr = inner.value()?.parse()?;
+        let Expr::Lit(ExprLit {
+            lit: Lit::Str(text), ..
+        }) = &expr
+        else {
+            cx.error_spanned_by(&expr, EXPECTED);
+            return Ok(());
+        };
+        let written = text.value();
+        let Some((name, value)) = written.split_once('=').map(|(n, v)| (n.trim(), v.trim())) else {
+            cx.error_spanned_by(
+                text,
+                format!("expected `<variable> = <value>` in `session({backend} = ...)`"),
+            );
+            return Ok(());
+        };
+        let plain = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        if !plain {
+            cx.error_spanned_by(
+                text,
+                format!("`{name}` is not a plain name: a session variable is letters, digits, `_` and `.`"),
+            );
+        } else if value.is_empty() {
+            cx.error_spanned_by(
+                text,
+                format!("`{name}` has no value: write it as SQL, like `{name} = 0`"),
+            );
+        } else {
+            session.push((backend.0, name.to_owned(), value.to_owned()));
+        }
+        Ok(())
+    })
 }
 
 /// Reports an unknown key, with the closest known one when it looks like a typo.

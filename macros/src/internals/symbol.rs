@@ -19,6 +19,8 @@ pub(crate) const TRANSACTION: Symbol = Symbol("transaction");
 pub(crate) const CRATE: Symbol = Symbol("crate");
 pub(crate) const BACKENDS: Symbol = Symbol("backends");
 pub(crate) const SAMPLE: Symbol = Symbol("sample");
+pub(crate) const FOREIGN_KEYS: Symbol = Symbol("foreign_keys");
+pub(crate) const SESSION: Symbol = Symbol("session");
 
 pub(crate) const POSTGRES: Symbol = Symbol("postgres");
 pub(crate) const MYSQL: Symbol = Symbol("mysql");
@@ -30,7 +32,18 @@ pub(crate) const INCOMPATIBLE: Symbol = Symbol("incompatible");
 pub(crate) const DATA_DEPENDENT: Symbol = Symbol("data_dependent");
 
 /// Every key of `#[migration(...)]`, for suggestions.
-pub(crate) const KEYS: &[Symbol] = &[VERSION, NAME, ALLOW, IRREVERSIBLE, TRANSACTION, BACKENDS, SAMPLE, CRATE];
+pub(crate) const KEYS: &[Symbol] = &[
+    VERSION,
+    NAME,
+    ALLOW,
+    IRREVERSIBLE,
+    TRANSACTION,
+    BACKENDS,
+    SAMPLE,
+    FOREIGN_KEYS,
+    SESSION,
+    CRATE,
+];
 
 /// Every backend name of `backends = "..."`, for suggestions.
 pub(crate) const BACKEND_NAMES: &[Symbol] = &[POSTGRES, MYSQL, SQLITE];

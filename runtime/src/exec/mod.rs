@@ -3,6 +3,7 @@
 
 mod batched;
 mod compensate;
+pub(crate) mod settings;
 mod step;
 mod stepwise;
 mod transaction;
@@ -28,8 +29,18 @@ pub(crate) enum Outcome {
     AlreadyDone,
 }
 
-/// Runs one migration, retrying with exponential backoff when (and only when) it hit a lock timeout.
+/// Runs one migration with its session settings, putting back what they changed whatever the outcome.
 pub(crate) async fn run(session: &mut Session<'_>, work: &Work) -> Result<Outcome, Error> {
+    if work.session.is_empty() {
+        return run_retrying(session, work).await;
+    }
+    let priors = settings::apply(session, std::slice::from_ref(work)).await?;
+    let result = run_retrying(session, work).await;
+    settings::restore_after(session, priors, work, result).await
+}
+
+/// Runs one migration, retrying with exponential backoff when (and only when) it hit a lock timeout.
+async fn run_retrying(session: &mut Session<'_>, work: &Work) -> Result<Outcome, Error> {
     let settings = session.settings;
     let mut attempt = 0;
     let mut retry: Option<Work> = None;

@@ -56,6 +56,7 @@ impl fmt::Debug for Migrator {
             .field("wait_deadline", &self.settings.wait_deadline)
             .field("grouped", &self.settings.grouped)
             .field("plan_checks", &self.settings.plan_checks)
+            .field("session", &self.settings.session)
             .finish_non_exhaustive()
     }
 }
@@ -98,6 +99,7 @@ impl Migrator {
                 plan_checks: true,
                 interrupted_step: None,
                 observer: None,
+                session: Vec::new(),
                 queries: Arc::new(AtomicU64::new(0)),
             },
         })
@@ -189,6 +191,23 @@ impl Migrator {
     /// ```
     pub fn grouped(mut self, grouped: bool) -> Self {
         self.settings.grouped = grouped;
+        self
+    }
+
+    /// Adds a session setting every migration of a run gets (before its own `foreign_keys = false` or
+    /// `session(...)`), for the backend it names; the migrator puts it back after each migration. A setting the
+    /// backend cannot apply (foreign keys off on PostgreSQL) is refused before anything runs.
+    ///
+    /// ```
+    /// use lockgate_runtime::Migrator;
+    /// use lockgate_dsl::{Backend, session::SessionSetting};
+    /// let m = Migrator::new(Vec::new()).unwrap()
+    ///     .session(SessionSetting::ForeignKeysOff)
+    ///     .session(SessionSetting::set(Backend::MySql, "sql_mode", "'ANSI_QUOTES'"));
+    /// assert!(format!("{m:?}").contains("ForeignKeysOff"));
+    /// ```
+    pub fn session(mut self, setting: lockgate_dsl::session::SessionSetting) -> Self {
+        self.settings.session.push(setting);
         self
     }
 

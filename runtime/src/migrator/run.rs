@@ -109,6 +109,7 @@ impl Migrator {
     }
 
     pub(crate) async fn run_works(&self, session: &mut Session<'_>, works: &[Work]) -> Result<Report, Error> {
+        exec::settings::check(works, session.backend())?;
         let mut report = Report::default();
         if self.settings.grouped && works.len() > 1 {
             if let Some(w) = works.iter().find(|w| !w.transactional) {
@@ -117,7 +118,10 @@ impl Migrator {
                     reason: "a migration without a transaction cannot run in grouped mode".to_owned(),
                 });
             }
-            if let Outcome::Ran(durations) = exec::run_transactional(session, works).await? {
+            // One transaction: every migration's settings hold for all of it.
+            let priors = exec::settings::apply(session, works).await?;
+            let outcome = exec::run_transactional(session, works).await;
+            if let Outcome::Ran(durations) = exec::settings::restore_after(session, priors, &works[0], outcome).await? {
                 for (w, &each) in works.iter().zip(&durations) {
                     if w.skipped {
                         self.emit(Event::NotForBackend {
@@ -176,6 +180,7 @@ impl Migrator {
         for row in self.to_revert(&rows, target) {
             works.push(self.down_work(row, &*session.driver)?);
         }
+        exec::settings::check(&works, session.backend())?;
         tracing::info!(count = works.len(), "reverting migrations");
         let mut report = Report::default();
         for work in &works {
@@ -211,6 +216,7 @@ impl Migrator {
         };
         let down = self.down_work(last, &*session.driver)?;
         let up = self.up_work(m, None, &*session.driver)?;
+        exec::settings::check(&[down.clone(), up.clone()], session.backend())?;
         let mut report = Report::default();
         for work in [&down, &up] {
             if let Outcome::Ran(durations) = exec::run(session, work).await? {

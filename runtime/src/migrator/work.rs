@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use lockgate_dsl::session::SessionSetting;
 use lockgate_dsl::{Backend, Migration, MigrationMeta, TransactionMode};
 
 use super::Migrator;
@@ -130,6 +131,7 @@ impl Migrator {
             transactional,
             resume_from,
             resuming: interrupted.is_some(),
+            session: self.session_for(m.session(), backend),
         })
     }
 
@@ -168,6 +170,7 @@ impl Migrator {
                 transactional,
                 resume_from: 0,
                 resuming: false,
+                session: self.session_for(m.session(), backend),
             });
         }
         let irreversible = |reason: String| Error::Irreversible {
@@ -200,7 +203,14 @@ impl Migrator {
             transactional,
             resume_from: 0,
             resuming: false,
+            session: self.session_for(&[], backend),
         })
+    }
+
+    /// The settings a migration runs with on `backend`: the run's, then its own.
+    fn session_for(&self, own: &[SessionSetting], backend: Backend) -> Vec<SessionSetting> {
+        let all = self.settings.session.iter().chain(own);
+        all.filter(|s| s.applies_to(backend)).cloned().collect()
     }
 }
 

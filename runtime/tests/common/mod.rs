@@ -401,3 +401,35 @@ impl Migration for UpDownFixture {
         Ok((self.down)())
     }
 }
+
+/// A migration with session settings of its own, as `#[migration(foreign_keys = false)]` or
+/// `#[migration(session(...))]` declares them.
+pub struct WithSession {
+    inner: Box<dyn Migration>,
+    session: &'static [lockgate_dsl::session::SessionSetting],
+}
+
+impl WithSession {
+    /// `inner`, run with `session`.
+    pub fn boxed(inner: Box<dyn Migration>, session: Vec<lockgate_dsl::session::SessionSetting>) -> Box<dyn Migration> {
+        Box::new(WithSession {
+            inner,
+            session: Box::leak(session.into_boxed_slice()),
+        })
+    }
+}
+
+impl Migration for WithSession {
+    fn meta(&self) -> &'static MigrationMeta {
+        self.inner.meta()
+    }
+    fn up_operations(&self) -> Vec<PlannedOp> {
+        self.inner.up_operations()
+    }
+    fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
+        self.inner.down_operations()
+    }
+    fn session(&self) -> &'static [lockgate_dsl::session::SessionSetting] {
+        self.session
+    }
+}

@@ -13,6 +13,7 @@ mod lifecycle;
 mod live;
 mod locking;
 mod recovery;
+mod settings;
 mod stepwise;
 mod targets;
 mod tracking;
@@ -120,6 +121,8 @@ macro_rules! suite {
             async fn drift_and_diff() { live::drift_and_diff($backend).await }
             #[tokio::test]
             async fn verified_baseline() { live::verified_baseline($backend).await }
+            #[tokio::test]
+            async fn session_settings() { settings::session_settings($backend).await }
             #[tokio::test]
             async fn retry_after_a_clean_failure() { recovery::retry_after_a_clean_failure($backend).await }
             #[tokio::test]
