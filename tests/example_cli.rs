@@ -612,3 +612,40 @@ fn rust_log_shows_the_runtime_events() {
     let quiet = contracts(&temp.0, &["--database-url", url.as_str(), "status"]);
     assert!(!quiet.stderr.contains("INFO"), "{quiet:?}");
 }
+
+#[test]
+fn fresh_and_reset_start_over_unless_the_database_is_protected() {
+    let temp = TempDir::new("example_fresh");
+    let url = format!("sqlite:{}?mode=rwc", temp.0.join("fresh.db").display());
+    expect(&url, &["up"], 0);
+    let protect = expect(&url, &["protect", "production"], 0);
+    assert!(
+        protect.stdout.starts_with("protected: `fresh` and `reset` refuse"),
+        "{protect:?}"
+    );
+    for command in ["fresh", "reset"] {
+        let refused = expect(&url, &[command], 1);
+        assert!(
+            refused.stderr.contains(&format!(
+                "error: {command} failed: the database is protected (production, marked "
+            )),
+            "{refused:?}"
+        );
+        assert!(
+            refused.stderr.contains(&format!(
+                "if it really is disposable, run `unprotect`, then `{command}`"
+            )),
+            "{refused:?}"
+        );
+    }
+    let status = expect(&url, &["status", "--format", "json"], 0).json();
+    assert_eq!(states(&status), vec!["applied"; MIGRATIONS]);
+
+    expect(&url, &["unprotect"], 0);
+    let fresh = expect(&url, &["fresh", "--format", "json"], 0).json();
+    assert_eq!(fresh["applied"].as_array().map(Vec::len), Some(MIGRATIONS));
+    let reset = expect(&url, &["reset", "--format", "json"], 0).json();
+    assert_eq!(reset["applied"].as_array().map(Vec::len), Some(MIGRATIONS));
+    let status = expect(&url, &["status", "--format", "json"], 0).json();
+    assert_eq!(states(&status), vec!["pending"; MIGRATIONS]);
+}

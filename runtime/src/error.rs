@@ -198,6 +198,18 @@ pub enum Error {
         /// What was asked.
         action: &'static str,
     },
+    /// `fresh` or `reset` on a database marked protected (`protect`).
+    #[error("the database is protected ({reason}, marked {marked_at} by {marked_by}); `{action}` would destroy it")]
+    Protected {
+        /// What was asked.
+        action: &'static str,
+        /// Why it was protected.
+        reason: String,
+        /// When, as the server wrote it.
+        marked_at: String,
+        /// Who marked it.
+        marked_by: String,
+    },
     /// An operation of a migration cannot be rendered for this backend.
     #[error("migration {migration} cannot run on this database: {source}")]
     Render {
@@ -424,6 +436,7 @@ impl Error {
             | Error::Irreversible { .. }
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
+            | Error::Protected { .. }
             | Error::Render { .. }
             | Error::PlanChecks { .. }
             | Error::Plan { .. }
@@ -464,6 +477,7 @@ impl Error {
             | Error::LockFailed { .. }
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
+            | Error::Protected { .. }
             | Error::SqlxMigrationFailed { .. }
             | Error::SchemaMismatch { .. }
             | Error::CorruptTracking { .. }
@@ -502,6 +516,7 @@ impl Error {
             | Error::Compensated { .. }
             | Error::CompensationFailed { .. }
             | Error::NothingApplied { .. }
+            | Error::Protected { .. }
             | Error::Render { .. }
             | Error::PlanChecks { .. }
             | Error::Plan { .. }
@@ -549,6 +564,7 @@ impl Error {
             | Error::AssertionFailed { .. }
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
+            | Error::Protected { .. }
             | Error::Render { .. }
             | Error::Plan { .. }
             | Error::SqlxMigrationFailed { .. }

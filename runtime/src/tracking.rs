@@ -105,8 +105,18 @@ impl Tracking {
     }
 
     /// lockgate's own tables, which introspection leaves out.
-    pub(crate) fn own_tables(&self) -> [String; 3] {
-        [self.table.clone(), self.history.clone(), self.state.clone()]
+    pub(crate) fn own_tables(&self) -> [String; 4] {
+        [
+            self.table.clone(),
+            self.history.clone(),
+            self.state.clone(),
+            self.protected_table(),
+        ]
+    }
+
+    /// The table whose one row marks the database protected from `fresh` and `reset`.
+    pub(crate) fn protected_table(&self) -> String {
+        format!("{}_protected", self.table)
     }
 
     /// A quoted identifier, for the few statements sea-query does not build.
@@ -378,6 +388,54 @@ impl Tracking {
     /// Forgets the digest, before the applied set changes.
     pub(crate) fn clear_state(&self) -> Bound {
         let q = Query::delete().from_table(self.name(&self.state)).to_owned();
+        (self.dialect.delete)(&q)
+    }
+
+    /// The statement that creates the protection table (idempotent).
+    pub(crate) fn create_protected(&self) -> String {
+        let table = Table::create()
+            .table(self.name(&self.protected_table()))
+            .if_not_exists()
+            .col(ColumnDef::new(state::ID).integer().not_null().primary_key())
+            .col(ColumnDef::new("reason").custom(self.dialect.long_text).not_null())
+            .col(ColumnDef::new("marked_at").custom(self.dialect.long_text).not_null())
+            .col(ColumnDef::new("marked_by").custom(self.dialect.long_text).not_null())
+            .to_owned();
+        (self.dialect.create_table)(&table)
+    }
+
+    /// Marks the database protected (one row; a second mark replaces the first).
+    pub(crate) fn insert_protected(&self, reason: &str, marked_by: &str) -> [Bound; 2] {
+        let delete = Query::delete()
+            .from_table(self.name(&self.protected_table()))
+            .to_owned();
+        let insert = Query::insert()
+            .into_table(self.name(&self.protected_table()))
+            .columns([state::ID, "reason", "marked_at", "marked_by"])
+            .values_panic([
+                1.into(),
+                reason.into(),
+                Utc::now().format("%Y-%m-%d %H:%M:%S UTC").to_string().into(),
+                marked_by.into(),
+            ])
+            .to_owned();
+        [(self.dialect.delete)(&delete), (self.dialect.insert)(&insert)]
+    }
+
+    /// The protection mark: reason, when, by whom.
+    pub(crate) fn select_protected(&self) -> Bound {
+        let q = Query::select()
+            .columns(["reason", "marked_at", "marked_by"])
+            .from(self.name(&self.protected_table()))
+            .to_owned();
+        (self.dialect.select)(&q)
+    }
+
+    /// Lifts the protection.
+    pub(crate) fn delete_protected(&self) -> Bound {
+        let q = Query::delete()
+            .from_table(self.name(&self.protected_table()))
+            .to_owned();
         (self.dialect.delete)(&q)
     }
 

@@ -319,6 +319,7 @@ impl Error {
             | Error::CompensationFailed { .. }
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
+            | Error::Protected { .. }
             | Error::Render { .. }
             | Error::PlanChecks { .. }
             | Error::Plan { .. }

@@ -132,6 +132,20 @@ pub enum Command {
     /// Revert the last applied migration and apply it again.
     #[command(after_help = EXIT_CODES_HELP)]
     Redo,
+    /// Revert every applied migration, newest first (`down --to 0`). Refused on a protected database.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Reset,
+    /// Drop every table, view, type, sequence, routine and extension of the schema, then apply every migration.
+    ///
+    /// For a disposable database (development, CI). Refused on a database marked with `protect`.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Fresh,
+    /// Mark the database protected: `fresh` and `reset` refuse to run on it until `unprotect`.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Protect(ProtectArgs),
+    /// Lift the mark of `protect`.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Unprotect,
     /// Print the SQL that `up` or `down` would run, without running it; offline with --backend.
     ///
     /// Connected (the default), the plan is the exact SQL for that database: the pending migrations
@@ -450,6 +464,21 @@ pub struct PlanArgs {
     /// every migration applied (down): for review and snapshot tests.
     #[arg(long, value_enum, value_name = "BACKEND")]
     pub backend: Option<PlanBackend>,
+}
+
+/// `protect` options.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["contracts", "protect", "production"]).unwrap();
+/// assert!(matches!(cli.command, Command::Protect(ref p) if p.reason == "production"));
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct ProtectArgs {
+    /// Why the database must not be dropped, shown when `fresh` or `reset` refuses (e.g. `production`).
+    #[arg(value_name = "REASON")]
+    pub reason: String,
 }
 
 /// `baseline` options.

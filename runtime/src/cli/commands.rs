@@ -114,6 +114,29 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
             run(name, migrator, db, cx, async |m| m.down(db, target).await).await
         }
         Command::Redo => run(name, migrator, db, cx, async |m| m.redo(db).await).await,
+        Command::Reset => run(name, migrator, db, cx, async |m| m.reset(db).await).await,
+        Command::Fresh => run(name, migrator, db, cx, async |m| m.fresh(db).await).await,
+        Command::Protect(args) => {
+            migrator.protect(db, &args.reason).await.map_err(&fail)?;
+            let protection = migrator.protection(db).await.map_err(&fail)?;
+            match cx.format {
+                OutputFormat::Human => print(&format!(
+                    "protected: `fresh` and `reset` refuse to run on this database ({}); `unprotect` lifts it\n",
+                    args.reason
+                ))?,
+                OutputFormat::Json => print(&json::to_line(&protection))?,
+            }
+            Ok(Exit::Success)
+        }
+        Command::Unprotect => {
+            let lifted = migrator.unprotect(db).await.map_err(&fail)?;
+            match cx.format {
+                OutputFormat::Human if lifted => print("no longer protected\n")?,
+                OutputFormat::Human => print("the database was not protected\n")?,
+                OutputFormat::Json => print(&json::to_line(&serde_json::json!({ "lifted": lifted })))?,
+            }
+            Ok(Exit::Success)
+        }
         Command::Baseline(args) if args.verify => {
             let scratch = args.scratch_url.clone().unwrap_or_else(|| cx.url.clone());
             run(name, migrator, db, cx, async |m| {
@@ -236,6 +259,10 @@ pub(crate) fn name(command: &Command) -> &'static str {
         Command::Up(_) => "up",
         Command::Down(_) => "down",
         Command::Redo => "redo",
+        Command::Reset => "reset",
+        Command::Fresh => "fresh",
+        Command::Protect(_) => "protect",
+        Command::Unprotect => "unprotect",
         Command::Plan(_) => "plan",
         Command::Baseline(_) => "baseline",
         Command::Verify(_) => "verify",

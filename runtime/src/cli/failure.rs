@@ -238,6 +238,10 @@ impl Failure {
                         .to_owned()
                 }
                 Error::UnknownVersion { .. } => "run `status` to list the versions this binary knows".to_owned(),
+                Error::Protected { action, .. } => format!(
+                    "check --database-url (or DATABASE_URL): this is not a database to start over; if it really \
+                     is disposable, run `unprotect`, then `{action}`"
+                ),
                 Error::Tracking { .. } => {
                     "check that the database user may create and write tables in this database".to_owned()
                 }

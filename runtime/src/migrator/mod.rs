@@ -1,11 +1,13 @@
 //! The migrator: a list of migrations and the settings to apply, revert and inspect them.
 
 mod adopt;
+mod fresh;
 mod history;
 mod inspect;
 mod run;
 mod work;
 
+pub use fresh::Protection;
 pub use history::History;
 
 use std::fmt;
@@ -305,6 +307,69 @@ impl Migrator {
     /// ```
     pub async fn redo(&self, db: &Database) -> Result<Report, Error> {
         self.run_redo(db).await
+    }
+
+    /// Drops every table, view, type, sequence, routine and extension of the schema (lockgate's tables too),
+    /// then applies every migration: a disposable database started over. Refused with [`Error::Protected`] on a
+    /// database marked with [`Migrator::protect`].
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// let report = m.fresh(&db).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fresh(&self, db: &Database) -> Result<Report, Error> {
+        self.run_fresh(db).await
+    }
+
+    /// Reverts every applied migration, newest first (`down` to version 0). Refused with [`Error::Protected`] on
+    /// a database marked with [`Migrator::protect`].
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// let report = m.reset(&db).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn reset(&self, db: &Database) -> Result<Report, Error> {
+        self.run_reset(db).await
+    }
+
+    /// Marks the database protected, for `reason` (say, "production"): [`Migrator::fresh`] and
+    /// [`Migrator::reset`] refuse to run on it until [`Migrator::unprotect`]. The mark is a row in
+    /// `<table>_protected`, beside the tracking table.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// m.protect(&db, "production").await?;
+    /// assert!(m.protection(&db).await?.is_some());
+    /// # Ok(()) }
+    /// ```
+    pub async fn protect(&self, db: &Database, reason: &str) -> Result<(), Error> {
+        self.run_protect(db, reason).await
+    }
+
+    /// Lifts the mark of [`Migrator::protect`]; `false` when there was none.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// let lifted = m.unprotect(&db).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn unprotect(&self, db: &Database) -> Result<bool, Error> {
+        self.run_unprotect(db).await
+    }
+
+    /// The protection mark, when the database has one.
+    ///
+    /// ```no_run
+    /// # async fn run(m: lockgate_runtime::Migrator, db: lockgate_runtime::Database) -> Result<(), lockgate_runtime::Error> {
+    /// if let Some(p) = m.protection(&db).await? {
+    ///     println!("protected: {} (since {})", p.reason, p.marked_at);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn protection(&self, db: &Database) -> Result<Option<Protection>, Error> {
+        self.run_protection(db).await
     }
 
     /// Where every migration stands: known ones in version order, then applied ones this binary does not know.

@@ -9,6 +9,7 @@ mod common;
 
 mod adoption;
 mod fixtures;
+mod fresh;
 mod lifecycle;
 mod live;
 mod locking;
@@ -121,6 +122,8 @@ macro_rules! suite {
             async fn drift_and_diff() { live::drift_and_diff($backend).await }
             #[tokio::test]
             async fn verified_baseline() { live::verified_baseline($backend).await }
+            #[tokio::test]
+            async fn fresh_and_reset() { fresh::fresh_and_reset($backend).await }
             #[tokio::test]
             async fn session_settings() { settings::session_settings($backend).await }
             #[tokio::test]
