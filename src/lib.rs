@@ -182,6 +182,8 @@ pub mod dsl {
 }
 /// The migrator: apply, revert, track and verify migrations.
 pub use lockgate_runtime as runtime;
+/// Helpers for tests: the up-down-up round trip against a server, and one SQL snapshot of a whole list.
+pub use lockgate_runtime::testing;
 
 /// The embeddable command line: `lockgate::cli::run(migrator)`.
 #[cfg(feature = "cli")]

@@ -63,6 +63,7 @@ pub mod schema;
 mod script;
 mod session;
 mod steps;
+pub mod testing;
 mod tracking;
 pub mod verify;
 mod work;
