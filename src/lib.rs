@@ -305,6 +305,9 @@ pub mod prelude {
     pub use crate::Migration;
     pub use lockgate_dsl::plan::{Backward, OneWay, Plan};
     pub use lockgate_dsl::schema::{CheckDef, ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, UniqueDef};
-    pub use lockgate_dsl::types::{Date, Decimal, Json, Time, Timestamp, Timestamptz, Uuid, Varchar};
+    pub use lockgate_dsl::types::{
+        Array, Blob, Char, Citext, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz, Uuid,
+        Varchar,
+    };
     pub use lockgate_dsl::{Change, DefaultValue, Down, SqlExpr, Up};
 }

@@ -1,24 +1,7 @@
 //! Column types, defaults and column definitions per backend.
 //!
-//! | type | PostgreSQL | MySQL/MariaDB | SQLite |
-//! | --- | --- | --- | --- |
-//! | `Bool` | `boolean` | `bool` (tinyint(1)) | `boolean` |
-//! | `SmallInt` / `Int` / `BigInt` | `smallint` / `integer` / `bigint` | `smallint` / `int` / `bigint` | `smallint` / `integer` / `bigint` |
-//! | `Real` / `Double` | `real` / `double precision` | `float` / `double` | `real` / `double` |
-//! | `Text` / `Varchar(n)` | `text` / `varchar(n)` | `text` / `varchar(n)` | `text` / `varchar(n)` |
-//! | `Bytes` | `bytea` | `longblob` | `blob` |
-//! | `Uuid` | `uuid` | `char(36)` | `text` |
-//! | `Json` | `jsonb` | `json` | `text` |
-//! | `Decimal(p, s)` | `numeric(p,s)` | `decimal(p,s)` | `numeric(p,s)` |
-//! | `Date` / `Time` | `date` / `time` | `date` / `time(6)` | `text` / `text` |
-//! | `Timestamp` / `Timestamptz` | `timestamp` / `timestamptz` | `datetime(6)` / `datetime(6)` | `text` / `text` |
-//! | `Enum(name)` | the type `"name"` | error | error |
-//!
-//! MySQL's `timestamp` type stops in 2038 and, on older servers, grows an implicit default and
-//! `ON UPDATE`; `datetime(6)` has neither, so both timestamp types map to it and hold UTC by
-//! convention. SQLite keeps dates and times as ISO-8601 text, the form sqlx reads and writes.
-//! MySQL and SQLite have no named enum types: a column of one is a typed error that suggests a
-//! `varchar` column with a check constraint.
+//! Each column type's spelling per backend, and why, is the table of `types/mapping.md` (the `types` module's
+//! documentation), which `dsl/tests/type_mapping.rs` renders from [`column_type_sql`].
 
 use sea_query::{Alias, ColumnDef as SeaColumn, DynIden, Expr, Keyword};
 
@@ -81,6 +64,54 @@ pub fn column_type_sql(ty: &ColumnType, backend: Backend, column: &str) -> Resul
                 hint: "only PostgreSQL has named enum types; use a varchar column with a check constraint",
             });
         }
+        (T::Char(n), _) => return Ok(format!("char({n})")),
+        (T::Blob(_), Postgres) => "bytea",
+        (T::Blob(n), MySql) => match n {
+            0..=255 => "tinyblob",
+            256..=65_535 => "blob",
+            65_536..=16_777_215 => "mediumblob",
+            _ => "longblob",
+        },
+        (T::Blob(_), Sqlite) => "blob",
+        (T::PreciseTimestamp { digits, tz: false }, Postgres) => return Ok(format!("timestamp({digits})")),
+        (T::PreciseTimestamp { digits, tz: true }, Postgres) => return Ok(format!("timestamptz({digits})")),
+        (T::PreciseTimestamp { digits, .. }, MySql) => return Ok(format!("datetime({digits})")),
+        (T::PreciseTimestamp { .. } | T::JsonText, Sqlite) => "text",
+        (T::JsonText, Postgres) => "json",
+        (T::JsonText, MySql) => "json",
+        (T::Inet, Postgres) => "inet",
+        (T::Citext, Postgres) => "citext",
+        (T::Interval, Postgres) => "interval",
+        (T::Array(element), Postgres) => {
+            if matches!(**element, T::Array(_)) {
+                return Err(RenderError::Unsupported {
+                    operation: format!("column `{column}` of an array of arrays"),
+                    backend,
+                    hint: "PostgreSQL arrays are multi-dimensional already: use Array<T> and store nested values in it",
+                });
+            }
+            return Ok(format!("{}[]", column_type_sql(element, backend, column)?));
+        }
+        (T::Inet | T::Citext | T::Interval | T::Array(_), MySql | Sqlite) => {
+            let (what, hint) = match ty {
+                T::Inet => ("inet", "store the address as text: Varchar<45> holds any IPv6 address"),
+                T::Citext => (
+                    "citext",
+                    "use String or Varchar<N>: MySQL's default collations compare case-insensitively already; on \
+                     SQLite compare with `COLLATE NOCASE`",
+                ),
+                T::Interval => (
+                    "interval",
+                    "store the span as a number of seconds (i64) or milliseconds",
+                ),
+                _ => ("array", "store the list as Json, or in a table of its own"),
+            };
+            return Err(RenderError::Unsupported {
+                operation: format!("column `{column}` of type {what}"),
+                backend,
+                hint,
+            });
+        }
     };
     Ok(sql.to_owned())
 }
@@ -122,7 +153,13 @@ pub fn default_sql(value: &DefaultValue, ty: &ColumnType, backend: Backend) -> R
                 },
                 // MySQL accepts a literal default on text, blob and json columns only as an expression.
                 Backend::MySql => match ty {
-                    ColumnType::Text | ColumnType::Bytes | ColumnType::Json => format!("({literal})"),
+                    ColumnType::Text
+                    | ColumnType::Bytes
+                    | ColumnType::Blob(_)
+                    | ColumnType::Json
+                    | ColumnType::JsonText => {
+                        format!("({literal})")
+                    }
                     _ => literal,
                 },
                 Backend::Sqlite => literal,
@@ -148,6 +185,8 @@ fn expr_sql(expr: &SqlExpr, ty: &ColumnType, backend: Backend) -> String {
             ColumnType::Date => "(CURRENT_DATE)".to_owned(),
             // MySQL wants the default's fractional precision to match the column's.
             ColumnType::Timestamp | ColumnType::Timestamptz => "CURRENT_TIMESTAMP(6)".to_owned(),
+            ColumnType::PreciseTimestamp { digits: 0, .. } => "CURRENT_TIMESTAMP".to_owned(),
+            ColumnType::PreciseTimestamp { digits, .. } => format!("CURRENT_TIMESTAMP({digits})"),
             _ => "CURRENT_TIMESTAMP".to_owned(),
         },
         (SqlExpr::Now, Backend::Sqlite) => match ty {

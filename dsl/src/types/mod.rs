@@ -1,10 +1,15 @@
 //! Column types: the backend-independent [`ColumnType`] and the [`SqlType`] trait that maps Rust types to it.
+//!
+#![doc = include_str!("mapping.md")]
 
 mod conversion;
 mod markers;
 
 pub use conversion::{Conversion, rewrites_table};
-pub use markers::{Date, Decimal, Json, Time, Timestamp, Timestamptz, Uuid, Varchar};
+pub use markers::{
+    Array, Blob, Char, Citext, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz, Uuid,
+    Varchar,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +61,29 @@ pub enum ColumnType {
     Timestamptz,
     /// A PostgreSQL enum type created with [`Plan::create_enum`](crate::Plan::create_enum).
     Enum(String),
+    /// Text of exactly this many characters, padded with spaces (`char(n)`).
+    Char(u32),
+    /// Binary data of at most this many bytes: `bytea` on PostgreSQL, the smallest MySQL blob that holds it
+    /// (`tinyblob`, `blob`, `mediumblob`, `longblob`), `blob` on SQLite.
+    Blob(u32),
+    /// A timestamp with this many fractional-second digits (0 to 6); [`ColumnType::Timestamp`] and
+    /// [`ColumnType::Timestamptz`] have 6.
+    PreciseTimestamp {
+        /// Fractional-second digits, 0 to 6.
+        digits: u8,
+        /// With time zone (`timestamptz(p)` on PostgreSQL); MySQL's `datetime(p)` holds UTC by convention either way.
+        tz: bool,
+    },
+    /// JSON kept as written (PostgreSQL `json`: key order, duplicates and whitespace preserved).
+    JsonText,
+    /// An IPv4 or IPv6 host or network address (PostgreSQL `inet`).
+    Inet,
+    /// Case-insensitive text (PostgreSQL's `citext` extension).
+    Citext,
+    /// A span of time (PostgreSQL `interval`).
+    Interval,
+    /// A PostgreSQL array of the element type.
+    Array(Box<ColumnType>),
 }
 
 impl ColumnType {
@@ -84,6 +112,15 @@ impl ColumnType {
             ColumnType::Timestamp => "timestamp".into(),
             ColumnType::Timestamptz => "timestamptz".into(),
             ColumnType::Enum(name) => format!("enum {name}"),
+            ColumnType::Char(n) => format!("char({n})"),
+            ColumnType::Blob(n) => format!("blob({n})"),
+            ColumnType::PreciseTimestamp { digits, tz: false } => format!("timestamp({digits})"),
+            ColumnType::PreciseTimestamp { digits, tz: true } => format!("timestamptz({digits})"),
+            ColumnType::JsonText => "json text".into(),
+            ColumnType::Inet => "inet".into(),
+            ColumnType::Citext => "citext".into(),
+            ColumnType::Interval => "interval".into(),
+            ColumnType::Array(element) => format!("{}[]", element.describe()),
         }
     }
 }
@@ -96,6 +133,13 @@ impl ColumnType {
 /// assert!(<Option<String> as SqlType>::NULLABLE);
 /// assert!(!<String as SqlType>::NULLABLE);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column type",
+    label = "not a column type",
+    note = "column types are listed in the table of `lockgate::dsl::types`: integers, floats, `bool`, `String`, \
+            `Varchar<N>`, `Char<N>`, `Decimal<P, S>`, `Vec<u8>`, `Blob<N>`, `Uuid`, `Json`, `Date`, `Time`, \
+            `Timestamp<P>` and `Timestamptz<P>` (0 to 6 fractional-second digits), and `Option` of any of them"
+)]
 pub trait SqlType {
     /// [`Nullable`] or [`Required`]: lets plan methods gate NOT NULL columns at compile time.
     type Nullness;
@@ -120,6 +164,13 @@ pub struct Required;
 /// fn takes<T: NotNull>() {}
 /// takes::<i32>();
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column type `Option` can make nullable",
+    label = "not a column type",
+    note = "column types are listed in the table of `lockgate::dsl::types`: integers, floats, `bool`, `String`, \
+            `Varchar<N>`, `Char<N>`, `Decimal<P, S>`, `Vec<u8>`, `Blob<N>`, `Uuid`, `Json`, `Date`, `Time`, \
+            `Timestamp<P>` and `Timestamptz<P>` (0 to 6 fractional-second digits); `Option<Option<T>>` is not one"
+)]
 pub trait NotNull: SqlType {}
 
 macro_rules! sql_types {
@@ -143,11 +194,66 @@ sql_types! {
     Vec<u8> => ColumnType::Bytes,
     Uuid => ColumnType::Uuid,
     Json => ColumnType::Json,
+    JsonText => ColumnType::JsonText,
+    Inet => ColumnType::Inet,
+    Citext => ColumnType::Citext,
+    Interval => ColumnType::Interval,
     Date => ColumnType::Date,
     Time => ColumnType::Time,
-    Timestamp => ColumnType::Timestamp,
-    Timestamptz => ColumnType::Timestamptz,
 }
+
+/// Timestamps with 0 to 6 fractional-second digits, and no more: `Timestamp<9>` is no column type. Six is the
+/// plain type (and its checksum).
+macro_rules! timestamps {
+    ($($digits:literal),*) => {$(
+        impl SqlType for Timestamp<$digits> {
+            type Nullness = Required;
+            fn column_type() -> ColumnType {
+                match $digits {
+                    6 => ColumnType::Timestamp,
+                    digits => ColumnType::PreciseTimestamp { digits, tz: false },
+                }
+            }
+        }
+        impl NotNull for Timestamp<$digits> {}
+        impl SqlType for Timestamptz<$digits> {
+            type Nullness = Required;
+            fn column_type() -> ColumnType {
+                match $digits {
+                    6 => ColumnType::Timestamptz,
+                    digits => ColumnType::PreciseTimestamp { digits, tz: true },
+                }
+            }
+        }
+        impl NotNull for Timestamptz<$digits> {}
+    )*};
+}
+
+timestamps!(0, 1, 2, 3, 4, 5, 6);
+
+impl<const N: u32> SqlType for Char<N> {
+    type Nullness = Required;
+    fn column_type() -> ColumnType {
+        ColumnType::Char(N)
+    }
+}
+impl<const N: u32> NotNull for Char<N> {}
+
+impl<const N: u32> SqlType for Blob<N> {
+    type Nullness = Required;
+    fn column_type() -> ColumnType {
+        ColumnType::Blob(N)
+    }
+}
+impl<const N: u32> NotNull for Blob<N> {}
+
+impl<T: NotNull> SqlType for Array<T> {
+    type Nullness = Required;
+    fn column_type() -> ColumnType {
+        ColumnType::Array(Box::new(T::column_type()))
+    }
+}
+impl<T: NotNull> NotNull for Array<T> {}
 
 impl<const N: u32> SqlType for Varchar<N> {
     type Nullness = Required;

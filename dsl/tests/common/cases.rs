@@ -6,7 +6,10 @@ use lockgate_dsl::operation::Operation;
 use lockgate_dsl::schema::{
     CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef, ViewDef,
 };
-use lockgate_dsl::types::{ColumnType, Date, Decimal, Json, Time, Timestamp, Timestamptz, Uuid, Varchar};
+use lockgate_dsl::types::{
+    Array, Blob, Char, Citext, ColumnType, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz,
+    Uuid, Varchar,
+};
 use lockgate_dsl::{Backend, SqlExpr};
 
 /// One operation to render and run.
@@ -161,6 +164,33 @@ pub(crate) fn all() -> Vec<Case> {
             vec![Operation::CreateTable(tenants())],
             Operation::CreateTable(every_type()),
         ),
+        Case::new(
+            "create_table_sized_types",
+            Vec::new(),
+            Operation::CreateTable(TableDef::build("sized_types", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<Char<2>>("country").default("NL");
+                t.column::<Option<Blob<255>>>("thumbprint");
+                t.column::<Option<Blob<65_535>>>("avatar");
+                t.column::<Option<Blob<16_777_215>>>("photo");
+                t.column::<Timestamp<3>>("seen_at").default_now();
+                t.column::<Option<Timestamptz<0>>>("paid_at");
+                t.column::<Option<JsonText>>("raw_payload");
+            })),
+        ),
+        Case::new(
+            "create_table_postgres_types",
+            vec![Operation::CreateExtension { name: "citext".into() }],
+            Operation::CreateTable(TableDef::build("hosts", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<Inet>("address");
+                t.column::<Citext>("hostname");
+                t.column::<Option<Interval>>("lease");
+                t.column::<Array<Varchar<20>>>("tags");
+                t.column::<Option<Array<i32>>>("ports");
+            })),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
         Case::new(
             "create_table_enum_column",
             vec![Operation::CreateEnum(status())],

@@ -16,11 +16,11 @@ use super::{Column, Schema, Table};
 /// use lockgate_dsl::Backend;
 /// use lockgate_runtime::schema::{Column, Schema, Table, lift};
 /// let mut live = Schema::default();
-/// let columns = vec![Column::new("id", "bigint"), Column::new("tags", "text[]")];
+/// let columns = vec![Column::new("id", "bigint"), Column::new("origin", "point")];
 /// live.tables.insert("t".into(), Table { columns, ..Table::default() });
 /// let lifted = lift(&live, Backend::Postgres);
 /// assert_eq!(lifted.schema.tables["t"].columns.len(), 1);
-/// assert_eq!(lifted.unmapped[0].column, "tags");
+/// assert_eq!(lifted.unmapped[0].column, "origin");
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lifted {
@@ -180,6 +180,29 @@ fn numbers_after(spelled: &str, prefix: &str) -> Option<Vec<u32>> {
     inner.split(',').map(|n| n.trim().parse().ok()).collect()
 }
 
+/// A timestamp spelled with its fractional digits: `timestamp(3)`, `timestamptz(0)`, PostgreSQL's
+/// `timestamp(3) with time zone`, MySQL's `datetime(3)` (which holds UTC by convention, as `Timestamptz` does).
+fn timestamp(spelled: &str) -> Option<ColumnType> {
+    for (prefix, tz) in [("timestamptz", true), ("timestamp", false), ("datetime", true)] {
+        let Some(rest) = spelled.strip_prefix(prefix).and_then(|r| r.strip_prefix('(')) else {
+            continue;
+        };
+        let (digits, zone) = rest.split_once(')')?;
+        let tz = match zone.trim() {
+            "" => tz,
+            "with time zone" => true,
+            "without time zone" => false,
+            _ => return None,
+        };
+        return Some(match (digits.trim().parse::<u8>().ok()?, tz) {
+            (6, false) => ColumnType::Timestamp,
+            (6, true) => ColumnType::Timestamptz,
+            (digits, tz) => ColumnType::PreciseTimestamp { digits, tz },
+        });
+    }
+    None
+}
+
 /// The DSL type whose rendering on `backend` the catalog spells as `spelled`, or `None` when no DSL type
 /// renders so. Several DSL types share one spelling on MySQL and SQLite; the plainest is chosen (SQLite's
 /// `text` is `String`, MySQL's `datetime(6)` is `Timestamptz`).
@@ -191,11 +214,27 @@ fn numbers_after(spelled: &str, prefix: &str) -> Option<Vec<u32>> {
 /// let none = Schema::default();
 /// assert_eq!(column_type(Backend::MySql, "tinyint(1)", &none), Some(ColumnType::Bool));
 /// assert_eq!(column_type(Backend::Postgres, "numeric(12,2)", &none), Some(ColumnType::Decimal { precision: 12, scale: 2 }));
-/// assert_eq!(column_type(Backend::Postgres, "inet", &none), None);
+/// assert_eq!(column_type(Backend::Postgres, "inet", &none), Some(ColumnType::Inet));
+/// assert_eq!(column_type(Backend::Postgres, "point", &none), None);
+/// assert_eq!(column_type(Backend::Postgres, "integer[]", &none), Some(ColumnType::Array(Box::new(ColumnType::Int))));
+/// assert_eq!(column_type(Backend::MySql, "mediumblob", &none), Some(ColumnType::Blob(16_777_215)));
 /// ```
 pub fn column_type(backend: Backend, spelled: &str, live: &Schema) -> Option<ColumnType> {
     use ColumnType as T;
     let spelled = spelled.trim().to_lowercase();
+    if backend == Backend::Postgres
+        && let Some(element) = spelled.strip_suffix("[]")
+    {
+        return Some(T::Array(Box::new(column_type(backend, element, live)?)));
+    }
+    if !(backend == Backend::MySql && spelled == "char(36)")
+        && let Some(n) = numbers_after(&spelled, "character").or_else(|| numbers_after(&spelled, "char"))
+    {
+        return Some(T::Char(*n.first()?));
+    }
+    if let Some(ty) = timestamp(&spelled) {
+        return Some(ty);
+    }
     if let Some(n) = numbers_after(&spelled, "varchar").or_else(|| numbers_after(&spelled, "character varying")) {
         return Some(T::Varchar(*n.first()?));
     }
@@ -229,9 +268,15 @@ pub fn column_type(backend: Backend, spelled: &str, live: &Schema) -> Option<Col
         (Backend::Postgres | Backend::MySql, "date") => T::Date,
         (Backend::Postgres, "time" | "time without time zone") | (Backend::MySql, "time(6)") => T::Time,
         (Backend::Postgres, "timestamp" | "timestamp without time zone") => T::Timestamp,
-        (Backend::Postgres, "timestamptz" | "timestamp with time zone") | (Backend::MySql, "datetime(6)") => {
-            T::Timestamptz
-        }
+        (Backend::Postgres, "timestamptz" | "timestamp with time zone") => T::Timestamptz,
+        (Backend::MySql, "datetime") => T::PreciseTimestamp { digits: 0, tz: true },
+        (Backend::MySql, "tinyblob") => T::Blob(255),
+        (Backend::MySql, "blob") => T::Blob(65_535),
+        (Backend::MySql, "mediumblob") => T::Blob(16_777_215),
+        (Backend::Postgres, "json") => T::JsonText,
+        (Backend::Postgres, "inet") => T::Inet,
+        (Backend::Postgres, "citext") => T::Citext,
+        (Backend::Postgres, "interval") => T::Interval,
         (Backend::Postgres, name) => {
             let name = unquote(name);
             return live.enums.contains_key(&name).then_some(T::Enum(name));
@@ -264,7 +309,13 @@ pub fn default_value(backend: Backend, ty: &ColumnType, spelled: &str) -> Defaul
     let bare = strip_cast(text);
     let lower = bare.to_lowercase();
     match lower.as_str() {
-        "now()" | "current_timestamp" | "current_timestamp()" | "current_timestamp(6)" => {
+        "now()" | "current_timestamp" | "current_timestamp()" => return SqlExpr::Now.into(),
+        // MySQL spells the column's fractional digits: `current_timestamp(3)`.
+        now if now
+            .strip_prefix("current_timestamp(")
+            .and_then(|d| d.strip_suffix(')'))
+            .is_some_and(|d| d.len() == 1 && d.as_bytes()[0].is_ascii_digit()) =>
+        {
             return SqlExpr::Now.into();
         }
         "current_date" | "curdate()" => return SqlExpr::CurrentDate.into(),

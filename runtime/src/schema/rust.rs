@@ -323,6 +323,15 @@ fn rust_type(ty: &ColumnType, nullable: bool) -> String {
         ColumnType::Timestamptz => "Timestamptz".to_owned(),
         // Enum columns are written with `ColumnDef::of_type`.
         ColumnType::Enum(_) => "String".to_owned(),
+        ColumnType::Char(n) => format!("Char<{n}>"),
+        ColumnType::Blob(n) => format!("Blob<{n}>"),
+        ColumnType::PreciseTimestamp { digits, tz: false } => format!("Timestamp<{digits}>"),
+        ColumnType::PreciseTimestamp { digits, tz: true } => format!("Timestamptz<{digits}>"),
+        ColumnType::JsonText => "JsonText".to_owned(),
+        ColumnType::Inet => "Inet".to_owned(),
+        ColumnType::Citext => "Citext".to_owned(),
+        ColumnType::Interval => "Interval".to_owned(),
+        ColumnType::Array(element) => format!("Array<{}>", rust_type(element, false)),
     };
     if nullable { format!("Option<{base}>") } else { base }
 }

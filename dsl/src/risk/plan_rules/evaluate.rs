@@ -162,7 +162,14 @@ fn operation_rules(
                         // MySQL takes a literal default on a TEXT, BLOB or JSON column only as an expression.
                         let mysql_expression = matches!(default, crate::value::DefaultValue::Expr(_))
                             || (matches!(default, crate::value::DefaultValue::Text(_))
-                                && matches!(column.ty, ColumnType::Text | ColumnType::Bytes | ColumnType::Json));
+                                && matches!(
+                                    column.ty,
+                                    ColumnType::Text
+                                        | ColumnType::Bytes
+                                        | ColumnType::Blob(_)
+                                        | ColumnType::Json
+                                        | ColumnType::JsonText
+                                ));
                         if mysql_expression {
                             rules.push(&MYSQL_EXPRESSION_DEFAULT);
                         }
