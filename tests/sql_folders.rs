@@ -39,16 +39,16 @@ async fn diesel_folders_run_up_and_down() {
 
 async fn diesel_folders(db: &Database) {
     let migrator = Migrator::new(lockgate::embed_migrations!("tests/sql_folders/diesel")).unwrap();
-    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 2);
+    assert_eq!(migrator.up(db, None).await.unwrap().applied.len(), 2);
     assert_eq!(
-        applied(&migrator, &db).await,
+        applied(&migrator, db).await,
         [(20240313120000, State::Applied), (20240314090000, State::Applied)]
     );
-    let status = migrator.status(&db).await.unwrap();
+    let status = migrator.status(db).await.unwrap();
     assert_eq!(status[1].name, "add body");
-    migrator.down(&db, DownTarget::To(0)).await.unwrap();
+    migrator.down(db, DownTarget::To(0)).await.unwrap();
     assert_eq!(
-        applied(&migrator, &db).await,
+        applied(&migrator, db).await,
         [(20240313120000, State::Pending), (20240314090000, State::Pending)]
     );
 }
@@ -64,12 +64,12 @@ async fn refinery_files(db: &Database) {
         irreversible = "refinery migrations have no down SQL"
     ))
     .unwrap();
-    assert_eq!(migrator.up(&db, None).await.unwrap().applied.len(), 2);
+    assert_eq!(migrator.up(db, None).await.unwrap().applied.len(), 2);
     assert_eq!(
-        applied(&migrator, &db).await,
+        applied(&migrator, db).await,
         [(1, State::Applied), (2, State::Applied)]
     );
-    let error = migrator.down(&db, DownTarget::Steps(1)).await.unwrap_err();
+    let error = migrator.down(db, DownTarget::Steps(1)).await.unwrap_err();
     assert!(matches!(error, Error::Irreversible { .. }), "{error}");
     assert!(
         error.to_string().contains("refinery migrations have no down SQL"),
