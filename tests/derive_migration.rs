@@ -119,7 +119,11 @@ impl Change for CreateMoodInAPostgresBuild {
 #[migration(
     version = 20250114100000,
     foreign_keys = false,
-    session(mysql = "sql_mode = 'ANSI_QUOTES'", postgres = "statement_timeout = '5min'")
+    session(mysql = "sql_mode = 'ANSI_QUOTES'", postgres = "statement_timeout = '5min'"),
+    allow_in(
+        production = "the load runs in the maintenance window",
+        staging = "staging copies production"
+    )
 )]
 struct LoadChildrenFirst;
 
@@ -145,6 +149,14 @@ fn session_settings_are_declared_in_the_attribute() {
         ]
     );
     assert!(CreateContractTemplates.session().is_empty());
+    assert_eq!(
+        LoadChildrenFirst.allowed_in(),
+        [
+            ("production", "the load runs in the maintenance window"),
+            ("staging", "staging copies production")
+        ]
+    );
+    assert!(CreateContractTemplates.allowed_in().is_empty());
     // They are part of the checksum; a migration without them keeps the checksum it always had.
     assert!(lockgate::dsl::checksum::canonical(&LoadChildrenFirst).contains(r#""session":["foreign_keys_off""#));
     assert!(!lockgate::dsl::checksum::canonical(&CreateContractTemplates).contains("session"));

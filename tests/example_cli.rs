@@ -649,3 +649,32 @@ fn fresh_and_reset_start_over_unless_the_database_is_protected() {
     let status = expect(&url, &["status", "--format", "json"], 0).json();
     assert_eq!(states(&status), vec!["pending"; MIGRATIONS]);
 }
+
+#[test]
+fn production_runs_destructive_migrations_only_where_they_allow_it() {
+    let temp = TempDir::new("example_policy");
+    let url = format!("sqlite:{}?mode=rwc", temp.0.join("policy.db").display());
+    let refused = contracts_with(
+        &temp.0,
+        &["--database-url", &url, "up"],
+        &[("LOCKGATE_ENV", "production")],
+    );
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .contains("error: up failed: the guarded policy of environment `production` refuses"),
+        "{refused:?}"
+    );
+    assert!(refused.stderr.contains("is destructive (DropColumn)"), "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .contains("`#[migration(allow_in(production = \"why\"))]`"),
+        "{refused:?}"
+    );
+    let status = expect(&url, &["status", "--format", "json"], 0).json();
+    assert_eq!(states(&status), vec!["pending"; MIGRATIONS], "nothing ran");
+    // `--env` names another environment, which has no policy.
+    expect(&url, &["--env", "staging", "up"], 0);
+}

@@ -65,10 +65,7 @@ async fn refinery_files(db: &Database) {
     ))
     .unwrap();
     assert_eq!(migrator.up(db, None).await.unwrap().applied.len(), 2);
-    assert_eq!(
-        applied(&migrator, db).await,
-        [(1, State::Applied), (2, State::Applied)]
-    );
+    assert_eq!(applied(&migrator, db).await, [(1, State::Applied), (2, State::Applied)]);
     let error = migrator.down(db, DownTarget::Steps(1)).await.unwrap_err();
     assert!(matches!(error, Error::Irreversible { .. }), "{error}");
     assert!(

@@ -127,6 +127,12 @@ pub trait Migration: Send + Sync + 'static {
     fn session(&self) -> &'static [crate::session::SessionSetting] {
         &[]
     }
+    /// The environments where a policy lets this migration run its destructive or incompatible operations, each
+    /// with why (`#[migration(allow_in(production = "the column has been unused since v41"))]`). Not part of the
+    /// checksum: the decision to run it may come after it was written. None by default.
+    fn allowed_in(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
 }
 
 /// Why a migration has no `down`.

@@ -16,7 +16,7 @@ use crate::session::SessionSetting;
 ///     type_name: "migrations/20240101000000_create_users.up.sql", allow: Allowances::NONE, irreversible: None,
 ///     transaction: TransactionMode::PerMigration, backends: None };
 /// let m = SqlMigration { meta: &META, up: "CREATE TABLE users (id bigint PRIMARY KEY)", down: Some("DROP TABLE users"),
-///     session: &[] };
+///     session: &[], allowed_in: &[] };
 /// assert_eq!(m.up_operations()[0].op.kind(), "raw_sql");
 /// assert_eq!(m.down_operations().unwrap().len(), 1);
 /// ```
@@ -30,6 +30,8 @@ pub struct SqlMigration {
     pub down: Option<&'static str>,
     /// The header's session settings (`-- lockgate: foreign_keys = false`).
     pub session: &'static [SessionSetting],
+    /// The header's `allow_in(<environment> = "why")`.
+    pub allowed_in: &'static [(&'static str, &'static str)],
 }
 
 impl SqlMigration {
@@ -55,6 +57,10 @@ impl Migration for SqlMigration {
 
     fn session(&self) -> &'static [SessionSetting] {
         self.session
+    }
+
+    fn allowed_in(&self) -> &'static [(&'static str, &'static str)] {
+        self.allowed_in
     }
 
     fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {

@@ -198,6 +198,20 @@ pub enum Error {
         /// What was asked.
         action: &'static str,
     },
+    /// The environment's policy refuses pending migrations; nothing ran.
+    #[error(
+        "the {policy} policy of environment `{environment}` refuses {} operation(s) of the pending migrations; \
+         nothing ran",
+        refused.len()
+    )]
+    PolicyRefused {
+        /// The environment.
+        environment: String,
+        /// Its policy.
+        policy: crate::Policy,
+        /// Every operation refused.
+        refused: Vec<crate::Refusal>,
+    },
     /// `fresh` or `reset` on a database marked protected (`protect`).
     #[error("the database is protected ({reason}, marked {marked_at} by {marked_by}); `{action}` would destroy it")]
     Protected {
@@ -311,7 +325,7 @@ pub enum Error {
 /// let id = MigrationId { version: 3, name: "seed accounts".into() };
 /// assert_eq!(id.to_string(), "3 `seed accounts`");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MigrationId {
     /// The version.
     pub version: i64,
@@ -437,6 +451,7 @@ impl Error {
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
             | Error::Protected { .. }
+            | Error::PolicyRefused { .. }
             | Error::Render { .. }
             | Error::PlanChecks { .. }
             | Error::Plan { .. }
@@ -478,6 +493,7 @@ impl Error {
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
             | Error::Protected { .. }
+            | Error::PolicyRefused { .. }
             | Error::SqlxMigrationFailed { .. }
             | Error::SchemaMismatch { .. }
             | Error::CorruptTracking { .. }
@@ -517,6 +533,7 @@ impl Error {
             | Error::CompensationFailed { .. }
             | Error::NothingApplied { .. }
             | Error::Protected { .. }
+            | Error::PolicyRefused { .. }
             | Error::Render { .. }
             | Error::PlanChecks { .. }
             | Error::Plan { .. }
@@ -542,6 +559,7 @@ impl Error {
         match self {
             Error::SchemaMismatch { differences, .. } => differences.iter().map(ToString::to_string).collect(),
             Error::PlanChecks { problems, .. } => problems.iter().map(ToString::to_string).collect(),
+            Error::PolicyRefused { refused, .. } => refused.iter().map(ToString::to_string).collect(),
             Error::CompensationFailed { undo, .. } => vec![
                 format!("undo failed at: {}: {}", undo.failed_statement, undo.error),
                 format!("still applied: {}", undo.still_applied.join("; ")),

@@ -35,6 +35,10 @@ pub(crate) struct Settings {
     pub(crate) observer: Option<Observer>,
     /// Settings every migration of a run gets on its connection, before its own (`Migrator::session`).
     pub(crate) session: Vec<lockgate_dsl::session::SessionSetting>,
+    /// The environment the policy checks run for (else `LOCKGATE_ENV`).
+    pub(crate) environment: Option<String>,
+    /// Each environment's policy.
+    pub(crate) policies: Vec<(String, crate::Policy)>,
     pub(crate) queries: Arc<AtomicU64>,
 }
 

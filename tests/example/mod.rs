@@ -68,7 +68,8 @@ impl std::fmt::Debug for Run {
     }
 }
 
-/// Runs the example in `dir` with `args`, without colour and without an inherited `DATABASE_URL` or `RUST_LOG`.
+/// Runs the example in `dir` with `args`, without colour and without an inherited `DATABASE_URL`, `RUST_LOG` or
+/// `LOCKGATE_ENV`.
 pub(crate) fn contracts(dir: &Path, args: &[&str]) -> Run {
     contracts_with(dir, args, &[])
 }
@@ -80,6 +81,7 @@ pub(crate) fn contracts_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) ->
         .current_dir(dir)
         .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
+        .env_remove("LOCKGATE_ENV")
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
         .output()

@@ -16,11 +16,13 @@
 //!
 #![doc = include_str!("rules.md")]
 
+mod exposure;
 pub mod gates;
 pub mod plan_rules;
 pub(crate) mod raw_sql;
 mod table;
 
+pub use exposure::{Exposure, exposures};
 pub use table::rules_table;
 
 use std::fmt;

@@ -12,6 +12,7 @@ pub(crate) struct Header {
     pub(crate) backends: Option<Vec<&'static str>>,
     pub(crate) foreign_keys_off: bool,
     pub(crate) session: Vec<(&'static str, String, String)>,
+    pub(crate) allow_in: Vec<(String, String)>,
 }
 
 /// Reads the leading comment lines of `sql` that start with `-- lockgate:` (but not `-- lockgate:unchecked`,
@@ -47,8 +48,8 @@ pub(crate) fn read(sql: &str, file: &str) -> Result<Header, String> {
     }
     if !container.samples.is_empty() || container.krate.is_some() || container.name.is_some() {
         problems.push(
-            "a header takes `allow(...)`, `irreversible`, `transaction`, `backends`, `foreign_keys` and \
-             `session(...)` only"
+            "a header takes `allow(...)`, `allow_in(...)`, `irreversible`, `transaction`, `backends`, \
+             `foreign_keys` and `session(...)` only"
                 .to_owned(),
         );
     }
@@ -68,6 +69,7 @@ pub(crate) fn read(sql: &str, file: &str) -> Result<Header, String> {
         backends: container.backends,
         foreign_keys_off: container.foreign_keys_off,
         session: container.session,
+        allow_in: container.allow_in,
     })
 }
 

@@ -155,6 +155,7 @@ pub(crate) fn embed(input: TokenStream) -> syn::Result<TokenStream> {
             }
             None => quote!(&[]),
         };
+        let allowed_in = header.allow_in.iter().map(|(env, why)| quote!((#env, #why)));
         // `include_str!` makes cargo rebuild when a file changes.
         let up_path = migration.up.to_string_lossy().into_owned();
         let down = match (&migration.down, has_down) {
@@ -172,6 +173,7 @@ pub(crate) fn embed(input: TokenStream) -> syn::Result<TokenStream> {
                     up: ::core::include_str!(#up_path),
                     down: #down,
                     session: #session,
+                    allowed_in: &[#(#allowed_in),*],
                 })
             }
             // Registered in the crate's tests, so a derived migration after it finds it for its live round trip.

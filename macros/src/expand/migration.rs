@@ -132,6 +132,15 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
         }
     });
 
+    let allowed_in_fn = (!attrs.allow_in.is_empty()).then(|| {
+        let pairs = attrs.allow_in.iter().map(|(env, why)| quote!((#env, #why)));
+        quote! {
+            fn allowed_in(&self) -> &'static [(&'static str, &'static str)] {
+                &[#(#pairs),*]
+            }
+        }
+    });
+
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
@@ -166,6 +175,7 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
 
                 #samples_fn
                 #session_fn
+                #allowed_in_fn
             }
 
             #[automatically_derived]

@@ -12,7 +12,7 @@ use syn::{Expr, ExprLit, Lit, LitStr, Token};
 use super::ctxt::Ctxt;
 use super::suggest::closest;
 use super::symbol::{
-    ALLOW, BACKEND_NAMES, BACKENDS, BLOCKING, CATEGORIES, CRATE, DATA_DEPENDENT, DESTRUCTIVE, FOREIGN_KEYS,
+    ALLOW, ALLOW_IN, BACKEND_NAMES, BACKENDS, BLOCKING, CATEGORIES, CRATE, DATA_DEPENDENT, DESTRUCTIVE, FOREIGN_KEYS,
     INCOMPATIBLE, IRREVERSIBLE, KEYS, MIGRATION, NAME, SAMPLE, SESSION, Symbol, TRANSACTION, VERSION,
 };
 
@@ -109,6 +109,8 @@ pub(crate) struct Container {
     pub(crate) foreign_keys_off: bool,
     /// `session(<backend> = "<variable> = <value>")`, repeatable: (backend, variable, value).
     pub(crate) session: Vec<(&'static str, String, String)>,
+    /// `allow_in(<environment> = "why")`: (environment, reason).
+    pub(crate) allow_in: Vec<(String, String)>,
 }
 
 impl Container {
@@ -127,6 +129,7 @@ impl Container {
         let mut samples = Vec::new();
         let mut foreign_keys = Attr::none(cx, "migration attribute", FOREIGN_KEYS);
         let mut session = Vec::new();
+        let mut allow_in: Vec<(String, String)> = Vec::new();
         let mut malformed = false;
 
         for attr in attrs.iter().filter(|attr| attr.path() == MIGRATION) {
@@ -211,6 +214,8 @@ impl Container {
                     }
                 } else if meta.path == SESSION {
                     parse_session(cx, &meta, &mut session)?;
+                } else if meta.path == ALLOW_IN {
+                    parse_allow_in(cx, &meta, &mut allow_in)?;
                 } else if meta.path == CRATE {
                     let expr: Expr = meta.value()?.parse()?;
                     match &expr {
@@ -306,8 +311,43 @@ impl Container {
             samples,
             foreign_keys_off: foreign_keys.get() == Some(false),
             session,
+            allow_in,
         }
     }
+}
+
+/// Reads `allow_in(production = "why", staging = "why")` into (environment, reason).
+fn parse_allow_in(cx: &Ctxt, meta: &ParseNestedMeta<'_>, allow_in: &mut Vec<(String, String)>) -> syn::Result<()> {
+    const EXPECTED: &str = "expected `allow_in(<environment> = \"why\")`, like \
+                            `allow_in(production = \"the column has been unused since v41\")`";
+    if !meta.input.peek(syn::token::Paren) {
+        cx.error_spanned_by(&meta.path, EXPECTED);
+        return skip_value(meta);
+    }
+    meta.parse_nested_meta(|inner| {
+        let environment = inner.path.to_token_stream().to_string();
+        if !inner.input.peek(Token![=]) {
+            cx.error_spanned_by(
+                &inner.path,
+                format!("`allow_in({environment})` needs a reason: `allow_in({environment} = \"why\")`"),
+            );
+            return Ok(());
+        }
+        let expr: Expr = inner.value()?.parse()?;
+        if allow_in.iter().any(|(env, _)| *env == environment) {
+            cx.error_spanned_by(&inner.path, format!("`allow_in({environment})` is given twice"));
+            return Ok(());
+        }
+        if let Some(reason) = parse_text(
+            cx,
+            &expr,
+            &format!("expected the reason as a string literal, like `allow_in({environment} = \"why\")`"),
+            &format!("empty reason for `allow_in({environment})`: say why it may run there"),
+        ) {
+            allow_in.push((environment, reason));
+        }
+        Ok(())
+    })
 }
 
 /// Reads `session(postgres = "statement_timeout = '5min'", mysql = "...")` into (backend, variable, value).

@@ -21,6 +21,7 @@ pub(crate) const BACKENDS: Symbol = Symbol("backends");
 pub(crate) const SAMPLE: Symbol = Symbol("sample");
 pub(crate) const FOREIGN_KEYS: Symbol = Symbol("foreign_keys");
 pub(crate) const SESSION: Symbol = Symbol("session");
+pub(crate) const ALLOW_IN: Symbol = Symbol("allow_in");
 
 pub(crate) const POSTGRES: Symbol = Symbol("postgres");
 pub(crate) const MYSQL: Symbol = Symbol("mysql");
@@ -42,6 +43,7 @@ pub(crate) const KEYS: &[Symbol] = &[
     SAMPLE,
     FOREIGN_KEYS,
     SESSION,
+    ALLOW_IN,
     CRATE,
 ];
 

@@ -320,6 +320,7 @@ impl Error {
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
             | Error::Protected { .. }
+            | Error::PolicyRefused { .. }
             | Error::Render { .. }
             | Error::PlanChecks { .. }
             | Error::Plan { .. }

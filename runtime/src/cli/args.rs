@@ -60,6 +60,16 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// The environment (`production`, `staging`, ...): its policy decides which destructive or incompatible
+    /// operations `up` may run (`production` runs them only where a migration says `allow_in(production = ...)`).
+    #[arg(
+        long = "env",
+        env = "LOCKGATE_ENV",
+        global = true,
+        value_name = "NAME",
+        hide_env_values = true
+    )]
+    pub environment: Option<String>,
     /// Output for people (aligned tables) or for scripts (JSON with stable field names).
     #[arg(long, value_enum, default_value_t = OutputFormat::Human, global = true)]
     pub format: OutputFormat,

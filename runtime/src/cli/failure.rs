@@ -238,6 +238,18 @@ impl Failure {
                         .to_owned()
                 }
                 Error::UnknownVersion { .. } => "run `status` to list the versions this binary knows".to_owned(),
+                Error::PolicyRefused {
+                    environment, policy, ..
+                } => match policy {
+                    crate::Policy::Guarded => format!(
+                        "run these migrations in a release of their own once the code no longer needs what they \
+                         drop or change, and say so in each: `#[migration(allow_in({environment} = \"why\"))]`"
+                    ),
+                    crate::Policy::AdditiveOnly => format!(
+                        "`{environment}` takes additive changes only: run these migrations elsewhere, or change \
+                         the environment's policy"
+                    ),
+                },
                 Error::Protected { action, .. } => format!(
                     "check --database-url (or DATABASE_URL): this is not a database to start over; if it really \
                      is disposable, run `unprotect`, then `{action}`"

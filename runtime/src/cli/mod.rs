@@ -160,7 +160,10 @@ where
     let format = cli.global.format;
     let verbose = cli.global.verbose > 0;
     let migrator = match migrator.into_migrator() {
-        Ok(migrator) => migrator,
+        Ok(migrator) => match &cli.global.environment {
+            Some(environment) => migrator.environment(environment),
+            None => migrator,
+        },
         Err(error) => return report(&Failure::Migrations(Box::new(error)), format, verbose),
     };
     let cx = Context {

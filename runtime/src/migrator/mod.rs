@@ -4,11 +4,13 @@ mod adopt;
 mod fresh;
 mod history;
 mod inspect;
+mod policy;
 mod run;
 mod work;
 
 pub use fresh::Protection;
 pub use history::History;
+pub use policy::{ENVIRONMENT_VAR, Policy, Refusal};
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,6 +61,8 @@ impl fmt::Debug for Migrator {
             .field("grouped", &self.settings.grouped)
             .field("plan_checks", &self.settings.plan_checks)
             .field("session", &self.settings.session)
+            .field("environment", &self.settings.environment)
+            .field("policies", &self.settings.policies)
             .finish_non_exhaustive()
     }
 }
@@ -102,6 +106,8 @@ impl Migrator {
                 interrupted_step: None,
                 observer: None,
                 session: Vec::new(),
+                environment: None,
+                policies: vec![("production".to_owned(), Policy::Guarded)],
                 queries: Arc::new(AtomicU64::new(0)),
             },
         })
@@ -211,6 +217,47 @@ impl Migrator {
     pub fn session(mut self, setting: lockgate_dsl::session::SessionSetting) -> Self {
         self.settings.session.push(setting);
         self
+    }
+
+    /// Names the environment the migrator runs in (`production`, `staging`, ...); without it, `LOCKGATE_ENV`
+    /// does. The environment's [`Policy`] is checked before `up` runs anything.
+    ///
+    /// ```
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap().environment("production");
+    /// assert!(format!("{m:?}").contains("production"));
+    /// ```
+    pub fn environment(mut self, name: &str) -> Self {
+        self.settings.environment = Some(name.to_owned());
+        self
+    }
+
+    /// Sets the policy of an environment (replacing its earlier one). `production` is [`Policy::Guarded`]
+    /// unless set otherwise.
+    ///
+    /// ```
+    /// use lockgate_runtime::{Migrator, Policy};
+    /// let m = Migrator::new(Vec::new()).unwrap().policy("staging", Policy::AdditiveOnly);
+    /// assert_eq!(m.policy_for("staging"), Some(Policy::AdditiveOnly));
+    /// assert_eq!(m.policy_for("production"), Some(Policy::Guarded));
+    /// ```
+    pub fn policy(mut self, environment: &str, policy: Policy) -> Self {
+        self.settings.policies.retain(|(env, _)| env != environment);
+        self.settings.policies.push((environment.to_owned(), policy));
+        self
+    }
+
+    /// The policy of an environment, when it has one.
+    ///
+    /// ```
+    /// let m = lockgate_runtime::Migrator::new(Vec::new()).unwrap();
+    /// assert_eq!(m.policy_for("development"), None);
+    /// ```
+    pub fn policy_for(&self, environment: &str) -> Option<Policy> {
+        self.settings
+            .policies
+            .iter()
+            .find(|(env, _)| env == environment)
+            .map(|(_, policy)| *policy)
     }
 
     /// Whether `up` runs the plan checks (every plan-time rule, reversibility, rendering) for the connected

@@ -74,6 +74,8 @@ impl Migrator {
         if self.settings.plan_checks {
             self.check_plans(&pending, session.backend())?;
         }
+        let migrations: Vec<&dyn Migration> = pending.iter().map(|(m, _)| *m).collect();
+        self.check_policy(&migrations, session.backend())?;
         let mut works = Vec::new();
         for (m, row) in pending {
             works.push(self.up_work(m, row, &*session.driver)?);

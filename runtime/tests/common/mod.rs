@@ -433,3 +433,35 @@ impl Migration for WithSession {
         self.session
     }
 }
+
+/// A migration allowed to run its risky operations in some environments, as
+/// `#[migration(allow_in(production = "why"))]` declares.
+pub struct AllowedIn {
+    inner: Box<dyn Migration>,
+    environments: &'static [(&'static str, &'static str)],
+}
+
+impl AllowedIn {
+    /// `inner`, allowed in `environments`.
+    pub fn boxed(
+        inner: Box<dyn Migration>,
+        environments: &'static [(&'static str, &'static str)],
+    ) -> Box<dyn Migration> {
+        Box::new(AllowedIn { inner, environments })
+    }
+}
+
+impl Migration for AllowedIn {
+    fn meta(&self) -> &'static MigrationMeta {
+        self.inner.meta()
+    }
+    fn up_operations(&self) -> Vec<PlannedOp> {
+        self.inner.up_operations()
+    }
+    fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
+        self.inner.down_operations()
+    }
+    fn allowed_in(&self) -> &'static [(&'static str, &'static str)] {
+        self.environments
+    }
+}

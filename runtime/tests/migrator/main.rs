@@ -13,6 +13,7 @@ mod fresh;
 mod lifecycle;
 mod live;
 mod locking;
+mod policy;
 mod recovery;
 mod settings;
 mod stepwise;
@@ -124,6 +125,8 @@ macro_rules! suite {
             async fn verified_baseline() { live::verified_baseline($backend).await }
             #[tokio::test]
             async fn fresh_and_reset() { fresh::fresh_and_reset($backend).await }
+            #[tokio::test]
+            async fn policy() { policy::policy($backend).await }
             #[tokio::test]
             async fn session_settings() { settings::session_settings($backend).await }
             #[tokio::test]
