@@ -437,6 +437,48 @@ fn mutants() -> Vec<(&'static str, Operation)> {
                 message: "fine".into(),
             },
         ),
+        (
+            "assert_parity",
+            O::AssertParity {
+                left: lockgate::dsl::schema::Parity::rows("a", "tenant"),
+                right: lockgate::dsl::schema::Parity::rows("b", "tenant"),
+            },
+        ),
+        (
+            "assert_parity.left.table",
+            O::AssertParity {
+                left: lockgate::dsl::schema::Parity::rows("c", "tenant"),
+                right: lockgate::dsl::schema::Parity::rows("b", "tenant"),
+            },
+        ),
+        (
+            "assert_parity.left.group_by",
+            O::AssertParity {
+                left: lockgate::dsl::schema::Parity::rows("a", "account"),
+                right: lockgate::dsl::schema::Parity::rows("b", "tenant"),
+            },
+        ),
+        (
+            "assert_parity.left.measure",
+            O::AssertParity {
+                left: lockgate::dsl::schema::Parity::sum("a", "tenant", "amount"),
+                right: lockgate::dsl::schema::Parity::rows("b", "tenant"),
+            },
+        ),
+        (
+            "assert_parity.left.filter",
+            O::AssertParity {
+                left: lockgate::dsl::schema::Parity::rows("a", "tenant").filter("live"),
+                right: lockgate::dsl::schema::Parity::rows("b", "tenant"),
+            },
+        ),
+        (
+            "assert_parity.right",
+            O::AssertParity {
+                left: lockgate::dsl::schema::Parity::rows("a", "tenant"),
+                right: lockgate::dsl::schema::Parity::rows("b", "tenant").filter("live"),
+            },
+        ),
     ]
 }
 

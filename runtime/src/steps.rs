@@ -31,6 +31,7 @@ impl ExecStep {
         match &self.step {
             Step::Sql { sql, .. } => sql.clone(),
             Step::Assert { query, .. } => query.clone(),
+            Step::Parity { left, right, .. } => format!("{left};\n{right}"),
             Step::Rebuild(rebuild) => rebuild.describe(),
         }
     }
@@ -59,6 +60,8 @@ pub(crate) enum StoredStep {
     },
     /// An assertion.
     Assert { assert: String, message: String },
+    /// A parity checkpoint.
+    Parity { parity: [String; 2], message: String },
     /// A step that depends on the live schema (a SQLite table rebuild): its description for people, and the
     /// operation it renders (with the step's position among that operation's steps) to render it again.
     Live {
@@ -83,6 +86,10 @@ pub(crate) fn encode(steps: &[ExecStep], ops: &[PlannedOp]) -> String {
             },
             Step::Assert { query, message } => StoredStep::Assert {
                 assert: query.clone(),
+                message: message.clone(),
+            },
+            Step::Parity { left, right, message } => StoredStep::Parity {
+                parity: [left.clone(), right.clone()],
                 message: message.clone(),
             },
             Step::Rebuild(rebuild) => StoredStep::Live {
@@ -121,6 +128,13 @@ pub(crate) fn from_stored(stored: Vec<StoredStep>, backend: Backend) -> Result<V
             StoredStep::Assert { assert, message } => Ok(ExecStep {
                 op: None,
                 step: Step::Assert { query: assert, message },
+            }),
+            StoredStep::Parity {
+                parity: [left, right],
+                message,
+            } => Ok(ExecStep {
+                op: None,
+                step: Step::Parity { left, right, message },
             }),
             StoredStep::Live { live, op, nth } => {
                 let unusable = || {

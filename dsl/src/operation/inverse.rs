@@ -60,7 +60,7 @@ impl Operation {
             O::DropIndex(i) => O::CreateIndex(i.clone()),
             O::AddForeignKey(f) => O::DropForeignKey(f.clone()),
             O::DropForeignKey(f) => O::AddForeignKey(f.clone()),
-            O::ValidateConstraint { .. } | O::Assert { .. } => return Inverse::Nothing,
+            O::ValidateConstraint { .. } | O::Assert { .. } | O::AssertParity { .. } => return Inverse::Nothing,
             O::AddCheck(c) => O::DropCheck(c.clone()),
             O::DropCheck(c) => O::AddCheck(c.clone()),
             O::AddUnique(u) => O::DropUnique(u.clone()),

@@ -153,6 +153,14 @@ pub enum Operation {
         /// Why the migration stopped, shown to the operator.
         message: String,
     },
+    /// A parity checkpoint: per group, what `left` measures must equal what `right` measures (legacy rows against
+    /// the new table's, per tenant); otherwise the migration fails naming the first group that differs.
+    AssertParity {
+        /// One side (the source, usually).
+        left: crate::schema::Parity,
+        /// The other side (the copy).
+        right: crate::schema::Parity,
+    },
 }
 
 impl Operation {
@@ -191,6 +199,7 @@ impl Operation {
             Operation::DropExtension { .. } => "drop_extension",
             Operation::RawSql { .. } => "raw_sql",
             Operation::Assert { .. } => "assert",
+            Operation::AssertParity { .. } => "assert_parity",
         }
     }
 
@@ -224,6 +233,7 @@ impl Operation {
             | Operation::DropExtension { .. }
             | Operation::RawSql { .. }
             | Operation::Assert { .. } => None,
+            Operation::AssertParity { left, .. } => Some(&left.table),
         }
     }
 
@@ -263,7 +273,8 @@ impl Operation {
             | Operation::CreateExtension { .. }
             | Operation::DropExtension { .. }
             | Operation::RawSql { .. }
-            | Operation::Assert { .. } => false,
+            | Operation::Assert { .. }
+            | Operation::AssertParity { .. } => false,
         }
     }
 
@@ -305,6 +316,15 @@ impl Operation {
             }
             Operation::RawSql { .. } => "raw_sql".to_owned(),
             Operation::Assert { message, .. } => format!("assert ({message})"),
+            Operation::AssertParity { left, right } => {
+                format!(
+                    "assert_parity ({} per `{}` against {} per `{}`)",
+                    left.describe(),
+                    left.group_by,
+                    right.describe(),
+                    right.group_by
+                )
+            }
         }
     }
 }

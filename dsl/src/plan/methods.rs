@@ -600,6 +600,25 @@ impl<M: ?Sized, D> Plan<M, D> {
         });
     }
 
+    /// A parity checkpoint: per group, what `left` measures must equal what `right` measures (the legacy rows
+    /// against the new table's, per tenant), or the migration fails naming the first group that differs, and is
+    /// rolled back where the backend allows. Going down there is nothing to check.
+    ///
+    /// ```
+    /// use lockgate_dsl::plan::Plan;
+    /// use lockgate_dsl::schema::Parity;
+    /// let mut m = Plan::<()>::new();
+    /// m.assert_parity(
+    ///     Parity::rows("contracts", "tenant_id").filter("is_template"),
+    ///     Parity::rows("contract_templates", "tenant_id"),
+    /// );
+    /// assert_eq!(m.operations()[0].op.kind(), "assert_parity");
+    /// ```
+    #[track_caller]
+    pub fn assert_parity(&mut self, left: crate::schema::Parity, right: crate::schema::Parity) {
+        self.push(Operation::AssertParity { left, right });
+    }
+
     /// Runs raw SQL that cannot be reversed. Only in one-way plans (`Up` of an irreversible migration, or `Down`).
     ///
     /// ```

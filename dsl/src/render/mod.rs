@@ -165,6 +165,17 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
                 message: message.clone(),
             }])
         }
+        O::AssertParity { left, right } => Ok(vec![Step::Parity {
+            left: parity_query(left, backend)?,
+            right: parity_query(right, backend)?,
+            message: format!(
+                "{} per `{}` must match {} per `{}`",
+                left.describe(),
+                left.group_by,
+                right.describe(),
+                right.group_by
+            ),
+        }]),
     }
 }
 
@@ -203,6 +214,31 @@ pub fn render_all(ops: &[PlannedOp], backend: Backend) -> Result<Vec<Step>, Rend
 }
 
 /// The error for an operation the backend cannot express.
+/// The query of one parity side: each group and what it measures, both as text so that every backend compares
+/// them alike.
+fn parity_query(side: &crate::schema::Parity, backend: Backend) -> Result<String, RenderError> {
+    check_name(backend, &side.table)?;
+    let text = match backend {
+        Backend::MySql => "char",
+        Backend::Postgres | Backend::Sqlite => "text",
+    };
+    let group = quote_ident(backend, &side.group_by);
+    let measure = match &side.measure {
+        crate::schema::Measure::Rows => "COUNT(*)".to_owned(),
+        crate::schema::Measure::Sum(column) => format!("COALESCE(SUM({}), 0)", quote_ident(backend, column)),
+    };
+    let filter = side
+        .filter
+        .as_deref()
+        .map(|condition| format!(" WHERE {condition}"))
+        .unwrap_or_default();
+    Ok(format!(
+        "SELECT CAST({group} AS {text}) AS lockgate_group, CAST({measure} AS {text}) AS lockgate_value FROM {}{filter} \
+         GROUP BY {group}",
+        quote_ident(backend, &side.table)
+    ))
+}
+
 fn unsupported(op: &Operation, backend: Backend, hint: &'static str) -> RenderError {
     RenderError::Unsupported {
         operation: op.describe(),

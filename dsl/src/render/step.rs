@@ -41,6 +41,17 @@ pub enum Step {
         /// The failure message shown to the operator.
         message: String,
     },
+    /// A parity checkpoint: two queries that each return one row per group, the group and its measure as
+    /// text (`lockgate_group`, `lockgate_value`). The runtime reads both and fails the migration, naming the first
+    /// group (in order) whose values differ or that only one side has. It runs inside the transaction.
+    Parity {
+        /// The first side's query.
+        left: String,
+        /// The second side's query.
+        right: String,
+        /// What must match, for the operator.
+        message: String,
+    },
     /// A SQLite table rebuild (the 12-step procedure of <https://www.sqlite.org/lang_altertable.html>
     /// section 7), for a change SQLite's `ALTER TABLE` cannot make.
     ///
@@ -120,6 +131,12 @@ impl fmt::Display for Step {
                 let message = message.replace('\n', " ");
                 writeln!(f, "-- assert: {message}")?;
                 write_statement(f, query)
+            }
+            Step::Parity { left, right, message } => {
+                writeln!(f, "-- parity: {}", message.replace('\n', " "))?;
+                write_statement(f, left)?;
+                writeln!(f)?;
+                write_statement(f, right)
             }
             Step::Rebuild(rebuild) => f.write_str(&rebuild.describe()),
         }

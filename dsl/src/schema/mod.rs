@@ -4,6 +4,7 @@ mod column;
 mod constraint;
 mod index;
 mod model;
+mod parity;
 mod table;
 mod view;
 
@@ -11,6 +12,7 @@ pub use column::ColumnDef;
 pub use constraint::{CheckDef, ForeignKeyDef, ReferentialAction, UniqueDef};
 pub use index::IndexDef;
 pub use model::{SchemaDef, Unpredictable};
+pub use parity::{Measure, Parity};
 pub use table::{ColumnBuilder, ForeignKeyBuilder, IndexBuilder, TableBuilder, TableDef};
 pub use view::{EnumDef, ViewDef};
 

@@ -235,7 +235,7 @@ impl SchemaDef {
                 }
             }
             Operation::RawSql { up, .. } => return Err(Unpredictable::RawSql(up.clone())),
-            Operation::Assert { .. } => {}
+            Operation::Assert { .. } | Operation::AssertParity { .. } => {}
         }
         Ok(())
     }

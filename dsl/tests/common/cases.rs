@@ -4,7 +4,7 @@
 
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::schema::{
-    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef, ViewDef,
+    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, Parity, ReferentialAction, TableDef, UniqueDef, ViewDef,
 };
 use lockgate_dsl::types::{
     Array, Blob, Char, Citext, ColumnType, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz,
@@ -191,6 +191,15 @@ pub(crate) fn all() -> Vec<Case> {
             })),
         )
         .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "assert_parity",
+            base(),
+            Operation::AssertParity {
+                left: Parity::rows("contracts", "tenant_id").filter("title <> ''"),
+                right: Parity::rows("tenants", "id"),
+            },
+        )
+        .seed(ROWS),
         Case::new(
             "create_table_enum_column",
             vec![Operation::CreateEnum(status())],

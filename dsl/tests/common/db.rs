@@ -181,6 +181,15 @@ impl TestDb {
                         return Err(format!("assertion failed: {message}"));
                     }
                 }
+                Step::Parity { left, right, message } => {
+                    let mut left = self.texts(left, &[]).await?;
+                    let mut right = self.texts(right, &[]).await?;
+                    left.sort();
+                    right.sort();
+                    if left != right {
+                        return Err(format!("parity failed: {message}"));
+                    }
+                }
                 Step::Rebuild(rebuild) => {
                     let rows = self
                         .texts(

@@ -3,6 +3,7 @@
 
 mod batched;
 mod compensate;
+mod parity;
 pub(crate) mod settings;
 mod step;
 mod stepwise;

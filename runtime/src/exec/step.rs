@@ -116,6 +116,7 @@ async fn run_step(session: &mut Session<'_>, work: &Work, step: &ExecStep) -> Re
                 source,
             }),
         },
+        Step::Parity { left, right, message } => super::parity::check(session, work, left, right, message).await,
         Step::Rebuild(rebuild) => {
             let live = session.driver.live_table(rebuild).await.map_err(|e| match e {
                 LiveError::Render(source) => Error::Render {
@@ -170,6 +171,12 @@ pub(crate) async fn describe_live(session: &mut Session<'_>, step: &ExecStep) ->
         } => vec![format!("-- outside a transaction\n{sql}")],
         Step::Sql { sql, .. } => vec![sql.clone()],
         Step::Assert { query, message } => vec![format!("-- assert: {}\n{query}", message.replace('\n', " "))],
+        Step::Parity { left, right, message } => {
+            vec![
+                format!("-- parity: {}\n{left}", message.replace('\n', " ")),
+                right.clone(),
+            ]
+        }
         Step::Rebuild(rebuild) => match session.driver.live_table(rebuild).await {
             // The table may not exist yet when an earlier pending migration creates it.
             Ok(live) => match rebuild.statements(&live) {

@@ -59,7 +59,8 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
         | Operation::ReplaceView { .. }
         | Operation::AddEnumValue { .. }
         | Operation::RawSql { .. }
-        | Operation::Assert { .. } => Effect::Unknown,
+        | Operation::Assert { .. }
+        | Operation::AssertParity { .. } => Effect::Unknown,
     }
 }
 

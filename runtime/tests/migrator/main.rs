@@ -13,6 +13,7 @@ mod fresh;
 mod lifecycle;
 mod live;
 mod locking;
+mod parity;
 mod policy;
 mod recovery;
 mod settings;
@@ -125,6 +126,8 @@ macro_rules! suite {
             async fn verified_baseline() { live::verified_baseline($backend).await }
             #[tokio::test]
             async fn fresh_and_reset() { fresh::fresh_and_reset($backend).await }
+            #[tokio::test]
+            async fn parity_checkpoint() { parity::parity_checkpoint($backend).await }
             #[tokio::test]
             async fn policy() { policy::policy($backend).await }
             #[tokio::test]

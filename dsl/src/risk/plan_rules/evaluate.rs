@@ -91,7 +91,7 @@ fn operation_rules(
     if !concurrent
         && has_concurrent
         && meta.transaction == TransactionMode::None
-        && !matches!(op, Operation::Assert { .. })
+        && !matches!(op, Operation::Assert { .. } | Operation::AssertParity { .. })
     {
         rules.push(&PG_CONCURRENTLY_MIXED);
     }
@@ -248,7 +248,8 @@ fn operation_rules(
         | Operation::DropView(_)
         | Operation::CreateExtension { .. }
         | Operation::RawSql { .. }
-        | Operation::Assert { .. } => {}
+        | Operation::Assert { .. }
+        | Operation::AssertParity { .. } => {}
     }
 
     if let Some(limit) = backend.max_identifier_len()
@@ -286,6 +287,7 @@ fn tables_used(op: &Operation) -> Vec<&str> {
         | Operation::DropExtension { .. }
         | Operation::RawSql { .. }
         | Operation::Assert { .. } => op.table().into_iter().collect(),
+        Operation::AssertParity { left, right } => vec![left.table.as_str(), right.table.as_str()],
     }
 }
 
@@ -322,7 +324,8 @@ fn new_names(op: &Operation) -> Vec<&str> {
         | Operation::DropEnum(_)
         | Operation::DropExtension { .. }
         | Operation::RawSql { .. }
-        | Operation::Assert { .. } => Vec::new(),
+        | Operation::Assert { .. }
+        | Operation::AssertParity { .. } => Vec::new(),
     }
 }
 

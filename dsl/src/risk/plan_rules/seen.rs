@@ -84,7 +84,8 @@ impl<'a> Seen<'a> {
             | Operation::CreateExtension { .. }
             | Operation::DropExtension { .. }
             | Operation::RawSql { .. }
-            | Operation::Assert { .. } => {}
+            | Operation::Assert { .. }
+            | Operation::AssertParity { .. } => {}
         }
     }
 
