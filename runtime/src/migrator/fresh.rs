@@ -147,14 +147,9 @@ async fn drop_everything(session: &mut Session<'_>) -> Result<(), Error> {
         ),
         Backend::Sqlite => (SQLITE_OBJECTS, "PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"),
     };
+    // The user's objects live in the connection's schema; lockgate's tables may live in a schema of their own.
     let values = match backend {
-        Backend::Postgres => {
-            let schema = match &session.tracking.schema {
-                Some(schema) => schema.clone(),
-                None => current_schema(session).await?,
-            };
-            vec![Value::from(schema)]
-        }
+        Backend::Postgres => vec![Value::from(current_schema(session).await?)],
         Backend::MySql | Backend::Sqlite => Vec::new(),
     };
     let rows = session
@@ -163,10 +158,16 @@ async fn drop_everything(session: &mut Session<'_>) -> Result<(), Error> {
         .fetch_text(bound(list, values))
         .await
         .map_err(Error::Database)?;
-    let statements: Vec<String> = rows
+    let mut statements: Vec<String> = rows
         .into_iter()
         .filter_map(|row| row.into_iter().next().flatten())
         .collect();
+    if let Some(schema) = &session.tracking.schema {
+        let quote = |ident: &str| lockgate_dsl::render::quote_ident(backend, ident);
+        for table in session.tracking.own_tables() {
+            statements.push(format!("DROP TABLE IF EXISTS {}.{}", quote(schema), quote(&table)));
+        }
+    }
     session.driver.conn().execute(off).await.map_err(Error::Database)?;
     for statement in &statements {
         tracing::info!(sql = %statement, "fresh");
