@@ -107,7 +107,7 @@ async fn whole_list(migrator: &Migrator, url: &str) -> Result<(), RoundTripError
     let db = Database::connect(url).await?;
     let result = async {
         let empty = migrator.introspect(&db).await?;
-        migrator.up(&db, None).await?;
+        migrator.up_in_scratch(&db, None).await?;
         let once = migrator.introspect(&db).await?;
         // Down as far as it goes: an irreversible migration stops it, and stays applied.
         let floor = migrator
@@ -127,7 +127,7 @@ async fn whole_list(migrator: &Migrator, url: &str) -> Result<(), RoundTripError
                 });
             }
         }
-        migrator.up(&db, None).await?;
+        migrator.up_in_scratch(&db, None).await?;
         let twice = migrator.introspect(&db).await?;
         let differences = compare(&once, &twice, ROUND_TRIP);
         if differences.is_empty() {

@@ -19,6 +19,15 @@ use crate::work::Work;
 
 impl Migrator {
     pub(crate) async fn run_up(&self, db: &Database, to: Option<i64>) -> Result<Report, Error> {
+        self.run_up_with(db, to, true).await
+    }
+
+    /// `up` in a scratch database (`verify`, `drift`, `lockgate::testing`): no environment's policy applies there.
+    pub(crate) async fn up_in_scratch(&self, db: &Database, to: Option<i64>) -> Result<Report, Error> {
+        self.run_up_with(db, to, false).await
+    }
+
+    async fn run_up_with(&self, db: &Database, to: Option<i64>, policy: bool) -> Result<Report, Error> {
         if let Some(version) = to
             && self.find(version).is_none()
         {
@@ -61,12 +70,12 @@ impl Migrator {
             }
         }
         session.lock().await?;
-        let result = self.up_locked(&mut session, to).await;
+        let result = self.up_locked(&mut session, to, policy).await;
         session.unlock().await;
         result
     }
 
-    async fn up_locked(&self, session: &mut Session<'_>, to: Option<i64>) -> Result<Report, Error> {
+    async fn up_locked(&self, session: &mut Session<'_>, to: Option<i64>, policy: bool) -> Result<Report, Error> {
         let rows = session.read_rows_or_create().await?;
         self.verify_checksums(&rows)?;
         let pending = self.pending(&rows, to, session.backend());
@@ -74,8 +83,10 @@ impl Migrator {
         if self.settings.plan_checks {
             self.check_plans(&pending, session.backend())?;
         }
-        let migrations: Vec<&dyn Migration> = pending.iter().map(|(m, _)| *m).collect();
-        self.check_policy(&migrations, session.backend())?;
+        if policy {
+            let migrations: Vec<&dyn Migration> = pending.iter().map(|(m, _)| *m).collect();
+            self.check_policy(&migrations, session.backend())?;
+        }
         let mut works = Vec::new();
         for (m, row) in pending {
             works.push(self.up_work(m, row, &*session.driver)?);

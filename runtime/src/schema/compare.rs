@@ -269,8 +269,27 @@ impl Alike for ForeignKey {
 impl Alike for Check {
     fn alike(&self, found: &Self, options: CompareOptions) -> bool {
         let validated = options.accept_validated && !self.validated && found.validated;
-        self == found || validated && self.expression == found.expression
+        let same = unquoted(&self.expression) == unquoted(&found.expression);
+        same && (self.validated == found.validated || validated)
     }
+}
+
+/// An expression without identifier quotes: SQLite rewrites `length(email)` as `length("email")` when it renames
+/// the column, and the two say the same. String literals keep every character.
+fn unquoted(expression: &str) -> String {
+    let mut out = String::with_capacity(expression.len());
+    let mut in_literal = false;
+    for c in expression.chars() {
+        match c {
+            '\'' => {
+                in_literal = !in_literal;
+                out.push(c);
+            }
+            '"' | '`' if !in_literal => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn compare_named<V: Alike>(
@@ -374,4 +393,15 @@ fn compare_tables(name: &str, a: &Table, b: &Table, options: CompareOptions, out
         |cols: &Vec<String>| format!("UNIQUE ({})", cols.join(", ")),
         out,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unquoted;
+
+    #[test]
+    fn identifier_quotes_do_not_count_but_literals_do() {
+        assert_eq!(unquoted(r#"length("email") > 0"#), unquoted("length(email) > 0"));
+        assert_ne!(unquoted(r#"a = '"x"'"#), unquoted("a = 'x'"));
+    }
 }

@@ -79,7 +79,7 @@ impl Migrator {
         let result = async {
             let db = Database::connect(&scratch.url).await?;
             let report = match from.checked_sub(1).and_then(|i| self.migrations.get(i)) {
-                Some(before) => match self.up(&db, Some(before.meta().version)).await {
+                Some(before) => match self.up_in_scratch(&db, Some(before.meta().version)).await {
                     Ok(_) => self.verify_from(&db, from).await,
                     Err(e) => Err(e),
                 },
@@ -125,7 +125,7 @@ impl Migrator {
             let lossy = Lossy::of(&m.up_operations());
             let before = self.introspect(db).await?;
             let contents_before = contents(self, db, &before, &lossy).await?;
-            self.up(db, Some(version)).await?;
+            self.up_in_scratch(db, Some(version)).await?;
             if !meta.targets(db.backend()) {
                 report.migrations.push(VerifiedMigration {
                     version,
@@ -184,7 +184,7 @@ impl Migrator {
                 // The scratch database is now in a state no migration expects: stop at the first failure.
                 break;
             }
-            self.up(db, Some(version)).await?;
+            self.up_in_scratch(db, Some(version)).await?;
             let again = self.introspect(db).await?;
             let differences = compare(&after_up, &again, ROUND_TRIP);
             if differences.is_empty() {
@@ -246,7 +246,7 @@ impl Migrator {
             let replay = Database::connect(&scratch.url).await?;
             let result = async {
                 if let Some(to) = to {
-                    self.up(&replay, Some(to)).await?;
+                    self.up_in_scratch(&replay, Some(to)).await?;
                 }
                 self.introspect(&replay).await
             }
