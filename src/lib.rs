@@ -304,7 +304,9 @@ pub use lockgate_macros::embed_migrations;
 pub mod prelude {
     pub use crate::Migration;
     pub use lockgate_dsl::plan::{Backward, OneWay, Plan};
-    pub use lockgate_dsl::schema::{CheckDef, ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, UniqueDef};
+    pub use lockgate_dsl::schema::{
+        CheckDef, ColumnDef, ForeignKeyDef, IndexDef, Parity, ReferentialAction, UniqueDef,
+    };
     pub use lockgate_dsl::types::{
         Array, Blob, Char, Citext, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz, Uuid,
         Varchar,
