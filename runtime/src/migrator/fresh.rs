@@ -1,7 +1,6 @@
 //! `fresh`, `reset` and the protection mark that refuses both: starting a disposable database over.
 
 use lockgate_dsl::Backend;
-use sea_query::Value;
 
 use super::Migrator;
 use crate::conn::bound;
@@ -21,24 +20,24 @@ pub struct Protection {
     pub marked_by: String,
 }
 
-/// Every object of the schema, as drop statements in an order that needs no dependency tracking (`CASCADE`
+/// Every object of the connection's schema (where the user's objects live), as drop statements in an order that needs no dependency tracking (`CASCADE`
 /// takes what depends on what). Extensions' own objects go with their extension.
 const POSTGRES_OBJECTS: &str = "SELECT stmt FROM (\
     SELECT 1 AS ord, format('DROP EXTENSION IF EXISTS %I CASCADE', e.extname) AS stmt \
-      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = $1 AND e.extname <> 'plpgsql' \
+      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = current_schema() AND e.extname <> 'plpgsql' \
     UNION ALL SELECT 2, format('DROP MATERIALIZED VIEW IF EXISTS %I.%I CASCADE', schemaname, matviewname) \
-      FROM pg_matviews WHERE schemaname = $1 \
-    UNION ALL SELECT 3, format('DROP VIEW IF EXISTS %I.%I CASCADE', schemaname, viewname) FROM pg_views WHERE schemaname = $1 \
-    UNION ALL SELECT 4, format('DROP TABLE IF EXISTS %I.%I CASCADE', schemaname, tablename) FROM pg_tables WHERE schemaname = $1 \
+      FROM pg_matviews WHERE schemaname = current_schema() \
+    UNION ALL SELECT 3, format('DROP VIEW IF EXISTS %I.%I CASCADE', schemaname, viewname) FROM pg_views WHERE schemaname = current_schema() \
+    UNION ALL SELECT 4, format('DROP TABLE IF EXISTS %I.%I CASCADE', schemaname, tablename) FROM pg_tables WHERE schemaname = current_schema() \
     UNION ALL SELECT 5, format('DROP SEQUENCE IF EXISTS %I.%I CASCADE', schemaname, sequencename) \
-      FROM pg_sequences WHERE schemaname = $1 \
+      FROM pg_sequences WHERE schemaname = current_schema() \
     UNION ALL SELECT 6, format('DROP TYPE IF EXISTS %I.%I CASCADE', n.nspname, t.typname) \
       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
-      WHERE n.nspname = $1 AND t.typtype IN ('e', 'd', 'r', 'm') \
+      WHERE n.nspname = current_schema() AND t.typtype IN ('e', 'd', 'r', 'm') \
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e') \
     UNION ALL SELECT 7, format('DROP ROUTINE IF EXISTS %s CASCADE', p.oid::regprocedure) \
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-      WHERE n.nspname = $1 AND p.prokind IN ('f', 'p') \
+      WHERE n.nspname = current_schema() AND p.prokind IN ('f', 'p') \
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')\
   ) AS objects ORDER BY ord";
 
@@ -89,18 +88,13 @@ impl Migrator {
     }
 
     pub(crate) async fn run_unprotect(&self, db: &Database) -> Result<bool, Error> {
-        if self.run_protection(db).await?.is_none() {
-            return Ok(false);
-        }
         let mut session = Session::open(&self.settings, db).await?;
         let statement = session.tracking.delete_protected();
-        session
-            .driver
-            .conn()
-            .execute_bound(statement)
-            .await
-            .map_err(Error::Database)?;
-        Ok(true)
+        match session.driver.conn().execute_bound(statement).await {
+            Ok(deleted) => Ok(deleted > 0),
+            Err(e) if crate::backend::is_missing_table(&e) => Ok(false),
+            Err(e) => Err(Error::Database(e)),
+        }
     }
 
     async fn refuse_protected(&self, db: &Database, action: &'static str) -> Result<(), Error> {
@@ -147,25 +141,25 @@ async fn drop_everything(session: &mut Session<'_>) -> Result<(), Error> {
         ),
         Backend::Sqlite => (SQLITE_OBJECTS, "PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"),
     };
-    // The user's objects live in the connection's schema; lockgate's tables may live in a schema of their own.
-    let values = match backend {
-        Backend::Postgres => vec![Value::from(current_schema(session).await?)],
-        Backend::MySql | Backend::Sqlite => Vec::new(),
-    };
     let rows = session
         .driver
         .conn()
-        .fetch_text(bound(list, values))
+        .fetch_text(bound(list, Vec::new()))
         .await
         .map_err(Error::Database)?;
     let mut statements: Vec<String> = rows
         .into_iter()
         .filter_map(|row| row.into_iter().next().flatten())
         .collect();
+    // lockgate's tables may live in a schema of their own.
     if let Some(schema) = &session.tracking.schema {
-        let quote = |ident: &str| lockgate_dsl::render::quote_ident(backend, ident);
-        for table in session.tracking.own_tables() {
-            statements.push(format!("DROP TABLE IF EXISTS {}.{}", quote(schema), quote(&table)));
+        let tracking = &session.tracking;
+        for table in tracking.own_tables() {
+            statements.push(format!(
+                "DROP TABLE IF EXISTS {}.{}",
+                tracking.quote(schema),
+                tracking.quote(&table)
+            ));
         }
     }
     session.driver.conn().execute(off).await.map_err(Error::Database)?;
@@ -181,18 +175,4 @@ async fn drop_everything(session: &mut Session<'_>) -> Result<(), Error> {
         }
     }
     session.driver.conn().execute(on).await.map_err(Error::Database)
-}
-
-async fn current_schema(session: &mut Session<'_>) -> Result<String, Error> {
-    let rows = session
-        .driver
-        .conn()
-        .fetch_text(bound("SELECT current_schema()::text", Vec::new()))
-        .await
-        .map_err(Error::Database)?;
-    Ok(rows
-        .into_iter()
-        .next()
-        .and_then(|row| row.into_iter().next().flatten())
-        .unwrap_or_else(|| "public".to_owned()))
 }
