@@ -402,24 +402,42 @@ impl Migration for UpDownFixture {
     }
 }
 
-/// A migration with session settings of its own, as `#[migration(foreign_keys = false)]` or
-/// `#[migration(session(...))]` declares them.
-pub struct WithSession {
+/// A migration with what `#[migration(...)]` would add to it beyond its plans: session settings
+/// (`foreign_keys = false`, `session(...)`) and the environments it may run its risky operations in
+/// (`allow_in(production = "why")`).
+pub struct Attributed {
     inner: Box<dyn Migration>,
     session: &'static [lockgate_dsl::session::SessionSetting],
+    allowed_in: &'static [(&'static str, &'static str)],
 }
 
-impl WithSession {
+impl Attributed {
     /// `inner`, run with `session`.
-    pub fn boxed(inner: Box<dyn Migration>, session: Vec<lockgate_dsl::session::SessionSetting>) -> Box<dyn Migration> {
-        Box::new(WithSession {
+    pub fn with_session(
+        inner: Box<dyn Migration>,
+        session: Vec<lockgate_dsl::session::SessionSetting>,
+    ) -> Box<dyn Migration> {
+        Box::new(Attributed {
             inner,
             session: Box::leak(session.into_boxed_slice()),
+            allowed_in: &[],
+        })
+    }
+
+    /// `inner`, allowed in `environments`.
+    pub fn allowed_in(
+        inner: Box<dyn Migration>,
+        environments: &'static [(&'static str, &'static str)],
+    ) -> Box<dyn Migration> {
+        Box::new(Attributed {
+            inner,
+            session: &[],
+            allowed_in: environments,
         })
     }
 }
 
-impl Migration for WithSession {
+impl Migration for Attributed {
     fn meta(&self) -> &'static MigrationMeta {
         self.inner.meta()
     }
@@ -432,36 +450,7 @@ impl Migration for WithSession {
     fn session(&self) -> &'static [lockgate_dsl::session::SessionSetting] {
         self.session
     }
-}
-
-/// A migration allowed to run its risky operations in some environments, as
-/// `#[migration(allow_in(production = "why"))]` declares.
-pub struct AllowedIn {
-    inner: Box<dyn Migration>,
-    environments: &'static [(&'static str, &'static str)],
-}
-
-impl AllowedIn {
-    /// `inner`, allowed in `environments`.
-    pub fn boxed(
-        inner: Box<dyn Migration>,
-        environments: &'static [(&'static str, &'static str)],
-    ) -> Box<dyn Migration> {
-        Box::new(AllowedIn { inner, environments })
-    }
-}
-
-impl Migration for AllowedIn {
-    fn meta(&self) -> &'static MigrationMeta {
-        self.inner.meta()
-    }
-    fn up_operations(&self) -> Vec<PlannedOp> {
-        self.inner.up_operations()
-    }
-    fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
-        self.inner.down_operations()
-    }
     fn allowed_in(&self) -> &'static [(&'static str, &'static str)] {
-        self.environments
+        self.allowed_in
     }
 }

@@ -8,7 +8,7 @@ use lockgate_runtime::{Error, Migrator, Policy};
 
 use lockgate_dsl::plan::{Plan, inverse_of};
 
-use crate::common::{AllowedIn, TestDb, UpDownFixture, schema};
+use crate::common::{Attributed, TestDb, UpDownFixture, schema};
 use crate::fixtures::{add_nickname, create_accounts};
 
 /// What a derived migration with `allow(destructive = .., incompatible = ..)` may plan.
@@ -70,7 +70,7 @@ pub(crate) async fn policy(backend: Backend) {
     let migrator = Migrator::new(list(drop_nickname())).unwrap().environment("production");
     assert_eq!(migrator.up(&db, Some(2)).await.unwrap().applied.len(), 2);
     let allowed = || {
-        AllowedIn::boxed(
+        Attributed::allowed_in(
             drop_nickname(),
             &[("production", "no release reads the nickname since v41")],
         )

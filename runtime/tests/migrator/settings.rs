@@ -7,7 +7,7 @@ use lockgate_runtime::{Error, Migrator, State};
 
 use lockgate_dsl::Migration;
 
-use crate::common::{Fixture, TestDb, WithSession, scalar};
+use crate::common::{Attributed, Fixture, TestDb, scalar};
 use crate::fixtures::states;
 
 /// A variable each backend has, a value it does not hold by default, and queries that are true when it holds
@@ -39,7 +39,7 @@ fn variable(backend: Backend) -> (&'static str, &'static str, &'static str, &'st
 fn migrations(backend: Backend, upto: i64) -> Vec<Box<dyn Migration>> {
     let (name, value, holds, gone) = variable(backend);
     let all: Vec<Box<dyn Migration>> = vec![
-        WithSession::boxed(
+        Attributed::with_session(
             Fixture::boxed(1, "own setting", move |m| {
                 m.assert(holds, "the migration's own setting holds while it runs");
             }),
@@ -61,7 +61,7 @@ fn migrations(backend: Backend, upto: i64) -> Vec<Box<dyn Migration>> {
             );
         }),
         // Children written before their parents, which only works with foreign keys off.
-        WithSession::boxed(
+        Attributed::with_session(
             Fixture::boxed(11, "children first", |m| {
                 m.sql(
                     "INSERT INTO children (id, parent_id) VALUES (11, 1)",
@@ -75,7 +75,7 @@ fn migrations(backend: Backend, upto: i64) -> Vec<Box<dyn Migration>> {
             vec![SessionSetting::ForeignKeysOff],
         ),
         // A child left without its parent.
-        WithSession::boxed(
+        Attributed::with_session(
             Fixture::boxed(12, "orphan", |m| {
                 m.sql(
                     "INSERT INTO children (id, parent_id) VALUES (12, 99)",
@@ -149,7 +149,7 @@ pub(crate) async fn session_settings(backend: Backend) {
 
     // A variable name that is not a plain name is refused before anything runs.
     let mut bad = migrations(backend, 3);
-    bad.push(WithSession::boxed(
+    bad.push(Attributed::with_session(
         Fixture::boxed(20, "bad setting", |m| {
             m.sql("CREATE TABLE never (id integer)", "DROP TABLE never");
         }),
