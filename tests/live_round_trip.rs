@@ -39,40 +39,8 @@ mod good {
     }
 }
 
-mod wrong_down {
-    use lockgate::prelude::*;
-
-    /// Create accounts.
-    #[derive(Migration)]
-    #[migration(version = 1)]
-    pub(crate) struct CreateAccounts;
-
-    impl Change for CreateAccounts {
-        fn change(&self, m: &mut Plan<Self>) {
-            m.create_table("accounts", |t| {
-                t.column::<i64>("id").primary_key();
-                t.column::<String>("email");
-            });
-        }
-    }
-
-    /// Add a nickname; the hand-written down drops `email` instead.
-    #[derive(Migration)]
-    #[migration(version = 2, allow(destructive = "the mistake this test catches"))]
-    pub(crate) struct AddNickname;
-
-    impl Up for AddNickname {
-        fn up(&self, m: &mut Plan<Self, OneWay>) {
-            m.add_column::<Option<String>>("accounts", "nickname");
-        }
-    }
-
-    impl Down for AddNickname {
-        fn down(&self, m: &mut Plan<Self, Backward>) {
-            m.drop_column("accounts", ColumnDef::new::<String>("email"));
-        }
-    }
-}
+#[path = "shared/wrong_down.rs"]
+mod wrong_down;
 
 /// Data steps with sample rows: a down that gives the rows back, and one that does not.
 mod samples {
