@@ -1,6 +1,7 @@
 //! Session settings around a migration: read each variable, set it, run, and put back what was there.
 
 use lockgate_dsl::Backend;
+use lockgate_dsl::render::quote_literal;
 use lockgate_dsl::session::SessionSetting;
 
 use crate::conn::bound;
@@ -114,7 +115,7 @@ pub(crate) async fn restore(session: &mut Session<'_>, priors: Vec<Prior>) -> Re
             Backend::Postgres => format!(
                 "SELECT set_config('{}', {}, false)",
                 prior.name,
-                quoted(backend, &value)
+                quote_literal(backend, &value)
             ),
             _ => write_sql(backend, &prior.name, &literal(backend, &value)),
         };
@@ -165,16 +166,7 @@ fn literal(backend: Backend, value: &str) -> String {
     if !value.is_empty() && value.parse::<i64>().is_ok() {
         return value.to_owned();
     }
-    quoted(backend, value)
-}
-
-/// A string literal.
-fn quoted(backend: Backend, value: &str) -> String {
-    let mut quoted = value.replace('\'', "''");
-    if backend == Backend::MySql {
-        quoted = quoted.replace('\\', "\\\\");
-    }
-    format!("'{quoted}'")
+    quote_literal(backend, value)
 }
 
 #[cfg(test)]
@@ -185,9 +177,9 @@ mod tests {
     fn values_read_back_are_written_as_sql() {
         assert_eq!(literal(Backend::MySql, "1"), "1");
         assert_eq!(literal(Backend::MySql, "ON"), "'ON'");
-        assert_eq!(literal(Backend::Postgres, "it's"), "'it''s'");
+        assert_eq!(literal(Backend::Postgres, "it's"), r"E'it\'s'");
         assert_eq!(literal(Backend::MySql, "a\\b"), "'a\\\\b'");
         assert_eq!(literal(Backend::Sqlite, ""), "''");
-        assert_eq!(quoted(Backend::Postgres, "0"), "'0'");
+        assert_eq!(quote_literal(Backend::Postgres, "0"), "'0'");
     }
 }
