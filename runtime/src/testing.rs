@@ -17,8 +17,8 @@ use crate::database::Database;
 use crate::error::Error;
 use crate::migrator::Migrator;
 use crate::report::DownTarget;
-use crate::schema::{CompareOptions, Difference, compare};
-use crate::verify::{VerifiedMigration, VerifyReport};
+use crate::schema::{Difference, compare};
+use crate::verify::{ROUND_TRIP, VerifiedMigration, VerifyReport};
 
 /// What a round trip found wrong.
 ///
@@ -140,11 +140,3 @@ async fn whole_list(migrator: &Migrator, url: &str) -> Result<(), RoundTripError
     db.close().await;
     result
 }
-
-/// What `verify` compares by: column order does not count (a column added back goes last), nor a constraint
-/// left validated by a `VALIDATE`, which has no inverse.
-const ROUND_TRIP: CompareOptions = CompareOptions {
-    ignore_constraint_names: false,
-    ignore_column_order: true,
-    accept_validated: true,
-};

@@ -18,7 +18,7 @@ use crate::session::Session;
 
 /// What a round trip may change: where a re-added column lands (no backend but MySQL can say where), and a
 /// constraint's validation (`VALIDATE` has no inverse).
-const ROUND_TRIP: CompareOptions = CompareOptions {
+pub(crate) const ROUND_TRIP: CompareOptions = CompareOptions {
     ignore_constraint_names: false,
     ignore_column_order: true,
     accept_validated: true,
