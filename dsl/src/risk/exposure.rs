@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::RiskCategory;
+use super::gates::GATES;
 use super::plan_rules::{Direction, check_direction};
 use crate::Backend;
 use crate::migration::{Migration, MigrationMeta};
@@ -58,7 +59,7 @@ pub fn exposures(migration: &dyn Migration, backend: Backend) -> Vec<Exposure> {
     let mut found: Vec<Exposure> = up
         .iter()
         .filter_map(|planned| {
-            let (category, rule) = gate(&planned.op)?;
+            let (rule, category) = gate_category(gate(&planned.op)?)?;
             Some(Exposure {
                 operation: planned.op.describe(),
                 category,
@@ -83,26 +84,78 @@ pub fn exposures(migration: &dyn Migration, backend: Backend) -> Vec<Exposure> {
     found
 }
 
-/// The compile-time gate an operation passes, when it passes one.
-fn gate(op: &Operation) -> Option<(RiskCategory, &'static str)> {
-    use RiskCategory::{Destructive, Incompatible};
+/// The compile-time gate an operation passes, when it passes one (its name in [`GATES`]).
+fn gate(op: &Operation) -> Option<&'static str> {
     Some(match op {
-        Operation::DropTable(_) => (Destructive, "DropTable"),
-        Operation::DropColumn { .. } => (Destructive, "DropColumn"),
-        Operation::DropEnum(_) => (Destructive, "DropEnum"),
-        Operation::RenameTable { .. } => (Incompatible, "RenameTable"),
-        Operation::RenameColumn { .. } => (Incompatible, "RenameColumn"),
+        Operation::DropTable(_) => "DropTable",
+        Operation::DropColumn { .. } => "DropColumn",
+        Operation::DropEnum(_) => "DropEnum",
+        Operation::RenameTable { .. } => "RenameTable",
+        Operation::RenameColumn { .. } => "RenameColumn",
         Operation::AlterColumn { from, to, .. }
             if from.ty != to.ty && Conversion::of(&from.ty, &to.ty) != Conversion::Widening =>
         {
-            (Incompatible, "ChangeColumnTypeBreaksReaders")
+            "ChangeColumnTypeBreaksReaders"
         }
-        Operation::AlterColumn { from, to, .. } if !from.nullable && to.nullable => (Incompatible, "DropNotNull"),
-        Operation::DropForeignKey(_) => (Incompatible, "DropForeignKey"),
-        Operation::DropCheck(_) => (Incompatible, "DropCheck"),
-        Operation::DropUnique(_) => (Incompatible, "DropUnique"),
-        Operation::DropView(_) => (Incompatible, "DropView"),
-        Operation::ReplaceView { .. } => (Incompatible, "ReplaceView"),
+        Operation::AlterColumn { from, to, .. } if !from.nullable && to.nullable => "DropNotNull",
+        Operation::DropForeignKey(_) => "DropForeignKey",
+        Operation::DropCheck(_) => "DropCheck",
+        Operation::DropUnique(_) => "DropUnique",
+        Operation::DropView(_) => "DropView",
+        Operation::ReplaceView { .. } => "ReplaceView",
         _ => return None,
     })
+}
+
+/// A gate's category, as [`GATES`] declares it.
+fn gate_category(name: &str) -> Option<(&'static str, RiskCategory)> {
+    let gate = GATES.iter().find(|gate| gate.name == name)?;
+    let category = RiskCategory::ALL
+        .into_iter()
+        .find(|category| category.attribute() == gate.category)?;
+    Some((gate.name, category))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{ColumnDef, ViewDef};
+
+    #[test]
+    fn every_gate_an_operation_passes_is_in_the_gate_table() {
+        let view = ViewDef::new("v", "SELECT 1");
+        let column = ColumnDef::new::<i64>("a");
+        let ops = [
+            Operation::DropColumn {
+                table: "t".into(),
+                column: column.clone(),
+            },
+            Operation::RenameColumn {
+                table: "t".into(),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Operation::DropView(view.clone()),
+            Operation::ReplaceView {
+                from: view.clone(),
+                to: view,
+            },
+        ];
+        for op in &ops {
+            let name = gate(op).unwrap();
+            assert!(gate_category(name).is_some(), "{name} is not in GATES");
+        }
+        for name in [
+            "DropTable",
+            "DropEnum",
+            "RenameTable",
+            "ChangeColumnTypeBreaksReaders",
+            "DropNotNull",
+            "DropForeignKey",
+            "DropCheck",
+            "DropUnique",
+        ] {
+            assert!(gate_category(name).is_some(), "{name} is not in GATES");
+        }
+    }
 }
