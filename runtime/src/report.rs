@@ -121,6 +121,21 @@ pub enum Event {
         /// How long we wait at most.
         deadline: Duration,
     },
+    /// A backfill committed a batch (or is about to start, with `done` at what an interrupted run had done).
+    Backfill {
+        /// The migration's version.
+        version: i64,
+        /// The table it fills.
+        table: String,
+        /// Rows changed so far, by this run and any interrupted one before it.
+        done: u64,
+        /// Rows to change in all: those done, and those still to do when this run started.
+        total: u64,
+        /// Rows per second in this run so far.
+        rate: f64,
+        /// The time left at that rate, once there is a rate.
+        eta: Option<Duration>,
+    },
     /// A migration hit a lock timeout and will be retried after a pause.
     Retrying {
         /// The version.

@@ -4,7 +4,7 @@
 use lockgate_dsl::Backend;
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::plan::PlannedOp;
-use lockgate_dsl::render::{self, RenderError, Step};
+use lockgate_dsl::render::{self, BackfillStep, RenderError, Step};
 use serde::{Deserialize, Serialize};
 
 /// One executable step and the index of the operation it renders (for compensation and index recovery).
@@ -17,13 +17,7 @@ pub(crate) struct ExecStep {
 impl ExecStep {
     /// Whether the step must run outside a transaction.
     pub(crate) fn step_outside_transaction(&self) -> bool {
-        matches!(
-            self.step,
-            Step::Sql {
-                outside_transaction: true,
-                ..
-            }
-        )
+        self.step.outside_transaction()
     }
 
     /// The text to show for the step in plans and errors.
@@ -33,6 +27,7 @@ impl ExecStep {
             Step::Assert { query, .. } => query.clone(),
             Step::Parity { left, right, .. } => format!("{left};\n{right}"),
             Step::Rebuild(rebuild) => rebuild.describe(),
+            Step::Backfill(backfill) => backfill.to_string(),
         }
     }
 }
@@ -62,6 +57,8 @@ pub(crate) enum StoredStep {
     Assert { assert: String, message: String },
     /// A parity checkpoint.
     Parity { parity: [String; 2], message: String },
+    /// A backfill, with the backend it was written for.
+    Backfill { backfill: BackfillStep },
     /// A step that depends on the live schema (a SQLite table rebuild): its description for people, and the
     /// operation it renders (with the step's position among that operation's steps) to render it again.
     Live {
@@ -91,6 +88,9 @@ pub(crate) fn encode(steps: &[ExecStep], ops: &[PlannedOp]) -> String {
             Step::Parity { left, right, message } => StoredStep::Parity {
                 parity: [left.clone(), right.clone()],
                 message: message.clone(),
+            },
+            Step::Backfill(backfill) => StoredStep::Backfill {
+                backfill: backfill.clone(),
             },
             Step::Rebuild(rebuild) => StoredStep::Live {
                 live: rebuild.describe(),
@@ -135,6 +135,10 @@ pub(crate) fn from_stored(stored: Vec<StoredStep>, backend: Backend) -> Result<V
             } => Ok(ExecStep {
                 op: None,
                 step: Step::Parity { left, right, message },
+            }),
+            StoredStep::Backfill { backfill } => Ok(ExecStep {
+                op: None,
+                step: Step::Backfill(backfill),
             }),
             StoredStep::Live { live, op, nth } => {
                 let unusable = || {

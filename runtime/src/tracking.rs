@@ -41,6 +41,20 @@ mod state {
     pub(super) const UPDATED_AT: &str = "updated_at";
 }
 
+/// The columns of the backfill progress table.
+mod fill {
+    pub(super) const VERSION: &str = "version";
+    pub(super) const STEP: &str = "step";
+    pub(super) const POSITION: &str = "position";
+    pub(super) const ROWS_DONE: &str = "rows_done";
+    pub(super) const UPDATED_AT: &str = "updated_at";
+}
+
+/// The backfill table's column of the last key a backfill reached.
+pub(crate) const BACKFILL_POSITION: &str = fill::POSITION;
+/// The backfill table's column of the rows a backfill changed.
+pub(crate) const BACKFILL_ROWS_DONE: &str = fill::ROWS_DONE;
+
 /// The status column's values.
 pub(crate) const RUNNING: &str = "running";
 pub(crate) const APPLIED: &str = "applied";
@@ -105,13 +119,19 @@ impl Tracking {
     }
 
     /// lockgate's own tables, which introspection leaves out.
-    pub(crate) fn own_tables(&self) -> [String; 4] {
+    pub(crate) fn own_tables(&self) -> [String; 5] {
         [
             self.table.clone(),
             self.history.clone(),
             self.state.clone(),
             self.protected_table(),
+            self.backfill_table(),
         ]
+    }
+
+    /// The table where each running backfill records how far it got, with each batch.
+    pub(crate) fn backfill_table(&self) -> String {
+        format!("{}_backfill", self.table)
     }
 
     /// The table whose one row marks the database protected from `fresh` and `reset`.
@@ -435,6 +455,74 @@ impl Tracking {
     pub(crate) fn delete_protected(&self) -> Bound {
         let q = Query::delete()
             .from_table(self.name(&self.protected_table()))
+            .to_owned();
+        (self.dialect.delete)(&q)
+    }
+
+    /// The statement that creates the backfill progress table (idempotent): created by the first backfill.
+    pub(crate) fn create_backfill(&self) -> String {
+        let table = Table::create()
+            .table(self.name(&self.backfill_table()))
+            .if_not_exists()
+            .col(ColumnDef::new(fill::VERSION).big_integer().not_null())
+            .col(ColumnDef::new(fill::STEP).integer().not_null())
+            .col(ColumnDef::new(fill::POSITION).custom(self.dialect.long_text).not_null())
+            .col(ColumnDef::new(fill::ROWS_DONE).big_integer().not_null())
+            .col(
+                ColumnDef::new(fill::UPDATED_AT)
+                    .custom(self.dialect.timestamp)
+                    .not_null(),
+            )
+            .primary_key(Index::create().col(fill::VERSION).col(fill::STEP))
+            .to_owned();
+        (self.dialect.create_table)(&table)
+    }
+
+    /// Where the backfill of step `step` of migration `version` got to (`column` [`BACKFILL_POSITION`]), or
+    /// how many rows it changed so far ([`BACKFILL_ROWS_DONE`]).
+    pub(crate) fn select_backfill(&self, version: i64, step: i64, column: &'static str) -> Bound {
+        let q = Query::select()
+            .column(column)
+            .from(self.name(&self.backfill_table()))
+            .and_where(Expr::col(fill::VERSION).eq(version))
+            .and_where(Expr::col(fill::STEP).eq(step))
+            .to_owned();
+        (self.dialect.select)(&q)
+    }
+
+    /// Records a backfill's position, in the transaction of the batch that reached it.
+    pub(crate) fn upsert_backfill(&self, version: i64, step: i64, position: &str, rows_done: i64) -> Bound {
+        let q = Query::insert()
+            .into_table(self.name(&self.backfill_table()))
+            .columns([
+                fill::VERSION,
+                fill::STEP,
+                fill::POSITION,
+                fill::ROWS_DONE,
+                fill::UPDATED_AT,
+            ])
+            .values_panic([
+                version.into(),
+                step.into(),
+                position.into(),
+                rows_done.into(),
+                Utc::now().into(),
+            ])
+            .on_conflict(
+                OnConflict::columns([fill::VERSION, fill::STEP])
+                    .update_columns([fill::POSITION, fill::ROWS_DONE, fill::UPDATED_AT])
+                    .to_owned(),
+            )
+            .to_owned();
+        (self.dialect.insert)(&q)
+    }
+
+    /// Forgets a backfill's position, before it starts from the beginning.
+    pub(crate) fn delete_backfill(&self, version: i64, step: i64) -> Bound {
+        let q = Query::delete()
+            .from_table(self.name(&self.backfill_table()))
+            .and_where(Expr::col(fill::VERSION).eq(version))
+            .and_where(Expr::col(fill::STEP).eq(step))
             .to_owned();
         (self.dialect.delete)(&q)
     }

@@ -28,6 +28,9 @@ pub(crate) struct Work {
     /// Up, without a transaction: an earlier attempt was interrupted, so the step it was running may have taken
     /// effect without its progress being recorded.
     pub(crate) resuming: bool,
+    /// Up, without a transaction: an earlier attempt failed or was interrupted at step `resume_from`, so a
+    /// backfill there carries on from its recorded position.
+    pub(crate) retrying: bool,
     /// The session settings it runs with on this backend: the run's, then its own.
     pub(crate) session: Vec<lockgate_dsl::session::SessionSetting>,
 }
@@ -55,6 +58,7 @@ impl Work {
             transactional: true,
             resume_from: 0,
             resuming: false,
+            retrying: false,
             session: Vec::new(),
         }
     }

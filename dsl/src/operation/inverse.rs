@@ -76,6 +76,13 @@ impl Operation {
             O::AddEnumValue { .. } => {
                 return Inverse::Irreversible("PostgreSQL cannot remove a value from an enum type");
             }
+            O::Backfill { fill, undo } => match undo {
+                Some(undo) => O::Backfill {
+                    fill: undo.clone(),
+                    undo: Some(fill.clone()),
+                },
+                None => return Inverse::Nothing,
+            },
             O::CreateExtension { name } => O::DropExtension { name: name.clone() },
             O::DropExtension { name } => O::CreateExtension { name: name.clone() },
             O::RawSql { up, down } => match down {

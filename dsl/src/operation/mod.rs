@@ -161,6 +161,15 @@ pub enum Operation {
         /// The other side (the copy).
         right: crate::schema::Parity,
     },
+    /// An `UPDATE` of a live table in committed batches along its key, outside the migration's transaction,
+    /// resumable after the last committed batch (see [`Backfill`](crate::schema::Backfill)).
+    Backfill {
+        /// What runs going up.
+        fill: crate::schema::Backfill,
+        /// What undoes it going down; `None` when nothing needs undoing (the column it fills goes away with the
+        /// inverse of an earlier operation).
+        undo: Option<crate::schema::Backfill>,
+    },
 }
 
 impl Operation {
@@ -200,6 +209,7 @@ impl Operation {
             Operation::RawSql { .. } => "raw_sql",
             Operation::Assert { .. } => "assert",
             Operation::AssertParity { .. } => "assert_parity",
+            Operation::Backfill { .. } => "backfill",
         }
     }
 
@@ -234,6 +244,7 @@ impl Operation {
             | Operation::RawSql { .. }
             | Operation::Assert { .. } => None,
             Operation::AssertParity { left, .. } => Some(&left.table),
+            Operation::Backfill { fill, .. } => Some(&fill.table),
         }
     }
 
@@ -250,6 +261,9 @@ impl Operation {
     pub fn outside_transaction(&self, backend: Backend) -> bool {
         match self {
             Operation::CreateIndex(i) | Operation::DropIndex(i) => backend == Backend::Postgres && i.concurrently,
+            // Each batch commits on its own; SQLite, with no lock outside a transaction, runs them in the
+            // migration's.
+            Operation::Backfill { .. } => backend != Backend::Sqlite,
             Operation::CreateTable(_)
             | Operation::DropTable(_)
             | Operation::RenameTable { .. }
@@ -316,6 +330,7 @@ impl Operation {
             }
             Operation::RawSql { .. } => "raw_sql".to_owned(),
             Operation::Assert { message, .. } => format!("assert ({message})"),
+            Operation::Backfill { fill, .. } => fill.describe(),
             Operation::AssertParity { left, right } => {
                 format!(
                     "assert_parity ({} per `{}` against {} per `{}`)",

@@ -619,6 +619,33 @@ impl<M: ?Sized, D> Plan<M, D> {
         self.push(Operation::AssertParity { left, right });
     }
 
+    /// Fills rows of a live table in small committed batches along its key, outside the migration's
+    /// transaction (declare it `transaction = false` on PostgreSQL), touching only the rows not yet done: see
+    /// [`Backfill`](crate::schema::Backfill). A run that dies resumes after the last committed batch. `undo` says
+    /// what undoes it going down.
+    ///
+    /// ```
+    /// use lockgate_dsl::plan::Plan;
+    /// use lockgate_dsl::schema::{Backfill, Undo};
+    /// let mut m = Plan::<()>::new();
+    /// m.add_column::<Option<i32>>("contracts", "status_code");
+    /// m.backfill(
+    ///     Backfill::keyed::<i64>("contracts", "id")
+    ///         .set("status_code", "CASE status WHEN 'open' THEN 1 ELSE 0 END")
+    ///         .pending("status_code IS NULL"),
+    ///     Undo::Nothing, // the column goes away with the add's inverse
+    /// );
+    /// assert_eq!(m.operations()[1].op.kind(), "backfill");
+    /// ```
+    #[track_caller]
+    pub fn backfill(&mut self, fill: crate::schema::Backfill, undo: crate::schema::Undo) {
+        let undo = match undo {
+            crate::schema::Undo::Nothing => None,
+            crate::schema::Undo::Fill(undo) => Some(undo),
+        };
+        self.push(Operation::Backfill { fill, undo });
+    }
+
     /// Runs raw SQL that cannot be reversed. Only in one-way plans (`Up` of an irreversible migration, or `Down`).
     ///
     /// ```

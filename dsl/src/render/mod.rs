@@ -33,6 +33,7 @@
 //! - A name is checked against the backend's limit wherever it is rendered; sea-query writes index
 //!   and constraint names without escaping, so they are escaped here before sea-query sees them.
 
+mod backfill;
 mod clause;
 mod constraint;
 mod index;
@@ -46,6 +47,7 @@ mod step;
 mod table;
 mod types;
 
+pub use backfill::BackfillStep;
 pub use quote::{check_name, quote_ident, quote_literal};
 pub use rebuild::{LiveTable, RebuildChange, TableRebuild, split_items};
 pub use script::{Direction, ScriptError, script, script_statements};
@@ -100,6 +102,14 @@ pub enum RenderError {
     EmptySql {
         /// The operation.
         operation: String,
+    },
+    /// A backfill that cannot run as written.
+    #[error("cannot {backfill}: {reason}")]
+    InvalidBackfill {
+        /// The backfill, described.
+        backfill: String,
+        /// What is wrong, and the fix.
+        reason: String,
     },
     /// A SQLite rebuild could not apply its change to the live table definition.
     #[error("cannot rebuild sqlite table `{table}`: {reason}")]
@@ -165,6 +175,7 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
                 message: message.clone(),
             }])
         }
+        O::Backfill { fill, .. } => Ok(vec![Step::Backfill(BackfillStep::new(fill, backend)?)]),
         O::AssertParity { left, right } => Ok(vec![Step::Parity {
             left: parity_query(left, backend)?,
             right: parity_query(right, backend)?,

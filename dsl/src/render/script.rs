@@ -211,7 +211,7 @@ pub fn script_statements(
 fn step_text(step: &Step) -> String {
     match step {
         Step::Rebuild(_) => format!("{REBUILD_NOTE}\n{}", step.describe()),
-        Step::Sql { .. } | Step::Assert { .. } | Step::Parity { .. } => step.describe(),
+        Step::Sql { .. } | Step::Assert { .. } | Step::Parity { .. } | Step::Backfill(_) => step.describe(),
     }
 }
 

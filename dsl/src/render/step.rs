@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::backfill::BackfillStep;
 use super::rebuild::TableRebuild;
 
 /// One step of a rendered migration. The runtime executes steps in order.
@@ -70,6 +71,10 @@ pub enum Step {
     /// views and other tables' triggers that read it keep working. The statements include
     /// `PRAGMA legacy_alter_table` around the rename, which SQLite accepts inside a transaction.
     Rebuild(TableRebuild),
+    /// A backfill, run batch by batch: on PostgreSQL and MySQL each batch commits with the position it reached
+    /// (in a table of the runtime's), outside the migration's transaction, so a run that dies resumes after the
+    /// last committed batch; on SQLite, in the migration's transaction.
+    Backfill(BackfillStep),
 }
 
 impl Step {
@@ -93,13 +98,13 @@ impl Step {
     /// assert!(!Step::sql("SELECT 1").outside_transaction());
     /// ```
     pub fn outside_transaction(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Step::Sql {
-                outside_transaction: true,
-                ..
-            }
-        )
+                outside_transaction, ..
+            } => *outside_transaction,
+            Step::Backfill(backfill) => backfill.commits_batches(),
+            Step::Assert { .. } | Step::Parity { .. } | Step::Rebuild(_) => false,
+        }
     }
 
     /// A human rendering for `plan` output, without a database: the SQL of a statement, the query
@@ -139,6 +144,7 @@ impl fmt::Display for Step {
                 write_statement(f, right)
             }
             Step::Rebuild(rebuild) => f.write_str(&rebuild.describe()),
+            Step::Backfill(backfill) => backfill.fmt(f),
         }
     }
 }

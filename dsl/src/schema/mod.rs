@@ -1,5 +1,6 @@
 //! Definitions of schema objects: what an operation creates, and what its inverse needs to recreate it.
 
+mod backfill;
 mod column;
 mod constraint;
 mod index;
@@ -8,6 +9,7 @@ mod parity;
 mod table;
 mod view;
 
+pub use backfill::{Assignment, Backfill, Batching, Undo};
 pub use column::ColumnDef;
 pub use constraint::{CheckDef, ForeignKeyDef, ReferentialAction, UniqueDef};
 pub use index::IndexDef;

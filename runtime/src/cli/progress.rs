@@ -1,9 +1,10 @@
 //! Progress lines printed from the migrator's events while `up`, `down` and `redo` run.
 
 use std::collections::HashMap;
-use std::io::Write;
-use std::sync::Arc;
+use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use lockgate_dsl::Backend;
 use lockgate_dsl::render::render_all;
@@ -21,7 +22,24 @@ pub(crate) struct Progress {
     open: Arc<AtomicBool>,
     /// Rendered SQL per version and direction, for verbose output.
     sql: Arc<HashMap<(i64, Direction), Vec<String>>>,
+    /// Backfill progress: a bar redrawn in place on a terminal, a line every few seconds elsewhere (CI logs).
+    backfill: Arc<Mutex<BackfillLine>>,
+    terminal: bool,
 }
+
+/// What the backfill progress has shown of the migration that is running.
+#[derive(Debug, Default)]
+struct BackfillLine {
+    /// The running migration's line (`applying 2025… name`), to say again once progress lines have followed it.
+    label: Option<String>,
+    /// A progress bar is drawn and the cursor is at its end.
+    bar: bool,
+    /// When the last progress line was printed (not on a terminal).
+    printed: Option<Instant>,
+}
+
+/// How often progress lines are printed where they cannot be redrawn.
+const LOG_EVERY: Duration = Duration::from_secs(5);
 
 impl Progress {
     /// A progress printer; `verbose` renders every known migration's SQL for `backend` up front.
@@ -48,6 +66,8 @@ impl Progress {
             palette,
             open: Arc::new(AtomicBool::new(false)),
             sql: Arc::new(sql),
+            backfill: Arc::default(),
+            terminal: std::io::stdout().is_terminal(),
         }
     }
 
@@ -65,6 +85,12 @@ impl Progress {
                     Direction::Up => "applying ",
                     Direction::Down => "reverting",
                 };
+                if let Ok(mut line) = self.backfill.lock() {
+                    *line = BackfillLine {
+                        label: Some(format!("{verb} {version} {name}")),
+                        ..BackfillLine::default()
+                    };
+                }
                 let statements = self.sql.get(&(*version, *direction)).filter(|s| !s.is_empty());
                 let result = if let Some(statements) = statements {
                     let mut text = format!("{verb} {version} {name}\n");
@@ -83,9 +109,11 @@ impl Progress {
                 result.and_then(|()| out.flush())
             }
             Event::Finished { duration: took, .. } => {
+                self.reopen(&mut out);
                 self.open.store(false, Ordering::SeqCst);
                 writeln!(out, " {} {}", p.ok("ok"), p.dim(&format!("({})", duration(*took))))
             }
+            Event::Backfill { .. } => self.backfill_progress(&mut out, event),
             Event::Skipped {
                 version,
                 name,
@@ -139,10 +167,61 @@ impl Progress {
 
     /// Ends a progress line left open by a migration that failed.
     pub(crate) fn finish_failed(&self) {
+        let mut out = std::io::stdout().lock();
+        self.reopen(&mut out);
         if self.open.swap(false, Ordering::SeqCst) {
-            let mut out = std::io::stdout().lock();
             let _ = writeln!(out, " {}", self.palette.error("failed"));
         }
+    }
+
+    /// Shows a backfill's progress under its migration's line: a bar redrawn in place on a terminal, a line at
+    /// most every few seconds (and at the end) elsewhere.
+    fn backfill_progress(&self, out: &mut impl Write, event: &Event) -> std::io::Result<()> {
+        let Event::Backfill {
+            table,
+            done,
+            total,
+            rate,
+            eta,
+            ..
+        } = event
+        else {
+            return Ok(());
+        };
+        let Ok(mut line) = self.backfill.lock() else {
+            return Ok(());
+        };
+        self.close_line(out);
+        let text = backfill_text(table, *done, *total, *rate, *eta);
+        if self.terminal {
+            line.bar = true;
+            write!(out, "\r\x1b[2K    {}", self.palette.dim(&text))?;
+            return out.flush();
+        }
+        let due = line.printed.is_none_or(|at| at.elapsed() >= LOG_EVERY) || done >= total;
+        if due {
+            line.printed = Some(Instant::now());
+            writeln!(out, "    {text}")?;
+        }
+        Ok(())
+    }
+
+    /// After backfill progress, ends the bar and writes the running migration's line again, so its outcome
+    /// follows it.
+    fn reopen(&self, out: &mut impl Write) {
+        let Ok(mut line) = self.backfill.lock() else {
+            return;
+        };
+        if std::mem::take(&mut line.bar) {
+            let _ = writeln!(out);
+        }
+        if line.printed.is_some() || !self.open.load(Ordering::SeqCst) {
+            if let Some(label) = line.label.take() {
+                let _ = write!(out, "{label} …");
+                self.open.store(true, Ordering::SeqCst);
+            }
+        }
+        line.printed = None;
     }
 
     fn close_line(&self, out: &mut impl Write) {
@@ -173,6 +252,34 @@ fn notice(event: &Event) -> Option<String> {
             "migration {version} hit a lock timeout; retry {attempt} in {}",
             duration(*delay)
         )),
-        Event::Started { .. } | Event::Finished { .. } | Event::NotForBackend { .. } | Event::Skipped { .. } => None,
+        Event::Started { .. }
+        | Event::Finished { .. }
+        | Event::NotForBackend { .. }
+        | Event::Skipped { .. }
+        | Event::Backfill { .. } => None,
     }
+}
+
+/// `backfill contracts [#####---------------] 25% 250000/1000000 rows, 41000 rows/s, 18.3 s left`.
+fn backfill_text(table: &str, done: u64, total: u64, rate: f64, eta: Option<Duration>) -> String {
+    const WIDTH: u64 = 20;
+    let filled = if total == 0 {
+        WIDTH
+    } else {
+        (done.min(total) * WIDTH) / total
+    };
+    let percent = if total == 0 {
+        100
+    } else {
+        (done.min(total) * 100) / total
+    };
+    let bar: String = (0..WIDTH).map(|i| if i < filled { '#' } else { '-' }).collect();
+    let mut text = format!("backfill {table} [{bar}] {percent}% {done}/{total} rows");
+    if rate > 0.0 {
+        text.push_str(&format!(", {rate:.0} rows/s"));
+    }
+    if let Some(eta) = eta.filter(|_| done < total) {
+        text.push_str(&format!(", {} left", duration(eta)));
+    }
+    text
 }

@@ -1,6 +1,7 @@
 //! Running one migration: in a transaction where DDL is transactional, step by step with recorded progress
 //! where it is not (or where the migration asks for no transaction), with compensation on MySQL.
 
+mod backfill;
 mod batched;
 mod compensate;
 mod parity;

@@ -1,4 +1,5 @@
-//! One step of a migration: a statement, an assertion, or a SQLite table rebuild resolved against the live table.
+//! One step of a migration: a statement, an assertion, a parity checkpoint, a backfill, or a SQLite table rebuild
+//! resolved against the live table.
 
 use lockgate_dsl::render::Step;
 
@@ -117,6 +118,10 @@ async fn run_step(session: &mut Session<'_>, work: &Work, step: &ExecStep) -> Re
             }),
         },
         Step::Parity { left, right, message } => super::parity::check(session, work, left, right, message).await,
+        Step::Backfill(backfill) => {
+            let index = work.steps.iter().position(|s| std::ptr::eq(s, step)).unwrap_or(0);
+            super::backfill::run(session, work, index, backfill).await
+        }
         Step::Rebuild(rebuild) => {
             let live = session.driver.live_table(rebuild).await.map_err(|e| match e {
                 LiveError::Render(source) => Error::Render {
@@ -171,6 +176,7 @@ pub(crate) async fn describe_live(session: &mut Session<'_>, step: &ExecStep) ->
         } => vec![format!("-- outside a transaction\n{sql}")],
         Step::Sql { sql, .. } => vec![sql.clone()],
         Step::Assert { query, message } => vec![format!("-- assert: {}\n{query}", message.replace('\n', " "))],
+        Step::Backfill(backfill) => vec![backfill.to_string()],
         Step::Parity { left, right, message } => {
             vec![
                 format!("-- parity: {}\n{left}", message.replace('\n', " ")),

@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use lockgate_dsl::render::Step;
+
 use super::Outcome;
 use super::compensate::compensate;
 use super::step::{AfterError, Prefix, exec_step_after};
@@ -64,7 +66,8 @@ async fn stepwise_body(
         // INVALID index).
         let probe = session.driver.probe_step(step, &work.ops).await?;
         // The step an interrupted attempt was running may have taken effect before it died: ask the catalog.
-        if work.resuming && i == start {
+        // A backfill needs no asking: it carries on after its last committed batch.
+        if work.resuming && i == start && !matches!(step.step, Step::Backfill(_)) {
             let fate = match probe {
                 StepProbe::Unknown => catalog_fate(session, work, i).await?,
                 known => known,
@@ -239,7 +242,10 @@ async fn step_failed(
 ) -> Error {
     let statement = work.steps[failed].describe();
     let total = work.steps.len();
-    if !compensate_it || work.ops.is_empty() {
+    // A backfill that failed part-way keeps its committed batches and its position, so the retry resumes
+    // after them; undoing the steps before it would throw that work away.
+    let resumable = matches!(work.steps[failed].step, Step::Backfill(_));
+    if !compensate_it || resumable || work.ops.is_empty() {
         let error = Error::StepFailed {
             migration: work.id(),
             statement,

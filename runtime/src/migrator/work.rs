@@ -131,6 +131,7 @@ impl Migrator {
             transactional,
             resume_from,
             resuming: interrupted.is_some(),
+            retrying: earlier.is_some(),
             session: self.session_for(m.session(), backend),
         })
     }
@@ -170,6 +171,7 @@ impl Migrator {
                 transactional,
                 resume_from: 0,
                 resuming: false,
+                retrying: false,
                 session: self.session_for(m.session(), backend),
             });
         }
@@ -203,6 +205,7 @@ impl Migrator {
             transactional,
             resume_from: 0,
             resuming: false,
+            retrying: false,
             session: self.session_for(&[], backend),
         })
     }
@@ -219,8 +222,8 @@ fn check_transaction(migration: &MigrationId, execution: Execution, steps: &[Exe
     if execution == Execution::Transaction && steps.iter().any(ExecStep::step_outside_transaction) {
         return Err(Error::Plan {
             migration: Some(migration.clone()),
-            reason: "a step must run outside a transaction (CONCURRENTLY); declare the migration with \
-                     `transaction = false`"
+            reason: "a step must run outside a transaction (an index built or dropped CONCURRENTLY, or a backfill \
+                     that commits its batches); declare the migration with `transaction = false`"
                 .to_owned(),
         });
     }

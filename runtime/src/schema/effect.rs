@@ -60,7 +60,8 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
         | Operation::AddEnumValue { .. }
         | Operation::RawSql { .. }
         | Operation::Assert { .. }
-        | Operation::AssertParity { .. } => Effect::Unknown,
+        | Operation::AssertParity { .. }
+        | Operation::Backfill { .. } => Effect::Unknown,
     }
 }
 

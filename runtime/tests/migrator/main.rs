@@ -8,6 +8,7 @@
 mod common;
 
 mod adoption;
+mod backfill;
 mod fixtures;
 mod fresh;
 mod lifecycle;
@@ -126,6 +127,8 @@ macro_rules! suite {
             async fn verified_baseline() { live::verified_baseline($backend).await }
             #[tokio::test]
             async fn fresh_and_reset() { fresh::fresh_and_reset($backend).await }
+            #[tokio::test]
+            async fn backfill() { backfill::backfill($backend).await }
             #[tokio::test]
             async fn parity_checkpoint() { parity::parity_checkpoint($backend).await }
             #[tokio::test]

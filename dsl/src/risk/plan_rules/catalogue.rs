@@ -103,6 +103,10 @@ rules! {
         "another operation in a `transaction = false` migration that builds or drops an index `CONCURRENTLY`",
         why: "without a transaction, a failure part-way leaves the earlier statements applied and the later ones not",
         fix: "keep a `transaction = false` migration to its `CONCURRENTLY` index operations (and `assert`s); move the rest to a migration of their own";
+    BACKFILL_IN_TRANSACTION = "backfill-in-transaction": Blocking, always, PG, down: true,
+        "a `backfill` in a migration that runs in a transaction",
+        why: "the batches would commit together at the end, holding every row lock they took until then: the one long `UPDATE` a backfill exists to avoid",
+        fix: "declare the migration `#[migration(transaction = false)]`; each batch then commits with its position";
     PG_VOLATILE_DEFAULT = "pg-volatile-default": Blocking, allowable, PG, down: false,
         "`add_column` with a volatile default (such as `gen_random_uuid()`) on an existing table",
         why: "PostgreSQL rewrites the whole table and its indexes under ACCESS EXCLUSIVE to fill a volatile default",

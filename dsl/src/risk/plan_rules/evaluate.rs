@@ -27,7 +27,7 @@ pub(super) fn broken_rules<'a>(
     meta: &MigrationMeta,
     earlier: &'a Earlier,
 ) -> Vec<Broken<'a>> {
-    let has_concurrent = ops.iter().any(|p| p.op.outside_transaction(Backend::Postgres));
+    let has_concurrent = ops.iter().any(|p| concurrent_index(&p.op));
     // Read before the walk: `seen` keeps names borrowed from what the parser read.
     let reads: Vec<Option<ReadSql>> = ops
         .iter()
@@ -84,9 +84,12 @@ fn operation_rules(
         }
     }
 
-    let concurrent = op.outside_transaction(Backend::Postgres);
+    let concurrent = concurrent_index(op);
     if concurrent && meta.transaction == TransactionMode::PerMigration {
         rules.push(&PG_CONCURRENTLY_IN_TRANSACTION);
+    }
+    if matches!(op, Operation::Backfill { .. }) && meta.transaction == TransactionMode::PerMigration {
+        rules.push(&BACKFILL_IN_TRANSACTION);
     }
     if !concurrent
         && has_concurrent
@@ -249,7 +252,8 @@ fn operation_rules(
         | Operation::CreateExtension { .. }
         | Operation::RawSql { .. }
         | Operation::Assert { .. }
-        | Operation::AssertParity { .. } => {}
+        | Operation::AssertParity { .. }
+        | Operation::Backfill { .. } => {}
     }
 
     if let Some(limit) = backend.max_identifier_len()
@@ -286,7 +290,8 @@ fn tables_used(op: &Operation) -> Vec<&str> {
         | Operation::CreateExtension { .. }
         | Operation::DropExtension { .. }
         | Operation::RawSql { .. }
-        | Operation::Assert { .. } => op.table().into_iter().collect(),
+        | Operation::Assert { .. }
+        | Operation::Backfill { .. } => op.table().into_iter().collect(),
         Operation::AssertParity { left, right } => vec![left.table.as_str(), right.table.as_str()],
     }
 }
@@ -325,8 +330,14 @@ fn new_names(op: &Operation) -> Vec<&str> {
         | Operation::DropExtension { .. }
         | Operation::RawSql { .. }
         | Operation::Assert { .. }
-        | Operation::AssertParity { .. } => Vec::new(),
+        | Operation::AssertParity { .. }
+        | Operation::Backfill { .. } => Vec::new(),
     }
+}
+
+/// A `CONCURRENTLY` index build or drop, which PostgreSQL runs only outside a transaction block.
+fn concurrent_index(op: &Operation) -> bool {
+    matches!(op, Operation::CreateIndex(i) | Operation::DropIndex(i) if i.concurrently)
 }
 
 /// Whether SQLite makes `op` by rebuilding its table (its rendering says so).

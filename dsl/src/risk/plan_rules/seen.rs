@@ -85,7 +85,8 @@ impl<'a> Seen<'a> {
             | Operation::DropExtension { .. }
             | Operation::RawSql { .. }
             | Operation::Assert { .. }
-            | Operation::AssertParity { .. } => {}
+            | Operation::AssertParity { .. }
+            | Operation::Backfill { .. } => {}
         }
     }
 
