@@ -479,7 +479,46 @@ fn mutants() -> Vec<(&'static str, Operation)> {
                 right: lockgate::dsl::schema::Parity::rows("b", "tenant").filter("live"),
             },
         ),
+        ("backfill", backfill(fill(), None)),
+        (
+            "backfill.fill.table",
+            backfill(Backfill::keyed::<i64>("u", "id").set("n", "1"), None),
+        ),
+        (
+            "backfill.fill.key",
+            backfill(Backfill::keyed::<i64>("t", "key").set("n", "1"), None),
+        ),
+        (
+            "backfill.fill.key_type",
+            backfill(Backfill::keyed::<i32>("t", "id").set("n", "1"), None),
+        ),
+        (
+            "backfill.fill.set.column",
+            backfill(Backfill::keyed::<i64>("t", "id").set("m", "1"), None),
+        ),
+        (
+            "backfill.fill.set.value",
+            backfill(Backfill::keyed::<i64>("t", "id").set("n", "2"), None),
+        ),
+        ("backfill.fill.pending", backfill(fill().pending("n IS NULL"), None)),
+        ("backfill.fill.batching", backfill(fill().by_key_range(), None)),
+        ("backfill.fill.batch_size", backfill(fill().batch_size(10), None)),
+        (
+            "backfill.fill.pause_ms",
+            backfill(fill().pause(std::time::Duration::from_millis(5)), None),
+        ),
+        ("backfill.undo", backfill(fill(), Some(fill()))),
     ]
+}
+
+use lockgate::dsl::schema::Backfill;
+
+fn fill() -> Backfill {
+    Backfill::keyed::<i64>("t", "id").set("n", "1")
+}
+
+fn backfill(fill: Backfill, undo: Option<Backfill>) -> lockgate::dsl::operation::Operation {
+    lockgate::dsl::operation::Operation::Backfill { fill, undo }
 }
 
 /// Every operation kind, as the canonical encoding names them: serde lists all the variants it knows when it

@@ -4,7 +4,8 @@
 
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::schema::{
-    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, Parity, ReferentialAction, TableDef, UniqueDef, ViewDef,
+    Backfill, CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, Parity, ReferentialAction, TableDef, UniqueDef,
+    ViewDef,
 };
 use lockgate_dsl::types::{
     Array, Blob, Char, Citext, ColumnType, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz,
@@ -73,6 +74,16 @@ pub(crate) fn contracts() -> TableDef {
 
 fn base() -> Vec<Operation> {
     vec![Operation::CreateTable(tenants()), Operation::CreateTable(contracts())]
+}
+
+/// The base schema with a nullable text column added to `contracts`, for a backfill to fill.
+fn with_column(name: &str) -> Vec<Operation> {
+    let mut ops = base();
+    ops.push(Operation::AddColumn {
+        table: "contracts".into(),
+        column: column::<Option<Varchar<200>>>(name),
+    });
+    ops
 }
 
 /// Rows for `tenants` and `contracts`; every nullable column holds a value so NOT NULL changes apply.
@@ -197,6 +208,40 @@ pub(crate) fn all() -> Vec<Case> {
             Operation::AssertParity {
                 left: Parity::rows("contracts", "tenant_id").filter("title <> ''"),
                 right: Parity::rows("tenants", "id"),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "backfill",
+            with_column("title_upper"),
+            Operation::Backfill {
+                fill: Backfill::keyed::<i64>("contracts", "id")
+                    .set("title_upper", "upper(title)")
+                    .batch_size(1),
+                undo: Some(
+                    Backfill::keyed::<i64>("contracts", "id")
+                        .set("title_upper", "NULL")
+                        .pending("title_upper IS NOT NULL"),
+                ),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "backfill_key_range",
+            with_column("reviewed"),
+            Operation::Backfill {
+                fill: Backfill::keyed::<i64>("contracts", "id")
+                    .set("reviewed", "CASE WHEN state = 'active' THEN 'yes' ELSE 'no' END")
+                    .pending("reviewed IS NULL")
+                    .by_key_range()
+                    .batch_size(500)
+                    .pause(std::time::Duration::from_millis(10)),
+                undo: Some(
+                    Backfill::keyed::<i64>("contracts", "id")
+                        .set("reviewed", "NULL")
+                        .pending("reviewed IS NOT NULL")
+                        .by_key_range(),
+                ),
             },
         )
         .seed(ROWS),

@@ -190,6 +190,20 @@ impl TestDb {
                         return Err(format!("parity failed: {message}"));
                     }
                 }
+                Step::Backfill(fill) => {
+                    // Every batch, as the runtime cuts them; the statements are what is under test here.
+                    let mut after: Option<String> = None;
+                    loop {
+                        let next = fill.next_batch(after.as_deref()).map_err(|e| e.to_string())?;
+                        let row = self.texts(&next, &[]).await?.into_iter().next().unwrap_or_default();
+                        let Some(upto) = row.into_iter().next().filter(|v| v != "NULL") else {
+                            break;
+                        };
+                        let update = fill.update(after.as_deref(), &upto).map_err(|e| e.to_string())?;
+                        self.execute(&update).await?;
+                        after = Some(upto);
+                    }
+                }
                 Step::Rebuild(rebuild) => {
                     let rows = self
                         .texts(
