@@ -8,12 +8,14 @@
 //! - `step-recorded`: a step-by-step migration's step and its progress are recorded; the next step has not
 //!   started.
 //! - `before-commit`: a transactional migration's steps and tracking row are written, not committed.
+//! - `backfill-batch`: a backfill's batch is committed with its position (on SQLite, run inside the
+//!   migration's transaction); the next batch has not started.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Every point, in the order a run can pass them.
-pub const POINTS: &[&str] = &["step-executed", "step-recorded", "before-commit"];
+pub const POINTS: &[&str] = &["step-executed", "step-recorded", "before-commit", "backfill-batch"];
 
 /// Aborts the process the `hit`th time a run passes `point` (counting from 1).
 ///

@@ -18,7 +18,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use common::{Fixture, TestDb, exec, scalar, texts};
-use lockgate_dsl::schema::IndexDef;
+use lockgate_dsl::schema::{Backfill, IndexDef, Undo};
 use lockgate_dsl::{Backend, Migration, TransactionMode};
 use lockgate_runtime::schema::{CompareOptions, Schema, compare};
 use lockgate_runtime::{Database, Error, Migrator, State, fault};
@@ -97,6 +97,18 @@ fn migrations() -> Vec<Box<dyn Migration>> {
                 m.create_index(IndexDef::new("hot", ["c2"]).concurrently());
             },
         ),
+        // A backfill in batches, with a non-idempotent part: each row's `c1` grows by 1000 exactly once.
+        Fixture::with_mode(6, "backfill in batches", TransactionMode::None, |m| {
+            m.add_column::<Option<i64>>("hot", "doubled");
+            m.backfill(
+                Backfill::keyed::<i64>("hot", "id")
+                    .set("doubled", "c1 * 2")
+                    .set("c1", "c1 + 1000")
+                    .pending("doubled IS NULL")
+                    .batch_size(250),
+                Undo::Nothing,
+            );
+        }),
     ]
 }
 
@@ -120,7 +132,7 @@ fn worker(spec: &str) {
                 counts.insert(*point, fault::count(point).expect("a known point"));
             }
         }
-        "slow" | "slow-data" => {}
+        "slow" | "slow-data" | "slow-backfill" => {}
         _ => {
             let (point, n) = spec.split_once(':').expect("point:n");
             fault::abort_at(point, n.parse().expect("a number")).expect("a known point");
@@ -135,6 +147,7 @@ fn worker(spec: &str) {
         let list = match spec {
             "slow" => slow_migrations(backend),
             "slow-data" => slow_data_migrations(backend),
+            "slow-backfill" => slow_backfill_migrations(),
             _ => migrations(),
         };
         match Migrator::new(list).expect("migrator").up(&db, None).await {
@@ -170,6 +183,7 @@ struct Outcome {
     hot_rows: i64,
     sentinel: i64,
     updated_sum: i64,
+    doubled_sum: i64,
     applied_history: Vec<i64>,
 }
 
@@ -199,6 +213,7 @@ async fn outcome(migrator: &Migrator, db: &Database) -> Outcome {
             &format!("SELECT {} FROM hot WHERE id > 1", int(db, "COALESCE(SUM(c1), 0)")),
         )
         .await,
+        doubled_sum: scalar(db, &format!("SELECT {} FROM hot", int(db, "COALESCE(SUM(doubled), 0)"))).await,
         applied_history,
     }
 }
@@ -257,9 +272,10 @@ async fn faults(backend: Backend) -> Option<Vec<Scenario>> {
     let db = test.connect().await;
     let clean = outcome(&migrator, &db).await;
     assert_eq!(clean.audit, [1; VERSIONS as usize], "{backend}: the clean run");
+    // Migration 6 adds 1000 to every row once and doubles what each held before.
     assert_eq!(
-        (clean.hot_rows, clean.sentinel, clean.updated_sum),
-        (ROWS + 1, 42, ROWS)
+        (clean.hot_rows, clean.sentinel, clean.updated_sum, clean.doubled_sum),
+        (ROWS + 1, 1042, ROWS + 1000 * ROWS, 2 * (42 + ROWS))
     );
     db.close().await;
     test.drop_db().await;
@@ -299,8 +315,20 @@ async fn faults(backend: Backend) -> Option<Vec<Scenario>> {
                 "{backend} {spec} ({after_crash}): the schema is not a clean run's: {schema:?}"
             );
             assert_eq!(
-                (found.audit.clone(), found.hot_rows, found.sentinel, found.updated_sum),
-                (clean.audit.clone(), clean.hot_rows, clean.sentinel, clean.updated_sum),
+                (
+                    found.audit.clone(),
+                    found.hot_rows,
+                    found.sentinel,
+                    found.updated_sum,
+                    found.doubled_sum
+                ),
+                (
+                    clean.audit.clone(),
+                    clean.hot_rows,
+                    clean.sentinel,
+                    clean.updated_sum,
+                    clean.doubled_sum
+                ),
                 "{backend} {spec} ({after_crash}): each migration once, the data as a clean run's"
             );
             assert_eq!(
@@ -567,6 +595,133 @@ async fn killed_inside_a_data_step(backend: Backend) -> Option<Scenario> {
     })
 }
 
+/// Rows `filled` holds, and the rows per batch of its backfill.
+const FILLED: i64 = 600;
+const FILL_BATCH: u32 = 10;
+
+/// Migration 2 backfills `filled` in 60 small batches with a pause after each: long enough to be killed
+/// part-way. Each row's `n` grows by 1000 exactly once.
+fn slow_backfill_migrations() -> Vec<Box<dyn Migration>> {
+    vec![
+        Fixture::boxed(1, "create the filled table", |m| {
+            m.create_table("filled", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<i64>("n");
+            });
+            m.sql(
+                format!(
+                    "INSERT INTO filled (id, n) WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s \
+                     WHERE i < {FILLED}) SELECT i, i FROM s"
+                ),
+                "DELETE FROM filled",
+            );
+        }),
+        Fixture::with_mode(2, "a slow backfill", TransactionMode::None, |m| {
+            m.add_column::<Option<i64>>("filled", "doubled");
+            m.backfill(
+                Backfill::keyed::<i64>("filled", "id")
+                    .set("doubled", "n * 2")
+                    .set("n", "n + 1000")
+                    .pending("doubled IS NULL")
+                    .batch_size(FILL_BATCH)
+                    .pause(Duration::from_millis(40)),
+                Undo::Nothing,
+            );
+        }),
+    ]
+}
+
+/// SIGKILL in the middle of a backfill: the next run resumes after the last committed batch (PostgreSQL,
+/// MySQL) or starts it over (SQLite, where the batches run in the migration's transaction), and every row
+/// is updated exactly once.
+async fn killed_inside_a_backfill(backend: Backend) -> Option<Scenario> {
+    let test = TestDb::create(backend, "backfill_kill").await?;
+    let db = test.connect().await;
+    let mut child = spawn("slow-backfill", &test);
+    let started = Instant::now();
+    // Part-way: a few batches committed (PostgreSQL, MySQL), or the backfill's transaction open (SQLite).
+    let progressed = match backend {
+        Backend::Sqlite => "SELECT COUNT(*) FROM lockgate_migrations WHERE version = 1 AND status = 'applied'",
+        _ => "SELECT COALESCE(MAX(rows_done), 0) FROM lockgate_migrations_backfill",
+    };
+    loop {
+        let far = scalar_or_zero(&db, progressed).await;
+        let ready = match backend {
+            Backend::Sqlite => far > 0 && sqlite_write_lock_taken(&test.url).await,
+            _ => far >= 5 * i64::from(FILL_BATCH),
+        };
+        if ready {
+            break;
+        }
+        if started.elapsed() >= Duration::from_secs(20) || child.try_wait().expect("worker state").is_some() {
+            let _ = child.kill();
+            panic!("{backend}: the worker never got part-way through the backfill");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if backend == Backend::Sqlite {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    child.kill().expect("SIGKILL the worker");
+    child.wait().expect("reap the worker");
+    let done_before = match backend {
+        Backend::Sqlite => 0,
+        _ => {
+            scalar(
+                &db,
+                "SELECT COALESCE(MAX(rows_done), 0) FROM lockgate_migrations_backfill",
+            )
+            .await
+        }
+    };
+    let after_crash = format!("{} ({done_before} rows recorded)", tracking(&db).await);
+    let updated = scalar(&db, "SELECT COUNT(*) FROM filled WHERE n > 1000").await;
+    assert!(updated < FILLED, "{backend}: the kill came after the backfill ended");
+    let first = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = std::sync::Arc::clone(&first);
+    let migrator = Migrator::new(slow_backfill_migrations())
+        .expect("migrator")
+        .with_wait_deadline(Duration::from_secs(20))
+        .with_observer(move |event| {
+            if let lockgate_runtime::Event::Backfill { done, .. } = event {
+                seen.lock().unwrap().get_or_insert(*done);
+            }
+        });
+    let report = migrator.up(&db, None).await.expect("recovery after the kill");
+    let resumed_at = first.lock().unwrap().expect("a backfill event");
+    assert_eq!(
+        i64::try_from(resumed_at).unwrap(),
+        done_before,
+        "{backend}: the retry resumes after the last committed batch"
+    );
+    if backend != Backend::Sqlite {
+        assert!(done_before > 0, "{backend}: batches committed before the kill");
+        assert_eq!(
+            updated, done_before,
+            "{backend}: committed batches are exactly the recorded ones"
+        );
+    }
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT COUNT(*) FROM filled WHERE n = id + 1000 AND doubled = 2 * id"
+        )
+        .await,
+        FILLED,
+        "{backend}: every row updated exactly once"
+    );
+    db.close().await;
+    test.drop_db().await;
+    Some(Scenario {
+        fault: "SIGKILL inside a backfill".to_owned(),
+        after_crash,
+        recovery: format!(
+            "recovered by applying {:?}, resuming at row {resumed_at}",
+            report.applied.iter().map(|a| a.version).collect::<Vec<_>>()
+        ),
+    })
+}
+
 async fn scalar_or_zero(db: &Database, sql: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
     let result = match db {
@@ -595,10 +750,14 @@ fn main() {
         let started = Instant::now();
         let (scenarios, more) = runtime.block_on(async {
             let scenarios = faults(backend).await;
-            let more: Vec<Scenario> = [killed_inside_a_data_step(backend).await, stopped_holder(backend).await]
-                .into_iter()
-                .flatten()
-                .collect();
+            let more: Vec<Scenario> = [
+                killed_inside_a_data_step(backend).await,
+                killed_inside_a_backfill(backend).await,
+                stopped_holder(backend).await,
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             (scenarios, more)
         });
         let Some(scenarios) = scenarios else { continue };
