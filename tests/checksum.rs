@@ -518,7 +518,10 @@ fn fill() -> Backfill {
 }
 
 fn backfill(fill: Backfill, undo: Option<Backfill>) -> lockgate::dsl::operation::Operation {
-    lockgate::dsl::operation::Operation::Backfill { fill, undo }
+    lockgate::dsl::operation::Operation::Backfill {
+        fill: Box::new(fill),
+        undo: undo.map(Box::new),
+    }
 }
 
 /// Every operation kind, as the canonical encoding names them: serde lists all the variants it knows when it

@@ -165,10 +165,10 @@ pub enum Operation {
     /// resumable after the last committed batch (see [`Backfill`](crate::schema::Backfill)).
     Backfill {
         /// What runs going up.
-        fill: crate::schema::Backfill,
+        fill: Box<crate::schema::Backfill>,
         /// What undoes it going down; `None` when nothing needs undoing (the column it fills goes away with the
         /// inverse of an earlier operation).
-        undo: Option<crate::schema::Backfill>,
+        undo: Option<Box<crate::schema::Backfill>>,
     },
 }
 

@@ -641,9 +641,12 @@ impl<M: ?Sized, D> Plan<M, D> {
     pub fn backfill(&mut self, fill: crate::schema::Backfill, undo: crate::schema::Undo) {
         let undo = match undo {
             crate::schema::Undo::Nothing => None,
-            crate::schema::Undo::Fill(undo) => Some(undo),
+            crate::schema::Undo::Fill(undo) => Some(Box::new(undo)),
         };
-        self.push(Operation::Backfill { fill, undo });
+        self.push(Operation::Backfill {
+            fill: Box::new(fill),
+            undo,
+        });
     }
 
     /// Runs raw SQL that cannot be reversed. Only in one-way plans (`Up` of an irreversible migration, or `Down`).

@@ -215,14 +215,16 @@ pub(crate) fn all() -> Vec<Case> {
             "backfill",
             with_column("title_upper"),
             Operation::Backfill {
-                fill: Backfill::keyed::<i64>("contracts", "id")
-                    .set("title_upper", "upper(title)")
-                    .batch_size(1),
-                undo: Some(
+                fill: Box::new(
+                    Backfill::keyed::<i64>("contracts", "id")
+                        .set("title_upper", "upper(title)")
+                        .batch_size(1),
+                ),
+                undo: Some(Box::new(
                     Backfill::keyed::<i64>("contracts", "id")
                         .set("title_upper", "NULL")
                         .pending("title_upper IS NOT NULL"),
-                ),
+                )),
             },
         )
         .seed(ROWS),
@@ -230,18 +232,20 @@ pub(crate) fn all() -> Vec<Case> {
             "backfill_key_range",
             with_column("reviewed"),
             Operation::Backfill {
-                fill: Backfill::keyed::<i64>("contracts", "id")
-                    .set("reviewed", "CASE WHEN state = 'active' THEN 'yes' ELSE 'no' END")
-                    .pending("reviewed IS NULL")
-                    .by_key_range()
-                    .batch_size(500)
-                    .pause(std::time::Duration::from_millis(10)),
-                undo: Some(
+                fill: Box::new(
+                    Backfill::keyed::<i64>("contracts", "id")
+                        .set("reviewed", "CASE WHEN state = 'active' THEN 'yes' ELSE 'no' END")
+                        .pending("reviewed IS NULL")
+                        .by_key_range()
+                        .batch_size(500)
+                        .pause(std::time::Duration::from_millis(10)),
+                ),
+                undo: Some(Box::new(
                     Backfill::keyed::<i64>("contracts", "id")
                         .set("reviewed", "NULL")
                         .pending("reviewed IS NOT NULL")
                         .by_key_range(),
-                ),
+                )),
             },
         )
         .seed(ROWS),

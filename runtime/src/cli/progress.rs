@@ -215,11 +215,11 @@ impl Progress {
         if std::mem::take(&mut line.bar) {
             let _ = writeln!(out);
         }
-        if line.printed.is_some() || !self.open.load(Ordering::SeqCst) {
-            if let Some(label) = line.label.take() {
-                let _ = write!(out, "{label} …");
-                self.open.store(true, Ordering::SeqCst);
-            }
+        if (line.printed.is_some() || !self.open.load(Ordering::SeqCst))
+            && let Some(label) = line.label.take()
+        {
+            let _ = write!(out, "{label} …");
+            self.open.store(true, Ordering::SeqCst);
         }
         line.printed = None;
     }
@@ -263,16 +263,9 @@ fn notice(event: &Event) -> Option<String> {
 /// `backfill contracts [#####---------------] 25% 250000/1000000 rows, 41000 rows/s, 18.3 s left`.
 fn backfill_text(table: &str, done: u64, total: u64, rate: f64, eta: Option<Duration>) -> String {
     const WIDTH: u64 = 20;
-    let filled = if total == 0 {
-        WIDTH
-    } else {
-        (done.min(total) * WIDTH) / total
-    };
-    let percent = if total == 0 {
-        100
-    } else {
-        (done.min(total) * 100) / total
-    };
+    // An empty table is complete.
+    let filled = (done.min(total) * WIDTH).checked_div(total).unwrap_or(WIDTH);
+    let percent = (done.min(total) * 100).checked_div(total).unwrap_or(100);
     let bar: String = (0..WIDTH).map(|i| if i < filled { '#' } else { '-' }).collect();
     let mut text = format!("backfill {table} [{bar}] {percent}% {done}/{total} rows");
     if rate > 0.0 {
@@ -282,4 +275,26 @@ fn backfill_text(table: &str, done: u64, total: u64, rate: f64, eta: Option<Dura
         text.push_str(&format!(", {} left", duration(eta)));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backfill_progress_reads_as_a_bar() {
+        assert_eq!(
+            backfill_text("contracts", 250, 1000, 41_000.4, Some(Duration::from_millis(18_300))),
+            "backfill contracts [#####---------------] 25% 250/1000 rows, 41000 rows/s, 18.3 s left"
+        );
+        // Done: no time left to show; an empty table is complete.
+        assert_eq!(
+            backfill_text("t", 10, 10, 5.0, Some(Duration::ZERO)),
+            "backfill t [####################] 100% 10/10 rows, 5 rows/s"
+        );
+        assert_eq!(
+            backfill_text("t", 0, 0, 0.0, None),
+            "backfill t [####################] 100% 0/0 rows"
+        );
+    }
 }

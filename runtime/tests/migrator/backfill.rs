@@ -59,8 +59,11 @@ fn fill(batching_by_range: bool) -> Box<dyn Migration> {
     })
 }
 
-/// The backfill progress events of a migrator, as (done, total).
-fn observed(migrator: Migrator) -> (Migrator, Arc<Mutex<Vec<(u64, u64)>>>) {
+/// Backfill progress events as they arrive, as (done, total).
+type Seen = Arc<Mutex<Vec<(u64, u64)>>>;
+
+/// The backfill progress events of a migrator.
+fn observed(migrator: Migrator) -> (Migrator, Seen) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&seen);
     let migrator = migrator.with_observer(move |event| {

@@ -121,6 +121,25 @@ fn concurrent_index_operations_need_a_migration_without_transaction() {
 }
 
 #[test]
+fn a_backfill_needs_no_transaction_on_postgres_and_mixes_with_ddl() {
+    let ops = plan(|m| {
+        m.add_column::<Option<i32>>("contracts", "code");
+        m.backfill(
+            crate::schema::Backfill::keyed::<i64>("contracts", "id").set("code", "1"),
+            crate::schema::Undo::Nothing,
+        );
+    });
+    assert_eq!(rules(&ops, Backend::Postgres, &plain()), ["backfill-in-transaction"]);
+    let all = everything_allowed(TransactionMode::PerMigration);
+    assert_eq!(rules(&ops, Backend::Postgres, &all), ["backfill-in-transaction"]);
+    // Without a transaction, each step (the add, each batch) commits with its progress: nothing to refuse.
+    assert!(rules(&ops, Backend::Postgres, &meta(Allowances::NONE, TransactionMode::None)).is_empty());
+    // MySQL runs every migration step by step; SQLite runs the batches in the migration's transaction.
+    assert!(rules(&ops, Backend::MySql, &plain()).is_empty());
+    assert!(rules(&ops, Backend::Sqlite, &plain()).is_empty());
+}
+
+#[test]
 fn a_transactionless_migration_holds_only_its_concurrent_operations() {
     let ops = plan(|m| {
         m.create_index(IndexDef::new("contracts", ["tenant"]).concurrently());
