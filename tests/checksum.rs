@@ -480,6 +480,38 @@ fn mutants() -> Vec<(&'static str, Operation)> {
             },
         ),
         ("backfill", backfill(fill(), None)),
+        ("archive_column", archive_column("t", "c", "id", false)),
+        ("archive_column.table", archive_column("u", "c", "id", false)),
+        ("archive_column.column", archive_column("t", "d", "id", false)),
+        ("archive_column.key", archive_column("t", "c", "key", false)),
+        ("archive_column.restore", archive_column("t", "c", "id", true)),
+        (
+            "archive_table",
+            O::ArchiveTable {
+                table: lockgate::dsl::schema::TableDef::build("t", |t| {
+                    t.column::<i64>("id");
+                }),
+                restore: false,
+            },
+        ),
+        (
+            "archive_table.table",
+            O::ArchiveTable {
+                table: lockgate::dsl::schema::TableDef::build("u", |t| {
+                    t.column::<i64>("id");
+                }),
+                restore: false,
+            },
+        ),
+        (
+            "archive_table.restore",
+            O::ArchiveTable {
+                table: lockgate::dsl::schema::TableDef::build("t", |t| {
+                    t.column::<i64>("id");
+                }),
+                restore: true,
+            },
+        ),
         (
             "backfill.fill.table",
             backfill(Backfill::keyed::<i64>("u", "id").set("n", "1"), None),
@@ -512,6 +544,15 @@ fn mutants() -> Vec<(&'static str, Operation)> {
 }
 
 use lockgate::dsl::schema::Backfill;
+
+fn archive_column(table: &str, column: &str, key: &str, restore: bool) -> lockgate::dsl::operation::Operation {
+    lockgate::dsl::operation::Operation::ArchiveColumn {
+        table: table.into(),
+        column: lockgate::dsl::schema::ColumnDef::new::<i64>(column),
+        key: vec![key.into()],
+        restore,
+    }
+}
 
 fn fill() -> Backfill {
     Backfill::keyed::<i64>("t", "id").set("n", "1")

@@ -224,6 +224,14 @@ pub enum Error {
         /// Who marked it.
         marked_by: String,
     },
+    /// `purge` of a backup that is not there.
+    #[error("there is no backup `{name}`; {}", if backups.is_empty() { "this database holds none".to_owned() } else { format!("the backups are: {}", backups.join(", ")) })]
+    UnknownBackup {
+        /// The name given.
+        name: String,
+        /// The backups there are.
+        backups: Vec<String>,
+    },
     /// An operation of a migration cannot be rendered for this backend.
     #[error("migration {migration} cannot run on this database: {source}")]
     Render {
@@ -451,6 +459,7 @@ impl Error {
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
             | Error::Protected { .. }
+            | Error::UnknownBackup { .. }
             | Error::PolicyRefused { .. }
             | Error::Render { .. }
             | Error::PlanChecks { .. }
@@ -493,6 +502,7 @@ impl Error {
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
             | Error::Protected { .. }
+            | Error::UnknownBackup { .. }
             | Error::PolicyRefused { .. }
             | Error::SqlxMigrationFailed { .. }
             | Error::SchemaMismatch { .. }
@@ -533,6 +543,7 @@ impl Error {
             | Error::CompensationFailed { .. }
             | Error::NothingApplied { .. }
             | Error::Protected { .. }
+            | Error::UnknownBackup { .. }
             | Error::PolicyRefused { .. }
             | Error::Render { .. }
             | Error::PlanChecks { .. }
@@ -583,6 +594,7 @@ impl Error {
             | Error::UnknownVersion { .. }
             | Error::NothingApplied { .. }
             | Error::Protected { .. }
+            | Error::UnknownBackup { .. }
             | Error::Render { .. }
             | Error::Plan { .. }
             | Error::SqlxMigrationFailed { .. }

@@ -70,7 +70,7 @@ mod work;
 
 pub use database::Database;
 pub use error::{Error, FailedUndo, MigrationId, UndoError};
-pub use migrator::{DEFAULT_TABLE, ENVIRONMENT_VAR, History, Migrator, Policy, Protection, Refusal};
+pub use migrator::{Backup, DEFAULT_TABLE, ENVIRONMENT_VAR, History, Migrator, Policy, Protection, Refusal};
 pub use report::{
     AppliedMigration, Direction, DownTarget, Event, MigrationStatus, PlannedMigration, Report, State, StepFate,
 };

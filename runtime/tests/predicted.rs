@@ -143,7 +143,8 @@ async fn run_case(test: &TestDb, case: &Case) -> Result<(), String> {
         .iter()
         .any(|op| matches!(op, Operation::CreateTable(t) if t.name == "contracts"));
     // Dropping a table drops its triggers, and the table definition cannot bring them back.
-    let drops_contracts = matches!(&case.op, Operation::DropTable(t) if t.name == "contracts");
+    let drops_contracts =
+        matches!(&case.op, Operation::DropTable(t) | Operation::ArchiveTable { table: t, .. } if t.name == "contracts");
     if backend == Backend::Sqlite && has_contracts && !drops_contracts {
         exec(&db, SQLITE_TRIGGER).await;
     }

@@ -83,6 +83,21 @@ impl Operation {
                 },
                 None => return Inverse::Nothing,
             },
+            O::ArchiveColumn {
+                table,
+                column,
+                key,
+                restore,
+            } => O::ArchiveColumn {
+                table: table.clone(),
+                column: column.clone(),
+                key: key.clone(),
+                restore: !restore,
+            },
+            O::ArchiveTable { table, restore } => O::ArchiveTable {
+                table: table.clone(),
+                restore: !restore,
+            },
             O::CreateExtension { name } => O::DropExtension { name: name.clone() },
             O::DropExtension { name } => O::CreateExtension { name: name.clone() },
             O::RawSql { up, down } => match down {

@@ -161,6 +161,29 @@ pub enum Operation {
         /// The other side (the copy).
         right: crate::schema::Parity,
     },
+    /// Drops a column but keeps its values: they are copied first, with the key, to a backup table
+    /// ([`backup_table`](crate::schema::backup_table)), so that `down` puts them back. With `restore`, the way
+    /// back: the column is added again, its values copied from the backup, and the backup dropped.
+    ArchiveColumn {
+        /// Table.
+        table: String,
+        /// The column.
+        column: ColumnDef,
+        /// The columns that identify a row (the primary key), copied with the values.
+        key: Vec<String>,
+        /// The way back.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        restore: bool,
+    },
+    /// Drops a table but keeps its rows in a backup table, so that `down` recreates it with them. With
+    /// `restore`, the way back.
+    ArchiveTable {
+        /// The table.
+        table: TableDef,
+        /// The way back.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        restore: bool,
+    },
     /// An `UPDATE` of a live table in committed batches along its key, outside the migration's transaction,
     /// resumable after the last committed batch (see [`Backfill`](crate::schema::Backfill)).
     Backfill {
@@ -210,6 +233,8 @@ impl Operation {
             Operation::Assert { .. } => "assert",
             Operation::AssertParity { .. } => "assert_parity",
             Operation::Backfill { .. } => "backfill",
+            Operation::ArchiveColumn { .. } => "archive_column",
+            Operation::ArchiveTable { .. } => "archive_table",
         }
     }
 
@@ -245,6 +270,8 @@ impl Operation {
             | Operation::Assert { .. } => None,
             Operation::AssertParity { left, .. } => Some(&left.table),
             Operation::Backfill { fill, .. } => Some(&fill.table),
+            Operation::ArchiveColumn { table, .. } => Some(table),
+            Operation::ArchiveTable { table, .. } => Some(&table.name),
         }
     }
 
@@ -288,8 +315,42 @@ impl Operation {
             | Operation::DropExtension { .. }
             | Operation::RawSql { .. }
             | Operation::Assert { .. }
-            | Operation::AssertParity { .. } => false,
+            | Operation::AssertParity { .. }
+            | Operation::ArchiveColumn { .. }
+            | Operation::ArchiveTable { .. } => false,
         }
+    }
+
+    /// What the operation does to the schema, as the plain operation that does the same (an archived column is
+    /// a dropped column, its restore an added one), for the schema model and the plan rules; `None` for the
+    /// others.
+    ///
+    /// ```
+    /// use lockgate_dsl::operation::Operation;
+    /// use lockgate_dsl::schema::ColumnDef;
+    /// let column = ColumnDef::new::<Option<bool>>("flag");
+    /// let archive = Operation::ArchiveColumn { table: "t".into(), column, key: vec!["id".into()], restore: false };
+    /// assert_eq!(archive.schema_equivalent().unwrap().kind(), "drop_column");
+    /// ```
+    pub fn schema_equivalent(&self) -> Option<Operation> {
+        Some(match self {
+            Operation::ArchiveColumn {
+                table,
+                column,
+                restore: false,
+                ..
+            } => Operation::DropColumn {
+                table: table.clone(),
+                column: column.clone(),
+            },
+            Operation::ArchiveColumn { table, column, .. } => Operation::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+            },
+            Operation::ArchiveTable { table, restore: false } => Operation::DropTable(table.clone()),
+            Operation::ArchiveTable { table, .. } => Operation::CreateTable(table.clone()),
+            _ => return None,
+        })
     }
 
     /// A short human description, e.g. ``drop_column `contracts`.`is_template` ``.
@@ -331,6 +392,28 @@ impl Operation {
             Operation::RawSql { .. } => "raw_sql".to_owned(),
             Operation::Assert { message, .. } => format!("assert ({message})"),
             Operation::Backfill { fill, .. } => fill.describe(),
+            Operation::ArchiveColumn {
+                table,
+                column,
+                restore: false,
+                ..
+            } => format!(
+                "archive_column `{table}`.`{}` to `{}`",
+                column.name,
+                crate::schema::backup_table(table, Some(&column.name))
+            ),
+            Operation::ArchiveColumn { table, column, .. } => format!(
+                "restore_column `{table}`.`{}` from `{}`",
+                column.name,
+                crate::schema::backup_table(table, Some(&column.name))
+            ),
+            Operation::ArchiveTable { table, restore } => format!(
+                "{} `{}` {} `{}`",
+                if *restore { "restore_table" } else { "archive_table" },
+                table.name,
+                if *restore { "from" } else { "to" },
+                crate::schema::backup_table(&table.name, None)
+            ),
             Operation::AssertParity { left, right } => {
                 format!(
                     "assert_parity ({} per `{}` against {} per `{}`)",

@@ -3,6 +3,7 @@
 //! The plan's methods are the DSL. Risky methods carry compile-time gates ([`crate::risk::gates`]);
 //! methods without an inverse exist only in one-way plans.
 
+mod archive;
 mod methods;
 
 use std::marker::PhantomData;

@@ -33,6 +33,7 @@
 //! - A name is checked against the backend's limit wherever it is rendered; sea-query writes index
 //!   and constraint names without escaping, so they are escaped here before sea-query sees them.
 
+mod archive;
 mod backfill;
 mod clause;
 mod constraint;
@@ -175,6 +176,15 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
                 message: message.clone(),
             }])
         }
+        O::ArchiveColumn {
+            table,
+            column,
+            key,
+            restore: false,
+        } => archive::archive_column(table, column, key, backend),
+        O::ArchiveColumn { table, column, key, .. } => archive::restore_column(table, column, key, backend),
+        O::ArchiveTable { table, restore: false } => archive::archive_table(table, backend),
+        O::ArchiveTable { table, .. } => archive::restore_table(table, backend),
         O::Backfill { fill, .. } => Ok(vec![Step::Backfill(BackfillStep::new(fill, backend)?)]),
         O::AssertParity { left, right } => Ok(vec![Step::Parity {
             left: parity_query(left, backend)?,

@@ -89,6 +89,8 @@ fn gate(op: &Operation) -> Option<&'static str> {
     Some(match op {
         Operation::DropTable(_) => "DropTable",
         Operation::DropColumn { .. } => "DropColumn",
+        Operation::ArchiveColumn { restore: false, .. } => "ArchiveColumn",
+        Operation::ArchiveTable { restore: false, .. } => "ArchiveTable",
         Operation::DropEnum(_) => "DropEnum",
         Operation::RenameTable { .. } => "RenameTable",
         Operation::RenameColumn { .. } => "RenameColumn",
@@ -148,6 +150,8 @@ mod tests {
         for name in [
             "DropTable",
             "DropEnum",
+            "ArchiveColumn",
+            "ArchiveTable",
             "RenameTable",
             "ChangeColumnTypeBreaksReaders",
             "DropNotNull",

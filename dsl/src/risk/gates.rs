@@ -126,7 +126,7 @@ macro_rules! allow_category {
     };
     ($ty:ty, incompatible) => {
         $crate::__gate_impls!($ty; Incompatible; RenameTable RenameColumn ChangeColumnTypeBreaksReaders DropNotNull
-            DropForeignKey DropCheck DropUnique DropView ReplaceView);
+            DropForeignKey DropCheck DropUnique DropView ReplaceView ArchiveColumn ArchiveTable);
     };
     ($ty:ty, data_dependent) => {
         $crate::__gate_impls!($ty; DataDependent;);
@@ -184,6 +184,20 @@ gates! {
         label: "drops a column and its data",
         why: "why: `down` can recreate the column from its definition, but not the values it held; code that still reads it breaks",
         fix: "fix: stop reading and writing the column, deploy, then add `#[migration(allow(destructive = \"why losing this data is fine\"))]`",
+    }
+    /// `archive_column` takes a column away from running code (its values stay in a backup table).
+    incompatible ArchiveColumn {
+        message: "`archive_column` takes the column away from code that still reads or writes it, and migration `{Self}` does not allow incompatible operations",
+        label: "archives a column under running code",
+        why: "why: the values are kept for `down`, but code deployed before this migration still uses the column",
+        fix: "fix: stop reading and writing the column, deploy, then add `#[migration(allow(incompatible = \"why no running code uses it\"))]`",
+    }
+    /// `archive_table` takes a table away from running code (its rows stay in a backup table).
+    incompatible ArchiveTable {
+        message: "`archive_table` takes the table away from code that still uses it, and migration `{Self}` does not allow incompatible operations",
+        label: "archives a table under running code",
+        why: "why: the rows are kept for `down`, but code deployed before this migration still queries the table",
+        fix: "fix: stop using the table, deploy, then add `#[migration(allow(incompatible = \"why no running code uses it\"))]`",
     }
     /// `drop_enum` removes a type columns may depend on.
     destructive DropEnum {

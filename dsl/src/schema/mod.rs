@@ -1,5 +1,6 @@
 //! Definitions of schema objects: what an operation creates, and what its inverse needs to recreate it.
 
+mod archive;
 mod backfill;
 mod column;
 mod constraint;
@@ -9,6 +10,7 @@ mod parity;
 mod table;
 mod view;
 
+pub use archive::{BACKUP_PREFIX, backup_table};
 pub use backfill::{Assignment, Backfill, Batching, Undo};
 pub use column::ColumnDef;
 pub use constraint::{CheckDef, ForeignKeyDef, ReferentialAction, UniqueDef};

@@ -235,6 +235,11 @@ impl SchemaDef {
                 }
             }
             Operation::RawSql { up, .. } => return Err(Unpredictable::RawSql(up.clone())),
+            Operation::ArchiveColumn { .. } | Operation::ArchiveTable { .. } => {
+                if let Some(plain) = op.schema_equivalent() {
+                    self.apply(&plain)?;
+                }
+            }
             // Rows change, not the schema.
             Operation::Assert { .. } | Operation::AssertParity { .. } | Operation::Backfill { .. } => {}
         }

@@ -212,6 +212,26 @@ pub(crate) fn all() -> Vec<Case> {
         )
         .seed(ROWS),
         Case::new(
+            "archive_column",
+            base(),
+            Operation::ArchiveColumn {
+                table: "contracts".into(),
+                column: column::<Varchar<200>>("title"),
+                key: vec!["id".into()],
+                restore: false,
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "archive_table",
+            base(),
+            Operation::ArchiveTable {
+                table: contracts(),
+                restore: false,
+            },
+        )
+        .seed(ROWS),
+        Case::new(
             "backfill",
             with_column("title_upper"),
             Operation::Backfill {

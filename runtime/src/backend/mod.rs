@@ -318,6 +318,7 @@ impl Error {
             | Error::AssertionFailed { .. }
             | Error::CompensationFailed { .. }
             | Error::UnknownVersion { .. }
+            | Error::UnknownBackup { .. }
             | Error::NothingApplied { .. }
             | Error::Protected { .. }
             | Error::PolicyRefused { .. }

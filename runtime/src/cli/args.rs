@@ -156,6 +156,11 @@ pub enum Command {
     /// Lift the mark of `protect`.
     #[command(after_help = EXIT_CODES_HELP)]
     Unprotect,
+    /// Drop the backups archived columns and tables keep (`lockgate_backup_*`, listed by `status`).
+    ///
+    /// All of them, or the one named. The migrations that archived them can then no longer go down.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Purge(PurgeArgs),
     /// Print the SQL that `up` or `down` would run, without running it; offline with --backend.
     ///
     /// Connected (the default), the plan is the exact SQL for that database: the pending migrations
@@ -489,6 +494,21 @@ pub struct ProtectArgs {
     /// Why the database must not be dropped, shown when `fresh` or `reset` refuses (e.g. `production`).
     #[arg(value_name = "REASON")]
     pub reason: String,
+}
+
+/// `purge` options.
+///
+/// ```
+/// use clap::Parser;
+/// use lockgate_runtime::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["contracts", "purge", "lockgate_backup_contracts__is_template"]).unwrap();
+/// assert!(matches!(cli.command, Command::Purge(ref p) if p.table.is_some()));
+/// ```
+#[derive(Debug, Clone, Args)]
+pub struct PurgeArgs {
+    /// The backup table to drop; every backup when left out.
+    #[arg(value_name = "TABLE")]
+    pub table: Option<String>,
 }
 
 /// `baseline` options.

@@ -61,9 +61,13 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
     match command {
         Command::Status(args) => {
             let rows = migrator.status(db).await.map_err(&fail)?;
+            let backups = migrator.backups(db).await.map_err(&fail)?;
             match cx.format {
                 OutputFormat::Human => {
                     print(&human::status(&rows, cx.palette))?;
+                    if !backups.is_empty() {
+                        print(&human::backups(&backups, cx.palette))?;
+                    }
                     // A database another tool migrated, that lockgate has recorded nothing on yet: say how to adopt.
                     if rows.iter().all(|r| r.state == State::Pending) {
                         for (tool, count) in migrator.histories(db).await.map_err(&fail)? {
@@ -82,6 +86,7 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
                     backend: db.backend(),
                     pending: json::pending(&rows),
                     migrations: &rows,
+                    backups: &backups,
                 }))?,
             }
             if !args.check {
@@ -125,6 +130,19 @@ async fn dispatch(command: Command, migrator: Migrator, db: &Database, cx: &Cont
                     args.reason
                 ))?,
                 OutputFormat::Json => print(&json::to_line(&protection))?,
+            }
+            Ok(Exit::Success)
+        }
+        Command::Purge(args) => {
+            let purged = migrator.purge(db, args.table.as_deref()).await.map_err(&fail)?;
+            match cx.format {
+                OutputFormat::Human if purged.is_empty() => print("no backups to purge\n")?,
+                OutputFormat::Human => {
+                    for table in &purged {
+                        print(&format!("purged {table}\n"))?;
+                    }
+                }
+                OutputFormat::Json => print(&json::to_line(&serde_json::json!({ "purged": purged })))?,
             }
             Ok(Exit::Success)
         }
@@ -263,6 +281,7 @@ pub(crate) fn name(command: &Command) -> &'static str {
         Command::Fresh => "fresh",
         Command::Protect(_) => "protect",
         Command::Unprotect => "unprotect",
+        Command::Purge(_) => "purge",
         Command::Plan(_) => "plan",
         Command::Baseline(_) => "baseline",
         Command::Verify(_) => "verify",

@@ -250,6 +250,9 @@ impl Failure {
                          the environment's policy"
                     ),
                 },
+                Error::UnknownBackup { .. } => {
+                    "`status` lists the backups; give one of their names, or none to purge them all".to_owned()
+                }
                 Error::Protected { action, .. } => format!(
                     "check --database-url (or DATABASE_URL): this is not a database to start over; if it really \
                      is disposable, run `unprotect`, then `{action}`"

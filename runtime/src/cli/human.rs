@@ -121,6 +121,28 @@ pub(crate) fn terminated(statement: &str) -> String {
     }
 }
 
+/// The backups archived columns and tables keep, after the status table.
+pub(crate) fn backups(backups: &[crate::Backup], palette: Palette) -> String {
+    let mut out = format!(
+        "\n{}\n",
+        palette.dim("retained backups of archived columns and tables (`purge` drops them; `down` restores from them):")
+    );
+    for backup in backups {
+        let size = backup.bytes.map(|b| format!(", {}", bytes(b))).unwrap_or_default();
+        out.push_str(&format!("  {}  {} row(s){size}\n", backup.table, backup.rows));
+    }
+    out
+}
+
+/// A size in bytes, as people read it.
+fn bytes(n: i64) -> String {
+    match n {
+        n if n < 1024 => format!("{n} B"),
+        n if n < 1024 * 1024 => format!("{} KiB", n / 1024),
+        n => format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0)),
+    }
+}
+
 /// A duration for people: `<1 ms`, `12 ms`, `34.0 s`, `2 min 05 s`.
 pub(crate) fn duration(d: Duration) -> String {
     let micros = d.as_micros();

@@ -16,6 +16,9 @@ pub(crate) struct StatusDoc<'a> {
     pub(crate) backend: Backend,
     pub(crate) pending: usize,
     pub(crate) migrations: &'a [MigrationStatus],
+    /// The backups archived columns and tables keep, when there are any.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub(crate) backups: &'a [crate::Backup],
 }
 
 /// `up`, `down`, `redo`, `baseline`: what ran, then every migration's status afterwards.

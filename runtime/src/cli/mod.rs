@@ -63,8 +63,8 @@ use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{
     AdoptArgs, AdoptTool, BaselineArgs, Cli, ColorChoice, Command, DiffArgs, DownArgs, Emit, GlobalArgs,
-    InterruptedStep, NewArgs, OutputFormat, PlanArgs, PlanBackend, PlanDirection, ProtectArgs, ScratchArgs, StatusArgs,
-    UpArgs,
+    InterruptedStep, NewArgs, OutputFormat, PlanArgs, PlanBackend, PlanDirection, ProtectArgs, PurgeArgs, ScratchArgs,
+    StatusArgs, UpArgs,
 };
 pub use exit::Exit;
 pub use style::Palette;

@@ -1,6 +1,7 @@
 //! The migrator: a list of migrations and the settings to apply, revert and inspect them.
 
 mod adopt;
+mod backups;
 mod fresh;
 mod history;
 mod inspect;
@@ -8,6 +9,7 @@ mod policy;
 mod run;
 mod work;
 
+pub use backups::Backup;
 pub use fresh::Protection;
 pub use history::History;
 pub use policy::{ENVIRONMENT_VAR, Policy, Refusal};

@@ -61,7 +61,9 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
         | Operation::RawSql { .. }
         | Operation::Assert { .. }
         | Operation::AssertParity { .. }
-        | Operation::Backfill { .. } => Effect::Unknown,
+        | Operation::Backfill { .. }
+        | Operation::ArchiveColumn { .. }
+        | Operation::ArchiveTable { .. } => Effect::Unknown,
     }
 }
 

@@ -152,6 +152,12 @@ pub struct View {
     pub definition: String,
 }
 
+/// Whether introspection reads table `name`: not lockgate's own tables (`skip`), nor the backups archived
+/// columns and tables left (`lockgate_backup_*`), which `backups` lists instead.
+pub(crate) fn introspected(name: &str, skip: &[String]) -> bool {
+    !skip.iter().any(|s| s == name) && !name.starts_with(lockgate_dsl::schema::BACKUP_PREFIX)
+}
+
 /// Whitespace collapsed to single spaces and trimmed, for text the catalog reformats.
 ///
 /// ```

@@ -8,6 +8,7 @@
 mod common;
 
 mod adoption;
+mod archive;
 mod backfill;
 mod fixtures;
 mod fresh;
@@ -127,6 +128,8 @@ macro_rules! suite {
             async fn verified_baseline() { live::verified_baseline($backend).await }
             #[tokio::test]
             async fn fresh_and_reset() { fresh::fresh_and_reset($backend).await }
+            #[tokio::test]
+            async fn archive_and_restore() { archive::archive_and_restore($backend).await }
             #[tokio::test]
             async fn backfill() { backfill::backfill($backend).await }
             #[tokio::test]

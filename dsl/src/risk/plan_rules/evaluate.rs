@@ -104,6 +104,16 @@ fn operation_rules(
     }
 
     match op {
+        // An archive is a drop (a restore an add) to every rule: the backup changes nothing for running code.
+        Operation::ArchiveColumn { .. } | Operation::ArchiveTable { .. } => {
+            if let Some(plain) = op.schema_equivalent() {
+                for rule in operation_rules(&plain, seen, backend, meta, has_concurrent, earlier) {
+                    if !rules.contains(&rule) {
+                        rules.push(rule);
+                    }
+                }
+            }
+        }
         Operation::CreateIndex(index) => {
             if existing(&index.table) {
                 if !index.concurrently {
@@ -291,7 +301,10 @@ fn tables_used(op: &Operation) -> Vec<&str> {
         | Operation::DropExtension { .. }
         | Operation::RawSql { .. }
         | Operation::Assert { .. }
-        | Operation::Backfill { .. } => op.table().into_iter().collect(),
+        | Operation::Backfill { .. }
+        | Operation::ArchiveColumn { .. } => op.table().into_iter().collect(),
+        Operation::ArchiveTable { restore: false, .. } => op.table().into_iter().collect(),
+        Operation::ArchiveTable { restore: true, .. } => Vec::new(),
         Operation::AssertParity { left, right } => vec![left.table.as_str(), right.table.as_str()],
     }
 }
@@ -318,6 +331,13 @@ fn new_names(op: &Operation) -> Vec<&str> {
         Operation::CreateExtension { name } => vec![name.as_str()],
         Operation::ReplaceView { to, .. } => vec![to.name.as_str()],
         Operation::AlterColumn { to, .. } => vec![to.name.as_str()],
+        Operation::ArchiveColumn {
+            column, restore: true, ..
+        } => vec![column.name.as_str()],
+        Operation::ArchiveTable { table, restore: true } => std::iter::once(table.name.as_str())
+            .chain(table.columns.iter().map(|c| c.name.as_str()))
+            .collect(),
+        Operation::ArchiveColumn { restore: false, .. } | Operation::ArchiveTable { restore: false, .. } => Vec::new(),
         Operation::DropTable(_)
         | Operation::DropColumn { .. }
         | Operation::DropIndex(_)

@@ -35,9 +35,20 @@ impl<'a> Seen<'a> {
                 self.dropped.remove(t.name.as_str());
                 self.renamed_away.remove(t.name.as_str());
             }
-            Operation::DropTable(t) => {
+            Operation::DropTable(t)
+            | Operation::ArchiveTable {
+                table: t,
+                restore: false,
+            } => {
                 self.created.remove(t.name.as_str());
                 self.dropped.insert(&t.name);
+            }
+            Operation::ArchiveTable {
+                table: t,
+                restore: true,
+            } => {
+                self.created.insert(&t.name);
+                self.dropped.remove(t.name.as_str());
             }
             Operation::RenameTable { from, to } => {
                 if self.created.remove(from.as_str()) {
@@ -86,7 +97,8 @@ impl<'a> Seen<'a> {
             | Operation::RawSql { .. }
             | Operation::Assert { .. }
             | Operation::AssertParity { .. }
-            | Operation::Backfill { .. } => {}
+            | Operation::Backfill { .. }
+            | Operation::ArchiveColumn { .. } => {}
         }
     }
 

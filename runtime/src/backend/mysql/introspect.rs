@@ -43,7 +43,7 @@ fn default(value: Option<String>) -> Option<String> {
 /// Reads the schema, leaving out the tables in `skip`.
 pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Result<Schema, sqlx::Error> {
     let mut schema = Schema::default();
-    let keep = |name: &str| !skip.iter().any(|s| s == name);
+    let keep = |name: &str| crate::schema::introspected(name, skip);
     for row in rows(conn, TABLES).await? {
         let name = text(&row, 0);
         if keep(&name) {

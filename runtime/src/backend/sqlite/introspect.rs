@@ -99,7 +99,7 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
     let mut creates = std::collections::BTreeMap::new();
     for row in rows(conn, TABLES).await? {
         let name = text(&row, 0);
-        if !skip.contains(&name) {
+        if crate::schema::introspected(&name, skip) {
             creates.insert(name.clone(), text(&row, 1));
             schema.tables.insert(name, Table::default());
         }
