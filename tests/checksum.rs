@@ -480,6 +480,92 @@ fn mutants() -> Vec<(&'static str, Operation)> {
             },
         ),
         ("backfill", backfill(fill(), None)),
+        ("expand_column", expand(expansion(), false)),
+        ("expand_column.reverse", expand(expansion(), true)),
+        (
+            "expand_column.expansion.table",
+            expand(
+                Expansion {
+                    table: "u".into(),
+                    ..expansion()
+                },
+                false,
+            ),
+        ),
+        (
+            "expand_column.expansion.key",
+            expand(
+                Expansion {
+                    key: "key".into(),
+                    ..expansion()
+                },
+                false,
+            ),
+        ),
+        (
+            "expand_column.expansion.key_type",
+            expand(
+                Expansion {
+                    key_type: lockgate::dsl::types::ColumnType::Int,
+                    ..expansion()
+                },
+                false,
+            ),
+        ),
+        (
+            "expand_column.expansion.from",
+            expand(
+                Expansion {
+                    from: ColumnDef::new::<i32>("a"),
+                    ..expansion()
+                },
+                false,
+            ),
+        ),
+        (
+            "expand_column.expansion.to",
+            expand(
+                Expansion {
+                    to: ColumnDef::new::<Option<i32>>("c"),
+                    ..expansion()
+                },
+                false,
+            ),
+        ),
+        (
+            "expand_column.expansion.forward",
+            expand(
+                Expansion {
+                    forward: "{} + 0".into(),
+                    ..expansion()
+                },
+                false,
+            ),
+        ),
+        (
+            "expand_column.expansion.backward",
+            expand(
+                Expansion {
+                    backward: "{} + 0".into(),
+                    ..expansion()
+                },
+                false,
+            ),
+        ),
+        (
+            "contract_column",
+            O::ContractColumn {
+                expansion: Box::new(expansion()),
+                reverse: false,
+            },
+        ),
+        (
+            "contract_column.reverse",
+            O::ContractColumn {
+                expansion: Box::new(expansion()),
+                reverse: true,
+            },
+        ),
         ("archive_column", archive_column("t", "c", "id", false)),
         ("archive_column.table", archive_column("u", "c", "id", false)),
         ("archive_column.column", archive_column("t", "d", "id", false)),
@@ -551,6 +637,19 @@ fn archive_column(table: &str, column: &str, key: &str, restore: bool) -> lockga
         column: lockgate::dsl::schema::ColumnDef::new::<i64>(column),
         key: vec![key.into()],
         restore,
+    }
+}
+
+use lockgate::dsl::schema::Expansion;
+
+fn expansion() -> Expansion {
+    Expansion::rename::<i64>("t", "id", ColumnDef::new::<i64>("a"), "b")
+}
+
+fn expand(expansion: Expansion, reverse: bool) -> lockgate::dsl::operation::Operation {
+    lockgate::dsl::operation::Operation::ExpandColumn {
+        expansion: Box::new(expansion),
+        reverse,
     }
 }
 

@@ -28,7 +28,11 @@ struct Ops {
 
 impl Ops {
     fn boxed(version: i64, name: &'static str, ops: Vec<Operation>) -> Box<dyn Migration> {
-        let outside = ops.iter().any(|op| op.outside_transaction(Backend::Postgres));
+        // Either way: a contract's down backfills the old column.
+        let outside = ops.iter().any(|op| {
+            op.outside_transaction(Backend::Postgres)
+                || matches!(op.inverse(), lockgate_dsl::operation::Inverse::Op(back) if back.outside_transaction(Backend::Postgres))
+        });
         let meta = Box::leak(Box::new(MigrationMeta {
             version,
             name,

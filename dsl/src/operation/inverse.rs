@@ -94,6 +94,14 @@ impl Operation {
                 key: key.clone(),
                 restore: !restore,
             },
+            O::ExpandColumn { expansion, reverse } => O::ExpandColumn {
+                expansion: expansion.clone(),
+                reverse: !reverse,
+            },
+            O::ContractColumn { expansion, reverse } => O::ContractColumn {
+                expansion: expansion.clone(),
+                reverse: !reverse,
+            },
             O::ArchiveTable { table, restore } => O::ArchiveTable {
                 table: table.clone(),
                 restore: !restore,

@@ -184,6 +184,25 @@ pub enum Operation {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         restore: bool,
     },
+    /// Expand of an expand/contract change: the new column beside the old, triggers that keep both equal on
+    /// every write, and a backfill of the rows written before (see [`Expansion`](crate::schema::Expansion)).
+    /// With `reverse`, its undoing: the triggers and the new column dropped.
+    ExpandColumn {
+        /// The change.
+        expansion: Box<crate::schema::Expansion>,
+        /// The way back.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reverse: bool,
+    },
+    /// Contract of an expand/contract change, in a later migration: the triggers and the old column dropped.
+    /// With `reverse`, its undoing: the old column back, the triggers, and its values from the new one.
+    ContractColumn {
+        /// The change, as its expand declared it.
+        expansion: Box<crate::schema::Expansion>,
+        /// The way back.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reverse: bool,
+    },
     /// An `UPDATE` of a live table in committed batches along its key, outside the migration's transaction,
     /// resumable after the last committed batch (see [`Backfill`](crate::schema::Backfill)).
     Backfill {
@@ -235,6 +254,8 @@ impl Operation {
             Operation::Backfill { .. } => "backfill",
             Operation::ArchiveColumn { .. } => "archive_column",
             Operation::ArchiveTable { .. } => "archive_table",
+            Operation::ExpandColumn { .. } => "expand_column",
+            Operation::ContractColumn { .. } => "contract_column",
         }
     }
 
@@ -272,6 +293,9 @@ impl Operation {
             Operation::Backfill { fill, .. } => Some(&fill.table),
             Operation::ArchiveColumn { table, .. } => Some(table),
             Operation::ArchiveTable { table, .. } => Some(&table.name),
+            Operation::ExpandColumn { expansion, .. } | Operation::ContractColumn { expansion, .. } => {
+                Some(&expansion.table)
+            }
         }
     }
 
@@ -290,7 +314,10 @@ impl Operation {
             Operation::CreateIndex(i) | Operation::DropIndex(i) => backend == Backend::Postgres && i.concurrently,
             // Each batch commits on its own; SQLite, with no lock outside a transaction, runs them in the
             // migration's.
-            Operation::Backfill { .. } => backend != Backend::Sqlite,
+            Operation::Backfill { .. }
+            | Operation::ExpandColumn { reverse: false, .. }
+            | Operation::ContractColumn { reverse: true, .. } => backend != Backend::Sqlite,
+            Operation::ExpandColumn { reverse: true, .. } | Operation::ContractColumn { reverse: false, .. } => false,
             Operation::CreateTable(_)
             | Operation::DropTable(_)
             | Operation::RenameTable { .. }
@@ -349,6 +376,24 @@ impl Operation {
             },
             Operation::ArchiveTable { table, restore: false } => Operation::DropTable(table.clone()),
             Operation::ArchiveTable { table, .. } => Operation::CreateTable(table.clone()),
+            Operation::ExpandColumn { expansion, reverse } => {
+                let column = expansion.to.clone();
+                let table = expansion.table.clone();
+                if *reverse {
+                    Operation::DropColumn { table, column }
+                } else {
+                    Operation::AddColumn { table, column }
+                }
+            }
+            Operation::ContractColumn { expansion, reverse } => {
+                let column = expansion.from.clone();
+                let table = expansion.table.clone();
+                if *reverse {
+                    Operation::AddColumn { table, column }
+                } else {
+                    Operation::DropColumn { table, column }
+                }
+            }
             _ => return None,
         })
     }
@@ -392,6 +437,20 @@ impl Operation {
             Operation::RawSql { .. } => "raw_sql".to_owned(),
             Operation::Assert { message, .. } => format!("assert ({message})"),
             Operation::Backfill { fill, .. } => fill.describe(),
+            Operation::ExpandColumn { expansion, reverse } => {
+                format!(
+                    "{}expand_column {}",
+                    if *reverse { "undo " } else { "" },
+                    expansion.describe()
+                )
+            }
+            Operation::ContractColumn { expansion, reverse } => {
+                format!(
+                    "{}contract_column {}",
+                    if *reverse { "undo " } else { "" },
+                    expansion.describe()
+                )
+            }
             Operation::ArchiveColumn {
                 table,
                 column,

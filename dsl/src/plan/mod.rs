@@ -4,6 +4,7 @@
 //! methods without an inverse exist only in one-way plans.
 
 mod archive;
+mod expansion;
 mod methods;
 
 use std::marker::PhantomData;

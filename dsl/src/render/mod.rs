@@ -37,6 +37,7 @@ mod archive;
 mod backfill;
 mod clause;
 mod constraint;
+mod expansion;
 mod index;
 mod objects;
 mod quote;
@@ -185,6 +186,16 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
         O::ArchiveColumn { table, column, key, .. } => archive::restore_column(table, column, key, backend),
         O::ArchiveTable { table, restore: false } => archive::archive_table(table, backend),
         O::ArchiveTable { table, .. } => archive::restore_table(table, backend),
+        O::ExpandColumn {
+            expansion,
+            reverse: false,
+        } => expansion::expand(expansion, backend),
+        O::ExpandColumn { expansion, .. } => expansion::unexpand(expansion, backend),
+        O::ContractColumn {
+            expansion,
+            reverse: false,
+        } => expansion::contract(expansion, backend),
+        O::ContractColumn { expansion, .. } => expansion::uncontract(expansion, backend),
         O::Backfill { fill, .. } => Ok(vec![Step::Backfill(BackfillStep::new(fill, backend)?)]),
         O::AssertParity { left, right } => Ok(vec![Step::Parity {
             left: parity_query(left, backend)?,

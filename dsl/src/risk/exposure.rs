@@ -88,7 +88,7 @@ pub fn exposures(migration: &dyn Migration, backend: Backend) -> Vec<Exposure> {
 fn gate(op: &Operation) -> Option<&'static str> {
     Some(match op {
         Operation::DropTable(_) => "DropTable",
-        Operation::DropColumn { .. } => "DropColumn",
+        Operation::DropColumn { .. } | Operation::ContractColumn { reverse: false, .. } => "DropColumn",
         Operation::ArchiveColumn { restore: false, .. } => "ArchiveColumn",
         Operation::ArchiveTable { restore: false, .. } => "ArchiveTable",
         Operation::DropEnum(_) => "DropEnum",

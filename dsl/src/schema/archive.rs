@@ -1,4 +1,5 @@
-//! Where an archived column or table keeps its data until `purge`: the backup table's name.
+//! Where an archived column or table keeps its data until `purge`: the backup table's name; and names of lockgate's
+//! own objects cut to fit every backend.
 
 use sha2::{Digest, Sha256};
 
@@ -25,6 +26,11 @@ pub fn backup_table(table: &str, column: Option<&str>) -> String {
         Some(column) => format!("{BACKUP_PREFIX}{table}__{column}"),
         None => format!("{BACKUP_PREFIX}{table}"),
     };
+    fit_name(name)
+}
+
+/// `name` when every backend holds it; else its first part and a hash of the whole, so that it stays unique.
+pub(crate) fn fit_name(name: String) -> String {
     if name.len() <= LONGEST {
         return name;
     }

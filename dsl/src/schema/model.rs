@@ -235,7 +235,10 @@ impl SchemaDef {
                 }
             }
             Operation::RawSql { up, .. } => return Err(Unpredictable::RawSql(up.clone())),
-            Operation::ArchiveColumn { .. } | Operation::ArchiveTable { .. } => {
+            Operation::ArchiveColumn { .. }
+            | Operation::ArchiveTable { .. }
+            | Operation::ExpandColumn { .. }
+            | Operation::ContractColumn { .. } => {
                 if let Some(plain) = op.schema_equivalent() {
                     self.apply(&plain)?;
                 }

@@ -4,8 +4,8 @@
 
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::schema::{
-    Backfill, CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, Parity, ReferentialAction, TableDef, UniqueDef,
-    ViewDef,
+    Backfill, CheckDef, ColumnDef, EnumDef, Expansion, ForeignKeyDef, IndexDef, Parity, ReferentialAction, TableDef,
+    UniqueDef, ViewDef,
 };
 use lockgate_dsl::types::{
     Array, Blob, Char, Citext, ColumnType, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz,
@@ -74,6 +74,11 @@ pub(crate) fn contracts() -> TableDef {
 
 fn base() -> Vec<Operation> {
     vec![Operation::CreateTable(tenants()), Operation::CreateTable(contracts())]
+}
+
+/// `contracts.title` renamed to `name` by expand/contract.
+fn title_to_name() -> Expansion {
+    Expansion::rename::<i64>("contracts", "id", column::<Varchar<200>>("title"), "name")
 }
 
 /// The base schema with a nullable text column added to `contracts`, for a backfill to fill.
@@ -228,6 +233,31 @@ pub(crate) fn all() -> Vec<Case> {
             Operation::ArchiveTable {
                 table: contracts(),
                 restore: false,
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "expand_column",
+            base(),
+            Operation::ExpandColumn {
+                expansion: Box::new(title_to_name()),
+                reverse: false,
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "contract_column",
+            {
+                let mut setup = base();
+                setup.push(Operation::ExpandColumn {
+                    expansion: Box::new(title_to_name()),
+                    reverse: false,
+                });
+                setup
+            },
+            Operation::ContractColumn {
+                expansion: Box::new(title_to_name()),
+                reverse: false,
             },
         )
         .seed(ROWS),

@@ -63,7 +63,9 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
         | Operation::AssertParity { .. }
         | Operation::Backfill { .. }
         | Operation::ArchiveColumn { .. }
-        | Operation::ArchiveTable { .. } => Effect::Unknown,
+        | Operation::ArchiveTable { .. }
+        | Operation::ExpandColumn { .. }
+        | Operation::ContractColumn { .. } => Effect::Unknown,
     }
 }
 

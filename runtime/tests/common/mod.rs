@@ -372,6 +372,17 @@ impl UpDownFixture {
         up: impl Fn() -> Vec<PlannedOp> + Send + Sync + 'static,
         down: impl Fn() -> Vec<PlannedOp> + Send + Sync + 'static,
     ) -> Box<dyn Migration> {
+        Self::boxed_with_mode(version, name, TransactionMode::PerMigration, up, down)
+    }
+
+    /// The same, with a transaction mode.
+    pub fn boxed_with_mode(
+        version: i64,
+        name: &str,
+        transaction: TransactionMode,
+        up: impl Fn() -> Vec<PlannedOp> + Send + Sync + 'static,
+        down: impl Fn() -> Vec<PlannedOp> + Send + Sync + 'static,
+    ) -> Box<dyn Migration> {
         let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
         let meta = Box::leak(Box::new(MigrationMeta {
             version,
@@ -379,7 +390,7 @@ impl UpDownFixture {
             type_name: "UpDownFixture",
             allow: FIXTURE_ALLOWS,
             irreversible: None,
-            transaction: TransactionMode::PerMigration,
+            transaction,
             backends: None,
         }));
         Box::new(UpDownFixture {

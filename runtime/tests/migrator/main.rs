@@ -10,6 +10,7 @@ mod common;
 mod adoption;
 mod archive;
 mod backfill;
+mod expand;
 mod fixtures;
 mod fresh;
 mod lifecycle;
@@ -130,6 +131,8 @@ macro_rules! suite {
             async fn fresh_and_reset() { fresh::fresh_and_reset($backend).await }
             #[tokio::test]
             async fn archive_and_restore() { archive::archive_and_restore($backend).await }
+            #[tokio::test]
+            async fn expand_and_contract() { expand::expand_and_contract($backend).await }
             #[tokio::test]
             async fn backfill() { backfill::backfill($backend).await }
             #[tokio::test]

@@ -104,9 +104,13 @@ rules! {
         why: "without a transaction, a failure part-way leaves the earlier statements applied and the later ones not",
         fix: "keep a `transaction = false` migration to its `CONCURRENTLY` index operations (and `assert`s); move the rest to a migration of their own";
     BACKFILL_IN_TRANSACTION = "backfill-in-transaction": Blocking, always, PG, down: true,
-        "a `backfill` in a migration that runs in a transaction",
+        "a `backfill`, or an expand/contract step that backfills, in a migration that runs in a transaction",
         why: "the batches would commit together at the end, holding every row lock they took until then: the one long `UPDATE` a backfill exists to avoid",
         fix: "declare the migration `#[migration(transaction = false)]`; each batch then commits with its position";
+    EXPAND_CONTRACT_SAME_MIGRATION = "expand-contract-same-migration": Incompatible, always, ALL, down: false,
+        "`contract_column` in the migration that expands the same column",
+        why: "old and new code never run side by side: the old column is gone as soon as the new one appears, so instances still running break",
+        fix: "contract in a later migration, deployed once no running code reads or writes the old column";
     PG_VOLATILE_DEFAULT = "pg-volatile-default": Blocking, allowable, PG, down: false,
         "`add_column` with a volatile default (such as `gen_random_uuid()`) on an existing table",
         why: "PostgreSQL rewrites the whole table and its indexes under ACCESS EXCLUSIVE to fill a volatile default",

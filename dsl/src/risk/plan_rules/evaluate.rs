@@ -88,7 +88,8 @@ fn operation_rules(
     if concurrent && meta.transaction == TransactionMode::PerMigration {
         rules.push(&PG_CONCURRENTLY_IN_TRANSACTION);
     }
-    if matches!(op, Operation::Backfill { .. }) && meta.transaction == TransactionMode::PerMigration {
+    // A backfill, or a step of an expand/contract change that backfills: its batches commit one by one.
+    if !concurrent && op.outside_transaction(Backend::Postgres) && meta.transaction == TransactionMode::PerMigration {
         rules.push(&BACKFILL_IN_TRANSACTION);
     }
     if !concurrent
@@ -104,8 +105,21 @@ fn operation_rules(
     }
 
     match op {
-        // An archive is a drop (a restore an add) to every rule: the backup changes nothing for running code.
-        Operation::ArchiveColumn { .. } | Operation::ArchiveTable { .. } => {
+        Operation::ContractColumn {
+            expansion,
+            reverse: false,
+        } if seen
+            .expanded
+            .contains(&(expansion.table.as_str(), expansion.from.name.as_str())) =>
+        {
+            rules.push(&EXPAND_CONTRACT_SAME_MIGRATION);
+        }
+        // An archive is a drop (a restore an add) to every rule: the backup changes nothing for running code; so
+        // are the column steps of an expand/contract change.
+        Operation::ArchiveColumn { .. }
+        | Operation::ArchiveTable { .. }
+        | Operation::ExpandColumn { .. }
+        | Operation::ContractColumn { .. } => {
             if let Some(plain) = op.schema_equivalent() {
                 for rule in operation_rules(&plain, seen, backend, meta, has_concurrent, earlier) {
                     if !rules.contains(&rule) {
@@ -302,7 +316,9 @@ fn tables_used(op: &Operation) -> Vec<&str> {
         | Operation::RawSql { .. }
         | Operation::Assert { .. }
         | Operation::Backfill { .. }
-        | Operation::ArchiveColumn { .. } => op.table().into_iter().collect(),
+        | Operation::ArchiveColumn { .. }
+        | Operation::ExpandColumn { .. }
+        | Operation::ContractColumn { .. } => op.table().into_iter().collect(),
         Operation::ArchiveTable { restore: false, .. } => op.table().into_iter().collect(),
         Operation::ArchiveTable { restore: true, .. } => Vec::new(),
         Operation::AssertParity { left, right } => vec![left.table.as_str(), right.table.as_str()],
@@ -337,7 +353,18 @@ fn new_names(op: &Operation) -> Vec<&str> {
         Operation::ArchiveTable { table, restore: true } => std::iter::once(table.name.as_str())
             .chain(table.columns.iter().map(|c| c.name.as_str()))
             .collect(),
-        Operation::ArchiveColumn { restore: false, .. } | Operation::ArchiveTable { restore: false, .. } => Vec::new(),
+        Operation::ExpandColumn {
+            expansion,
+            reverse: false,
+        } => vec![expansion.to.name.as_str()],
+        Operation::ContractColumn {
+            expansion,
+            reverse: true,
+        } => vec![expansion.from.name.as_str()],
+        Operation::ArchiveColumn { restore: false, .. }
+        | Operation::ArchiveTable { restore: false, .. }
+        | Operation::ExpandColumn { reverse: true, .. }
+        | Operation::ContractColumn { reverse: false, .. } => Vec::new(),
         Operation::DropTable(_)
         | Operation::DropColumn { .. }
         | Operation::DropIndex(_)

@@ -21,6 +21,8 @@ pub(super) struct Seen<'a> {
     pub(super) dropped_foreign_keys: HashSet<(&'a str, &'a str)>,
     /// Views dropped (or replaced) by this plan.
     pub(super) dropped_views: HashSet<&'a str>,
+    /// Columns this plan expands, as (table, old column).
+    pub(super) expanded: HashSet<(&'a str, &'a str)>,
 }
 
 impl<'a> Seen<'a> {
@@ -77,6 +79,12 @@ impl<'a> Seen<'a> {
             Operation::ReplaceView { from, .. } => {
                 self.dropped_views.insert(&from.name);
             }
+            Operation::ExpandColumn {
+                expansion,
+                reverse: false,
+            } => {
+                self.expanded.insert((&expansion.table, &expansion.from.name));
+            }
             // Named here so that a new operation must say whether it creates, drops or renames a table.
             Operation::AddColumn { .. }
             | Operation::DropColumn { .. }
@@ -98,7 +106,9 @@ impl<'a> Seen<'a> {
             | Operation::Assert { .. }
             | Operation::AssertParity { .. }
             | Operation::Backfill { .. }
-            | Operation::ArchiveColumn { .. } => {}
+            | Operation::ArchiveColumn { .. }
+            | Operation::ExpandColumn { reverse: true, .. }
+            | Operation::ContractColumn { .. } => {}
         }
     }
 

@@ -140,6 +140,37 @@ fn a_backfill_needs_no_transaction_on_postgres_and_mixes_with_ddl() {
 }
 
 #[test]
+fn expand_and_contract_never_share_a_migration() {
+    let rename = || {
+        crate::schema::Expansion::rename::<i64>(
+            "contracts",
+            "id",
+            crate::schema::ColumnDef::new::<String>("title"),
+            "name",
+        )
+    };
+    let both = plan(|m| {
+        m.expand_column(rename());
+        m.contract_column(rename());
+    });
+    let no_transaction = everything_allowed(TransactionMode::None);
+    for backend in Backend::ALL {
+        assert_eq!(
+            rules(&both, backend, &no_transaction),
+            ["expand-contract-same-migration"],
+            "{backend}"
+        );
+    }
+    // Apart, each is fine without a transaction; in one, PostgreSQL wants none (the expand backfills, and so
+    // does the contract's way down).
+    let expand = plan(|m| m.expand_column(rename()));
+    let contract = plan(|m| m.contract_column(rename()));
+    assert!(rules(&expand, Backend::Postgres, &no_transaction).is_empty());
+    assert!(rules(&contract, Backend::Postgres, &no_transaction).is_empty());
+    assert_eq!(rules(&expand, Backend::Postgres, &plain()), ["backfill-in-transaction"]);
+}
+
+#[test]
 fn a_transactionless_migration_holds_only_its_concurrent_operations() {
     let ops = plan(|m| {
         m.create_index(IndexDef::new("contracts", ["tenant"]).concurrently());
