@@ -626,6 +626,17 @@ fn mutants() -> Vec<(&'static str, Operation)> {
             backfill(fill().pause(std::time::Duration::from_millis(5)), None),
         ),
         ("backfill.undo", backfill(fill(), Some(fill()))),
+        (
+            "backfill.fill.into",
+            backfill(fill().into_table("u").pending("true"), None),
+        ),
+        (
+            "backfill.undo.sql",
+            lockgate::dsl::operation::Operation::Backfill {
+                fill: Box::new(fill()),
+                undo: Box::new(lockgate::dsl::schema::Undo::Sql("DELETE FROM u".into())),
+            },
+        ),
     ]
 }
 
@@ -660,7 +671,7 @@ fn fill() -> Backfill {
 fn backfill(fill: Backfill, undo: Option<Backfill>) -> lockgate::dsl::operation::Operation {
     lockgate::dsl::operation::Operation::Backfill {
         fill: Box::new(fill),
-        undo: undo.map(Box::new),
+        undo: Box::new(undo.map_or(lockgate::dsl::schema::Undo::Nothing, lockgate::dsl::schema::Undo::Fill)),
     }
 }
 

@@ -76,12 +76,16 @@ impl Operation {
             O::AddEnumValue { .. } => {
                 return Inverse::Irreversible("PostgreSQL cannot remove a value from an enum type");
             }
-            O::Backfill { fill, undo } => match undo {
-                Some(undo) => O::Backfill {
-                    fill: undo.clone(),
-                    undo: Some(fill.clone()),
+            O::Backfill { fill, undo } => match &**undo {
+                crate::schema::Undo::Fill(undo) => O::Backfill {
+                    fill: Box::new(undo.clone()),
+                    undo: Box::new(crate::schema::Undo::Fill((**fill).clone())),
                 },
-                None => return Inverse::Nothing,
+                crate::schema::Undo::Sql(sql) => O::RawSql {
+                    up: sql.clone(),
+                    down: None,
+                },
+                crate::schema::Undo::Nothing => return Inverse::Nothing,
             },
             O::ArchiveColumn {
                 table,

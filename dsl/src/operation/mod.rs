@@ -208,9 +208,8 @@ pub enum Operation {
     Backfill {
         /// What runs going up.
         fill: Box<crate::schema::Backfill>,
-        /// What undoes it going down; `None` when nothing needs undoing (the column it fills goes away with the
-        /// inverse of an earlier operation).
-        undo: Option<Box<crate::schema::Backfill>>,
+        /// What undoes it going down.
+        undo: Box<crate::schema::Undo>,
     },
 }
 

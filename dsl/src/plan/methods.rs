@@ -639,13 +639,9 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn backfill(&mut self, fill: crate::schema::Backfill, undo: crate::schema::Undo) {
-        let undo = match undo {
-            crate::schema::Undo::Nothing => None,
-            crate::schema::Undo::Fill(undo) => Some(Box::new(undo)),
-        };
         self.push(Operation::Backfill {
             fill: Box::new(fill),
-            undo,
+            undo: Box::new(undo),
         });
     }
 

@@ -57,7 +57,15 @@ impl BackfillStep {
                 return Err(invalid(&format!("the value of `{}` is empty", assignment.column)));
             }
         }
-        if backfill.set.iter().any(|a| a.column == backfill.key) {
+        if let Some(into) = &backfill.into {
+            check_name(backend, into)?;
+            if backfill.pending.is_none() {
+                return Err(invalid(
+                    "a copy needs `.pending(..)`, the source rows not copied yet (a `NOT EXISTS` on the target), \
+                     so that a batch that runs again copies nothing twice",
+                ));
+            }
+        } else if backfill.set.iter().any(|a| a.column == backfill.key) {
             return Err(invalid("it sets its own key, which would move rows across batches"));
         }
         if backfill.batching == Batching::KeyRange && !backfill.integer_key() {
@@ -160,8 +168,9 @@ impl BackfillStep {
         )
     }
 
-    /// Where the next batch of [`Batching::Keyset`] ends: one row of the last key of the next `batch_size` rows
-    /// to do after `after` (as text), and how many rows that is (0 when none are left).
+    /// Where the next batch of [`Batching::Keyset`] ends: one row holding the last key (as text) of the next
+    /// `batch_size` rows to do after `after`; no row when none are left. (Not `MAX`: PostgreSQL has none for
+    /// `uuid`. The order names the batch's column, not the text output, which PostgreSQL would sort as text.)
     ///
     /// ```
     /// use lockgate_dsl::render::BackfillStep;
@@ -171,7 +180,7 @@ impl BackfillStep {
     /// let step = BackfillStep::new(&b, Backend::Postgres).unwrap();
     /// assert_eq!(
     ///     step.next_batch(Some("7")).unwrap(),
-    ///     r#"SELECT CAST(MAX("id") AS text), CAST(COUNT(*) AS text) FROM (SELECT "id" FROM "t" WHERE "id" > 7 AND (n = 0) ORDER BY "id" LIMIT 100) AS lockgate_batch"#
+    ///     r#"SELECT CAST(lockgate_batch."id" AS text) AS lockgate_upto FROM (SELECT "id" FROM "t" WHERE "id" > 7 AND (n = 0) ORDER BY "id" LIMIT 100) AS lockgate_batch ORDER BY lockgate_batch."id" DESC LIMIT 1"#
     /// );
     /// ```
     pub fn next_batch(&self, after: Option<&str>) -> Result<String, RenderError> {
@@ -183,8 +192,8 @@ impl BackfillStep {
         let key = self.ident(&self.backfill.key);
         let after = after.map(|a| format!("{key} > {a} AND ")).unwrap_or_default();
         format!(
-            "SELECT CAST(MAX({key}) AS {text}), CAST(COUNT(*) AS {text}) FROM (SELECT {key} FROM {table} WHERE {after}({pending}) \
-             ORDER BY {key} LIMIT {n}) AS lockgate_batch",
+            "SELECT CAST(lockgate_batch.{key} AS {text}) AS lockgate_upto FROM (SELECT {key} FROM {table} \
+             WHERE {after}({pending}) ORDER BY {key} LIMIT {n}) AS lockgate_batch ORDER BY lockgate_batch.{key} DESC LIMIT 1",
             text = self.text_type(),
             table = self.ident(&self.backfill.table),
             pending = self.pending(),
@@ -212,7 +221,8 @@ impl BackfillStep {
         )
     }
 
-    /// The update of one batch: the rows to do after `after` (from the start when `None`) up to `upto`.
+    /// The update of one batch: the rows to do after `after` (from the start when `None`) up to `upto`; for a
+    /// copy ([`Backfill::into_table`]), the `INSERT … SELECT` of those rows.
     ///
     /// ```
     /// use lockgate_dsl::render::BackfillStep;
@@ -232,8 +242,45 @@ impl BackfillStep {
         Ok(self.update_with(after.as_deref(), &upto))
     }
 
+    /// The same change as one statement over every row to do: what a person runs by hand, from `plan`.
+    ///
+    /// ```
+    /// use lockgate_dsl::render::BackfillStep;
+    /// use lockgate_dsl::schema::Backfill;
+    /// use lockgate_dsl::Backend;
+    /// let step = BackfillStep::new(&Backfill::keyed::<i64>("t", "id").set("n", "1").pending("n = 0"), Backend::Sqlite).unwrap();
+    /// assert_eq!(step.all_at_once(), r#"UPDATE "t" SET "n" = 1 WHERE (n = 0)"#);
+    /// ```
+    pub fn all_at_once(&self) -> String {
+        self.statement(None)
+    }
+
     fn update_with(&self, after: Option<&str>, upto: &str) -> String {
         let key = self.ident(&self.backfill.key);
+        let after = after.map(|a| format!("{key} > {a} AND ")).unwrap_or_default();
+        self.statement(Some(format!("{after}{key} <= {upto} AND ")))
+    }
+
+    /// The update (or the copy) of the rows to do within `range` (a condition ending in `AND `), or all of them.
+    fn statement(&self, range: Option<String>) -> String {
+        let range = range.unwrap_or_default();
+        if let Some(into) = &self.backfill.into {
+            let columns = self
+                .backfill
+                .set
+                .iter()
+                .map(|a| self.ident(&a.column))
+                .collect::<Vec<_>>();
+            let values = self.backfill.set.iter().map(|a| a.value.as_str()).collect::<Vec<_>>();
+            return format!(
+                "INSERT INTO {} ({}) SELECT {} FROM {} WHERE {range}({})",
+                self.ident(into),
+                columns.join(", "),
+                values.join(", "),
+                self.ident(&self.backfill.table),
+                self.pending()
+            );
+        }
         let set = self
             .backfill
             .set
@@ -241,9 +288,8 @@ impl BackfillStep {
             .map(|a| format!("{} = {}", self.ident(&a.column), a.value))
             .collect::<Vec<_>>()
             .join(", ");
-        let after = after.map(|a| format!("{key} > {a} AND ")).unwrap_or_default();
         format!(
-            "UPDATE {} SET {set} WHERE {after}{key} <= {upto} AND ({})",
+            "UPDATE {} SET {set} WHERE {range}({})",
             self.ident(&self.backfill.table),
             self.pending()
         )
@@ -281,9 +327,16 @@ impl fmt::Display for BackfillStep {
             writeln!(f, "-- {}{pause}, in the migration's transaction", self.describe())?;
         }
         match b.batching {
-            Batching::Keyset => writeln!(f, "{};", self.next_batch_with(Some(":after")))?,
-            Batching::KeyRange => writeln!(f, "{}; -- once, then ranges of {} keys", self.key_range(), b.batch_size)?,
+            Batching::Keyset => writeln!(f, "-- each batch ends at: {};", self.next_batch_with(Some(":after")))?,
+            Batching::KeyRange => writeln!(
+                f,
+                "-- the range, once: {}; then ranges of {} keys",
+                self.key_range(),
+                b.batch_size
+            )?,
         }
-        write!(f, "{};", self.update_with(Some(":after"), ":upto"))
+        writeln!(f, "-- each batch: {};", self.update_with(Some(":after"), ":upto"))?;
+        writeln!(f, "-- by hand, all at once:")?;
+        write!(f, "{};", self.all_at_once())
     }
 }

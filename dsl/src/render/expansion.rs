@@ -152,6 +152,7 @@ fn backfill(e: &Expansion, towards_new: bool, backend: Backend) -> Result<Step, 
         batching: Batching::Keyset,
         batch_size: Backfill::DEFAULT_BATCH_SIZE,
         pause_ms: 0,
+        into: None,
     }
     .set(target.clone(), value);
     Ok(Step::Backfill(BackfillStep::new(&fill, backend)?))

@@ -71,6 +71,10 @@ pub struct Backfill {
     pub batching: Batching,
     /// Rows per batch (keys per batch, for [`Batching::KeyRange`]).
     pub batch_size: u32,
+    /// Where the rows go when the backfill copies them into another table instead of updating its own
+    /// (`INSERT INTO into (set columns) SELECT set values FROM table`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub into: Option<String>,
     /// A pause after each batch, in milliseconds, to leave room for other writers and replicas.
     pub pause_ms: u32,
 }
@@ -96,7 +100,27 @@ impl Backfill {
             batching: Batching::Keyset,
             batch_size: Self::DEFAULT_BATCH_SIZE,
             pause_ms: 0,
+            into: None,
         }
+    }
+
+    /// Copies the rows into `target` instead of updating them in place: each `.set(column, value)` names a
+    /// column of `target` and its value from the source row. A copy needs `.pending(..)`, the source rows not
+    /// copied yet (a `NOT EXISTS` on the target), so that a batch that runs again copies nothing twice.
+    ///
+    /// ```
+    /// use lockgate_dsl::schema::Backfill;
+    /// use lockgate_dsl::types::Uuid;
+    /// let copy = Backfill::keyed::<Uuid>("contracts", "id")
+    ///     .into_table("contract_templates")
+    ///     .set("template_id", "id")
+    ///     .set("template_name", "name")
+    ///     .pending("is_template AND NOT EXISTS (SELECT 1 FROM contract_templates t WHERE t.template_id = contracts.id)");
+    /// assert_eq!(copy.describe(), "backfill `contract_templates`.`template_id`, `template_name` from `contracts` in batches of 1000 by `id`");
+    /// ```
+    pub fn into_table(mut self, target: impl Into<String>) -> Self {
+        self.into = Some(target.into());
+        self
     }
 
     /// Sets `column` to `value` (SQL, which may read the row).
@@ -190,13 +214,20 @@ impl Backfill {
             .map(|a| format!("`{}`", a.column))
             .collect::<Vec<_>>()
             .join(", ");
-        let table = &self.table;
+        let table = self.into.as_ref().unwrap_or(&self.table);
         let columns = if columns.is_empty() {
             format!("`{table}`")
         } else {
             format!("`{table}`.{columns}")
         };
-        format!("backfill {columns} in batches of {} by `{}`", self.batch_size, self.key)
+        let source = match &self.into {
+            Some(_) => format!(" from `{}`", self.table),
+            None => String::new(),
+        };
+        format!(
+            "backfill {columns}{source} in batches of {} by `{}`",
+            self.batch_size, self.key
+        )
     }
 }
 
@@ -208,11 +239,14 @@ impl Backfill {
 /// let undo = Undo::Fill(Backfill::keyed::<i64>("t", "id").set("status", "'open'").pending("status IS NULL"));
 /// assert!(matches!(undo, Undo::Fill(_)));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Undo {
     /// Nothing: the columns it fills go away with the inverse of an earlier operation (the `add_column` they
     /// came with), or their old values do not matter.
     Nothing,
     /// This backfill, which puts the old values back.
     Fill(Backfill),
+    /// This SQL (deleting the rows a copy inserted, say).
+    Sql(String),
 }

@@ -5,7 +5,7 @@
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::schema::{
     Backfill, CheckDef, ColumnDef, EnumDef, Expansion, ForeignKeyDef, IndexDef, Parity, ReferentialAction, TableDef,
-    UniqueDef, ViewDef,
+    Undo, UniqueDef, ViewDef,
 };
 use lockgate_dsl::types::{
     Array, Blob, Char, Citext, ColumnType, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz,
@@ -270,7 +270,7 @@ pub(crate) fn all() -> Vec<Case> {
                         .set("title_upper", "upper(title)")
                         .batch_size(1),
                 ),
-                undo: Some(Box::new(
+                undo: Box::new(Undo::Fill(
                     Backfill::keyed::<i64>("contracts", "id")
                         .set("title_upper", "NULL")
                         .pending("title_upper IS NOT NULL"),
@@ -290,12 +290,34 @@ pub(crate) fn all() -> Vec<Case> {
                         .batch_size(500)
                         .pause(std::time::Duration::from_millis(10)),
                 ),
-                undo: Some(Box::new(
+                undo: Box::new(Undo::Fill(
                     Backfill::keyed::<i64>("contracts", "id")
                         .set("reviewed", "NULL")
                         .pending("reviewed IS NOT NULL")
                         .by_key_range(),
                 )),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
+            "backfill_copy",
+            {
+                let mut setup = base();
+                setup.push(Operation::CreateTable(TableDef::build("contract_copies", |t| {
+                    t.column::<i64>("id").primary_key();
+                    t.column::<Varchar<200>>("title");
+                })));
+                setup
+            },
+            Operation::Backfill {
+                fill: Box::new(
+                    Backfill::keyed::<i64>("contracts", "id")
+                        .into_table("contract_copies")
+                        .set("id", "id")
+                        .set("title", "title")
+                        .pending("NOT EXISTS (SELECT 1 FROM contract_copies c WHERE c.id = contracts.id)"),
+                ),
+                undo: Box::new(Undo::Sql("DELETE FROM contract_copies".into())),
             },
         )
         .seed(ROWS),

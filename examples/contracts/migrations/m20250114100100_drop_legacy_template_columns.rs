@@ -6,14 +6,16 @@ use lockgate::prelude::*;
 /// Drop the legacy template rows and columns.
 ///
 /// The templates now live in their own tables (checked by the parity step), so the legacy copies
-/// are deleted and `is_template` / `template_metadata` dropped. `down` adds the columns back and
-/// re-creates the legacy template rows from the new tables, since they kept the legacy ids.
+/// are deleted and `is_template` / `template_metadata` archived: the columns go, their values stay in
+/// `lockgate_backup_*` tables until `purge`. `down` re-creates the legacy template rows from the new
+/// tables (they kept the legacy ids) and puts every column value back from the backups.
 #[derive(Migration)]
 #[migration(
     version = 20250114100100,
     allow(
         destructive = "templates were copied to the dedicated tables and checked per tenant; \
-                         down rebuilds the legacy rows from them"
+                         down rebuilds the legacy rows from them",
+        incompatible = "the code reading the flag and the metadata was removed in the release before this one"
     )
 )]
 pub(crate) struct DropLegacyTemplateColumns;
@@ -41,9 +43,21 @@ impl Change for DropLegacyTemplateColumns {
              FROM contract_templates t \
              WHERE NOT EXISTS (SELECT 1 FROM contracts c WHERE c.id = t.template_id)",
         );
-        m.drop_column("contract_lines", ColumnDef::new::<Option<Json>>("template_metadata"));
-        m.drop_column("contract_lines", ColumnDef::new::<bool>("is_template").default(false));
-        m.drop_column("contracts", ColumnDef::new::<Option<Json>>("template_metadata"));
-        m.drop_column("contracts", ColumnDef::new::<bool>("is_template").default(false));
+        m.archive_column(
+            "contract_lines",
+            ColumnDef::new::<Option<Json>>("template_metadata"),
+            ["id"],
+        );
+        m.archive_column(
+            "contract_lines",
+            ColumnDef::new::<bool>("is_template").default(false),
+            ["id"],
+        );
+        m.archive_column("contracts", ColumnDef::new::<Option<Json>>("template_metadata"), ["id"]);
+        m.archive_column(
+            "contracts",
+            ColumnDef::new::<bool>("is_template").default(false),
+            ["id"],
+        );
     }
 }

@@ -199,7 +199,7 @@ impl Failure {
                 // The dsl's error enums are `#[non_exhaustive]`: a kind added there gets no hint until named here.
                 _ => return None,
             },
-            Failure::Migrate { source, .. } => match &**source {
+            Failure::Migrate { source, command, .. } => match &**source {
                 Error::Connect {
                     source: sqlx::Error::Tls(tls),
                     ..
@@ -229,9 +229,9 @@ impl Failure {
                         ),
                     }
                 }
-                Error::AssertionFailed { .. } => {
-                    "nothing after this migration ran; fix the data the check is about, then run `up` again".to_owned()
-                }
+                Error::AssertionFailed { .. } => format!(
+                    "nothing after this migration ran; fix the data the check is about, then run `{command}` again"
+                ),
                 Error::CompensationFailed { .. } => {
                     "repair the schema by hand using the statements above, then record the outcome with \
                      `baseline` or run `up` again"

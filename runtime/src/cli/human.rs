@@ -127,9 +127,10 @@ pub(crate) fn backups(backups: &[crate::Backup], palette: Palette) -> String {
         "\n{}\n",
         palette.dim("retained backups of archived columns and tables (`purge` drops them; `down` restores from them):")
     );
+    let width = backups.iter().map(|b| b.table.len()).max().unwrap_or(0);
     for backup in backups {
         let size = backup.bytes.map(|b| format!(", {}", bytes(b))).unwrap_or_default();
-        out.push_str(&format!("  {}  {} row(s){size}\n", backup.table, backup.rows));
+        out.push_str(&format!("  {:<width$}  {} row(s){size}\n", backup.table, backup.rows));
     }
     out
 }

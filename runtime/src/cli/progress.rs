@@ -34,8 +34,10 @@ struct BackfillLine {
     label: Option<String>,
     /// A progress bar is drawn and the cursor is at its end.
     bar: bool,
-    /// When the last progress line was printed (not on a terminal).
+    /// When the last progress line was printed, or the backfill started (not on a terminal).
     printed: Option<Instant>,
+    /// A progress line was printed under the migration's line (not on a terminal).
+    shown: bool,
 }
 
 /// How often progress lines are printed where they cannot be redrawn.
@@ -191,19 +193,22 @@ impl Progress {
         let Ok(mut line) = self.backfill.lock() else {
             return Ok(());
         };
-        self.close_line(out);
         let text = backfill_text(table, *done, *total, *rate, *eta);
         if self.terminal {
+            self.close_line(out);
             line.bar = true;
             write!(out, "\r\x1b[2K    {}", self.palette.dim(&text))?;
             return out.flush();
         }
-        let due = line.printed.is_none_or(|at| at.elapsed() >= LOG_EVERY) || done >= total;
-        if due {
-            line.printed = Some(Instant::now());
-            writeln!(out, "    {text}")?;
+        // A line at the end of each backfill, and every few seconds while a long one runs.
+        let started = *line.printed.get_or_insert_with(Instant::now);
+        if done < total && started.elapsed() < LOG_EVERY {
+            return Ok(());
         }
-        Ok(())
+        self.close_line(out);
+        line.printed = Some(Instant::now());
+        line.shown = true;
+        writeln!(out, "    {text}")
     }
 
     /// After backfill progress, ends the bar and writes the running migration's line again, so its outcome
@@ -215,13 +220,14 @@ impl Progress {
         if std::mem::take(&mut line.bar) {
             let _ = writeln!(out);
         }
-        if (line.printed.is_some() || !self.open.load(Ordering::SeqCst))
+        if (line.shown || !self.open.load(Ordering::SeqCst))
             && let Some(label) = line.label.take()
         {
             let _ = write!(out, "{label} …");
             self.open.store(true, Ordering::SeqCst);
         }
         line.printed = None;
+        line.shown = false;
     }
 
     fn close_line(&self, out: &mut impl Write) {

@@ -63,7 +63,12 @@ pub(super) async fn run(
     let remaining = fetch_count(session, work, &step.count()).await?;
     let mut progress = Progress {
         version: work.version,
-        table: step.backfill.table.clone(),
+        // The table written: the target of a copy.
+        table: step
+            .backfill
+            .into
+            .clone()
+            .unwrap_or_else(|| step.backfill.table.clone()),
         started: Instant::now(),
         resumed_at: position.done,
         total: position.done + remaining,
