@@ -121,3 +121,70 @@ pub(crate) async fn expand_and_contract(backend: Backend) {
     db.close().await;
     test.drop_db().await;
 }
+
+/// `amount` (whole units, `i32`) moved to `amount_cents` (`i64`): a type change with a conversion each way.
+fn to_cents() -> Expansion {
+    Expansion::retype::<i64>(
+        "invoices",
+        "id",
+        ColumnDef::new::<Option<i32>>("amount"),
+        ColumnDef::new::<Option<i64>>("amount_cents"),
+        "{} * 100",
+        "{} / 100",
+    )
+}
+
+async fn invoices(db: &Database, condition: &str) -> i64 {
+    scalar(db, &format!("SELECT COUNT(*) FROM invoices WHERE {condition}")).await
+}
+
+pub(crate) async fn expand_a_type_change(backend: Backend) {
+    let Some(test) = TestDb::create(backend, "retype").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let create = Fixture::boxed(1, "invoices", |m| {
+        m.create_table("invoices", |t| {
+            t.column::<i64>("id").primary_key();
+            t.column::<Option<i32>>("amount");
+        });
+        m.sql(
+            "INSERT INTO invoices (id, amount) VALUES (1, 12), (2, 7)",
+            "DELETE FROM invoices",
+        );
+    });
+    let expand = Fixture::with_mode(2, "amount in cents", TransactionMode::None, |m| {
+        m.expand_column(to_cents());
+    });
+    let migrator = Migrator::new(vec![create, expand]).unwrap();
+    migrator.up(&db, None).await.unwrap();
+    assert_eq!(
+        invoices(&db, "amount_cents = amount * 100").await,
+        2,
+        "{backend}: backfilled"
+    );
+    exec(&db, "INSERT INTO invoices (id, amount) VALUES (3, 5)").await;
+    exec(&db, "INSERT INTO invoices (id, amount_cents) VALUES (4, 900)").await;
+    exec(&db, "UPDATE invoices SET amount_cents = 4200 WHERE id = 1").await;
+    for (id, amount, cents) in [(1, 42, 4200), (2, 7, 700), (3, 5, 500), (4, 9, 900)] {
+        assert_eq!(
+            invoices(
+                &db,
+                &format!("id = {id} AND amount = {amount} AND amount_cents = {cents}")
+            )
+            .await,
+            1,
+            "{backend}: invoice {id}"
+        );
+    }
+    // Down drops the new column; up again fills it afresh.
+    migrator.down(&db, DownTarget::Steps(1)).await.unwrap();
+    migrator.up(&db, None).await.unwrap();
+    assert_eq!(
+        invoices(&db, "amount_cents = amount * 100").await,
+        4,
+        "{backend}: up again"
+    );
+    db.close().await;
+    test.drop_db().await;
+}

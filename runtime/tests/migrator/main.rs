@@ -134,6 +134,8 @@ macro_rules! suite {
             #[tokio::test]
             async fn expand_and_contract() { expand::expand_and_contract($backend).await }
             #[tokio::test]
+            async fn expand_a_type_change() { expand::expand_a_type_change($backend).await }
+            #[tokio::test]
             async fn backfill() { backfill::backfill($backend).await }
             #[tokio::test]
             async fn parity_checkpoint() { parity::parity_checkpoint($backend).await }
