@@ -56,6 +56,18 @@ pub(crate) trait SqlConn: Send {
     /// Runs a statement with bound values; returns the rows affected.
     fn execute_bound(&mut self, statement: Bound) -> BoxFuture<'_, Result<u64, sqlx::Error>>;
 
+    /// Runs one statement through the simple-query protocol; returns the rows affected. For statements whose
+    /// text changes every time (a backfill's batches): preparing each would churn the statement cache, and on
+    /// MySQL every statement closed by the churn stalls the next one for a delayed ACK (sqlx 0.9.0 leaves
+    /// Nagle's algorithm on).
+    fn execute_unprepared<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<u64, sqlx::Error>>;
+
+    /// Reads rows of text columns through the simple-query protocol (see `execute_unprepared`).
+    fn fetch_text_unprepared<'a>(
+        &'a mut self,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, sqlx::Error>>;
+
     /// Reads the first column of the first row as a truth value, for assertion steps: a boolean, a non-zero
     /// integer, or the text `1`/`t`/`true`. `None` when there is no row or the value is NULL.
     fn fetch_truth<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<Option<bool>, sqlx::Error>>;
@@ -170,6 +182,34 @@ macro_rules! sql_conn {
                             }
                         }
                     }
+                })
+            }
+
+            fn execute_unprepared<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
+                let sql = self.start(sql, "execute");
+                Box::pin(async move {
+                    let done = sqlx::raw_sql(sql).execute(&mut *self.inner).await?;
+                    Ok(done.rows_affected())
+                })
+            }
+
+            fn fetch_text_unprepared<'a>(
+                &'a mut self,
+                sql: &'a str,
+            ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, sqlx::Error>> {
+                use sqlx::Row as _;
+                let sql = self.start(sql, "fetch");
+                Box::pin(async move {
+                    let rows = sqlx::raw_sql(sql).fetch_all(&mut *self.inner).await?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for row in rows {
+                        let mut cols = Vec::with_capacity(row.len());
+                        for i in 0..row.len() {
+                            cols.push(row.try_get::<Option<String>, _>(i)?);
+                        }
+                        out.push(cols);
+                    }
+                    Ok(out)
                 })
             }
 

@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 use lockgate_dsl::render::{BackfillStep, RenderError};
 use lockgate_dsl::schema::Batching;
 
-use crate::conn::bound;
 use crate::error::Error;
 use crate::report::Event;
 use crate::session::Session;
@@ -127,7 +126,7 @@ async fn batch(
     if commits {
         session.begin().await?;
     }
-    let changed = match session.driver.conn().execute_bound(bound(&update, Vec::new())).await {
+    let changed = match session.driver.conn().execute_unprepared(&update).await {
         Ok(changed) => changed,
         Err(source) => {
             if commits {
@@ -198,7 +197,7 @@ async fn fetch_row(session: &mut Session<'_>, work: &Work, query: &str) -> Resul
     let rows = session
         .driver
         .conn()
-        .fetch_text(bound(query, Vec::new()))
+        .fetch_text_unprepared(query)
         .await
         .map_err(|source| Error::StatementFailed {
             migration: work.id(),
