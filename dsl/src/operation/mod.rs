@@ -203,8 +203,9 @@ pub enum Operation {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         reverse: bool,
     },
-    /// An `UPDATE` of a live table in committed batches along its key, outside the migration's transaction,
-    /// resumable after the last committed batch (see [`Backfill`](crate::schema::Backfill)).
+    /// An `UPDATE` of a live table (or an `INSERT … SELECT` from it into another) in committed batches along its
+    /// key, outside the migration's transaction, resumable after the last committed batch (see
+    /// [`Backfill`](crate::schema::Backfill)).
     Backfill {
         /// What runs going up.
         fill: Box<crate::schema::Backfill>,
