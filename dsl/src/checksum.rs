@@ -77,7 +77,7 @@ pub fn checksum(migration: &dyn Migration) -> String {
 }
 
 /// Lowercase hex of `bytes`, without a `format!` per byte (a start-up hashes every migration).
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {

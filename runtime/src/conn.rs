@@ -138,6 +138,18 @@ macro_rules! int {
 }
 
 /// Implements [`SqlConn`] for the connection of one sqlx database type (the row decoding needs the concrete type).
+/// Every column of every row as text (catalog and check queries cast what they select to text).
+fn text_rows<R>(rows: Vec<R>) -> Result<Vec<Vec<Option<String>>>, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    rows.iter()
+        .map(|row| (0..row.len()).map(|i| row.try_get::<Option<String>, _>(i)).collect())
+        .collect()
+}
+
 macro_rules! sql_conn {
     ($db:ty) => {
         impl SqlConn for Conn<$db> {
@@ -197,20 +209,8 @@ macro_rules! sql_conn {
                 &'a mut self,
                 sql: &'a str,
             ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, sqlx::Error>> {
-                use sqlx::Row as _;
                 let sql = self.start(sql, "fetch");
-                Box::pin(async move {
-                    let rows = sqlx::raw_sql(sql).fetch_all(&mut *self.inner).await?;
-                    let mut out = Vec::with_capacity(rows.len());
-                    for row in rows {
-                        let mut cols = Vec::with_capacity(row.len());
-                        for i in 0..row.len() {
-                            cols.push(row.try_get::<Option<String>, _>(i)?);
-                        }
-                        out.push(cols);
-                    }
-                    Ok(out)
-                })
+                Box::pin(async move { text_rows(sqlx::raw_sql(sql).fetch_all(&mut *self.inner).await?) })
             }
 
             fn execute_bound(&mut self, (sql, values): Bound) -> BoxFuture<'_, Result<u64, sqlx::Error>> {
@@ -266,20 +266,8 @@ macro_rules! sql_conn {
                 &mut self,
                 (sql, values): Bound,
             ) -> BoxFuture<'_, Result<Vec<Vec<Option<String>>>, sqlx::Error>> {
-                use sqlx::Row as _;
                 let sql = self.start(sql, "fetch");
-                Box::pin(async move {
-                    let rows = sqlx::query_with(sql, values).fetch_all(&mut *self.inner).await?;
-                    let mut out = Vec::with_capacity(rows.len());
-                    for row in rows {
-                        let mut cols = Vec::with_capacity(row.len());
-                        for i in 0..row.len() {
-                            cols.push(row.try_get::<Option<String>, _>(i)?);
-                        }
-                        out.push(cols);
-                    }
-                    Ok(out)
-                })
+                Box::pin(async move { text_rows(sqlx::query_with(sql, values).fetch_all(&mut *self.inner).await?) })
             }
 
             fn fetch_tracked(&mut self, (sql, values): Bound) -> BoxFuture<'_, Result<Vec<TrackedRow>, sqlx::Error>> {

@@ -20,6 +20,12 @@ impl ExecStep {
         self.step.outside_transaction()
     }
 
+    /// Whether the step records its own progress as it goes (a backfill, batch by batch): run again after an
+    /// interruption or a failure, it carries on from there, so neither the catalog nor compensation is needed.
+    pub(crate) fn resumes_itself(&self) -> bool {
+        matches!(self.step, Step::Backfill(_))
+    }
+
     /// The text to show for the step in plans and errors.
     pub(crate) fn describe(&self) -> String {
         match &self.step {

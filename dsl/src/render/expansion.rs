@@ -4,7 +4,7 @@
 use super::table::{add_column, alter_column, drop_column};
 use super::{BackfillStep, RenderError, Step, check_name, quote_ident};
 use crate::backend::Backend;
-use crate::schema::{Backfill, Batching, ColumnDef, Expansion, fit_name};
+use crate::schema::{Backfill, ColumnDef, Expansion, fit_name};
 
 /// The name of the sync objects (function, triggers) of `e`, with a suffix.
 fn sync_name(e: &Expansion, suffix: &str) -> String {
@@ -143,18 +143,9 @@ fn backfill(e: &Expansion, towards_new: bool, backend: Backend) -> Result<Step, 
     } else {
         (&e.from.name, &e.to.name, e.backward_from(&q(&e.to.name)))
     };
-    let fill = Backfill {
-        table: e.table.clone(),
-        key: e.key.clone(),
-        key_type: e.key_type.clone(),
-        set: Vec::new(),
-        pending: Some(format!("{} IS NULL AND {} IS NOT NULL", q(target), q(source))),
-        batching: Batching::Keyset,
-        batch_size: Backfill::DEFAULT_BATCH_SIZE,
-        pause_ms: 0,
-        into: None,
-    }
-    .set(target.clone(), value);
+    let fill = Backfill::keyed_by(&e.table, &e.key, e.key_type.clone())
+        .set(target.clone(), value)
+        .pending(format!("{} IS NULL AND {} IS NOT NULL", q(target), q(source)));
     Ok(Step::Backfill(BackfillStep::new(&fill, backend)?))
 }
 

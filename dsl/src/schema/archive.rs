@@ -35,7 +35,7 @@ pub(crate) fn fit_name(name: String) -> String {
         return name;
     }
     let digest = Sha256::digest(name.as_bytes());
-    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let hash = crate::checksum::hex(&digest[..4]);
     let mut cut = LONGEST - hash.len() - 1;
     while !name.is_char_boundary(cut) {
         cut -= 1;

@@ -91,10 +91,22 @@ impl Backfill {
     /// assert_eq!(Backfill::keyed::<Uuid>("templates", "template_id").key_type, ColumnType::Uuid);
     /// ```
     pub fn keyed<K: SqlType>(table: impl Into<String>, key: impl Into<String>) -> Self {
+        Self::keyed_by(table, key, K::column_type())
+    }
+
+    /// The same with the key's type as a value, for a backfill built from a definition that carries it (an
+    /// [`Expansion`](super::Expansion)).
+    ///
+    /// ```
+    /// use lockgate_dsl::schema::Backfill;
+    /// use lockgate_dsl::types::ColumnType;
+    /// assert_eq!(Backfill::keyed_by("t", "id", ColumnType::Int), Backfill::keyed::<i32>("t", "id"));
+    /// ```
+    pub fn keyed_by(table: impl Into<String>, key: impl Into<String>, key_type: ColumnType) -> Self {
         Backfill {
             table: table.into(),
             key: key.into(),
-            key_type: K::column_type(),
+            key_type,
             set: Vec::new(),
             pending: None,
             batching: Batching::Keyset,

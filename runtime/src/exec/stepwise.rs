@@ -2,8 +2,6 @@
 
 use std::time::{Duration, Instant};
 
-use lockgate_dsl::render::Step;
-
 use super::Outcome;
 use super::compensate::compensate;
 use super::step::{AfterError, Prefix, exec_step_after};
@@ -67,7 +65,7 @@ async fn stepwise_body(
         let probe = session.driver.probe_step(step, &work.ops).await?;
         // The step an interrupted attempt was running may have taken effect before it died: ask the catalog.
         // A backfill needs no asking: it carries on after its last committed batch.
-        if work.resuming && i == start && !matches!(step.step, Step::Backfill(_)) {
+        if work.resuming && i == start && !step.resumes_itself() {
             let fate = match probe {
                 StepProbe::Unknown => catalog_fate(session, work, i).await?,
                 known => known,
@@ -244,7 +242,7 @@ async fn step_failed(
     let total = work.steps.len();
     // A backfill that failed part-way keeps its committed batches and its position, so the retry resumes
     // after them; undoing the steps before it would throw that work away.
-    let resumable = matches!(work.steps[failed].step, Step::Backfill(_));
+    let resumable = work.steps[failed].resumes_itself();
     if !compensate_it || resumable || work.ops.is_empty() {
         let error = Error::StepFailed {
             migration: work.id(),
