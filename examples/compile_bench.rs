@@ -1,6 +1,7 @@
 //! Compile time of derived migrations against the same migrations written as plain `impl Migration`: a clean
 //! build of the crate that holds them (its dependencies already built) and an incremental one after one file
-//! changes. Prints medians and ratios; asserts nothing.
+//! changes. Each crate also builds the list the runtime takes (`migrations![]`, or a `vec!` of boxes for the
+//! plain ones), as a real crate of migrations does. Prints medians and ratios; asserts nothing.
 //!
 //! `cargo run --release --example compile_bench [count=300] [reps=3]`
 
@@ -82,8 +83,26 @@ impl Migration for M{v} {{
     )
 }
 
-/// Writes a crate named `name` holding `count` migrations rendered by `render`.
-fn write_crate(root: &Path, name: &str, count: usize, render: fn(usize) -> String) {
+/// The derived crate's list, as users write it.
+fn derived_list(count: usize) -> String {
+    let types: Vec<String> = (1..=count).map(|v| format!("m{v}::M{v}")).collect();
+    format!(
+        "pub fn migrations() -> Vec<Box<dyn lockgate::Migration>> {{\n    lockgate::migrations![{}]\n}}\n",
+        types.join(", ")
+    )
+}
+
+/// The plain crate's list: no derive, so no `migrations![]`.
+fn plain_list(count: usize) -> String {
+    let boxes: Vec<String> = (1..=count).map(|v| format!("Box::new(m{v}::M{v})")).collect();
+    format!(
+        "pub fn migrations() -> Vec<Box<dyn lockgate::Migration>> {{\n    vec![{}]\n}}\n",
+        boxes.join(", ")
+    )
+}
+
+/// Writes a crate named `name` holding `count` migrations rendered by `render` and listed by `list`.
+fn write_crate(root: &Path, name: &str, count: usize, render: fn(usize) -> String, list: fn(usize) -> String) {
     let dir = root.join(name);
     std::fs::create_dir_all(dir.join("src")).expect("crate folder");
     let lockgate = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -101,6 +120,7 @@ fn write_crate(root: &Path, name: &str, count: usize, render: fn(usize) -> Strin
         writeln!(lib, "pub mod m{v};").expect("write");
         std::fs::write(dir.join("src").join(format!("m{v}.rs")), render(v)).expect("migration file");
     }
+    lib.push_str(&list(count));
     std::fs::write(dir.join("src/lib.rs"), lib).expect("lib.rs");
 }
 
@@ -142,8 +162,8 @@ fn main() {
         "[workspace]\nmembers = [\"derived\", \"plain\"]\nresolver = \"3\"\n",
     )
     .expect("workspace manifest");
-    write_crate(&root, "derived", count, derived);
-    write_crate(&root, "plain", count, plain);
+    write_crate(&root, "derived", count, derived, derived_list);
+    write_crate(&root, "plain", count, plain, plain_list);
     println!("{count} migrations in one crate, dev profile, medians of {reps}; dependencies built beforehand");
     // Dependencies once, untimed.
     cargo(&root, &["build", "--workspace"]);

@@ -3,9 +3,13 @@
 //! The derive cannot see which of [`Change`], [`Up`] and [`Down`] a type implements, so the
 //! generated code asks the compiler: each `Probe*` pair of traits resolves a method on
 //! `&&Probe<M>` to a [`Yes`] when the trait is implemented and to a [`No`] otherwise (autoref
-//! specialization). [`plans`] maps the combination to a verdict through [`Shape`] and requires
+//! specialization). [`planners`] maps the combination to a verdict through [`Shape`] and requires
 //! the verdict to implement [`Verdict`] for the type; the verdict of every invalid combination
 //! needs a never-implemented trait whose `on_unimplemented` message says which trait to implement.
+//!
+//! Compile time matters here: every function generic over the migration type is compiled once per
+//! migration, and a crate may hold hundreds. So the probes sit in a closure that is never called and
+//! the verdict is picked in a constant; what remains per migration is the verdict's `up` and `down`.
 
 use std::marker::PhantomData;
 
@@ -48,10 +52,15 @@ macro_rules! probes {
     )*};
 }
 
-probes! {
-    Change: ProbeChange / ProbeNoChange => change_impl,
-    Up: ProbeUp / ProbeNoUp => up_impl,
-    Down: ProbeDown / ProbeNoDown => down_impl,
+/// The probe traits, in a module of their own so the generated code imports them with one glob.
+pub mod probes {
+    use super::{Change, Down, No, Probe, Up, Yes};
+
+    probes! {
+        Change: ProbeChange / ProbeNoChange => change_impl,
+        Up: ProbeUp / ProbeNoUp => up_impl,
+        Down: ProbeDown / ProbeNoDown => down_impl,
+    }
 }
 
 /// The migration has no `irreversible` attribute.
@@ -61,22 +70,6 @@ pub struct DeclaredReversible;
 /// `#[migration(irreversible = "...")]`, with its reason.
 #[derive(Debug, Clone, Copy)]
 pub struct DeclaredIrreversible(pub &'static str);
-
-/// What the migration declared about reversal.
-pub trait Declaration: Copy {
-    /// The reason it is irreversible, if it is declared so.
-    fn reason(self) -> Option<&'static str>;
-}
-impl Declaration for DeclaredReversible {
-    fn reason(self) -> Option<&'static str> {
-        None
-    }
-}
-impl Declaration for DeclaredIrreversible {
-    fn reason(self) -> Option<&'static str> {
-        Some(self.0)
-    }
-}
 
 /// Maps a combination of probed traits and declaration to a verdict type. Implemented for every
 /// combination without conditions, so the compiler never guesses a combination from the impls:
@@ -104,41 +97,46 @@ pub struct ViaUpDown;
 #[derive(Debug)]
 pub struct ViaUpIrreversible;
 
-fn plan_change<M: ?Sized + Change>(migration: &M) -> Vec<PlannedOp> {
-    let mut plan = Plan::<M, Reversible>::new();
-    migration.change(&mut plan);
-    plan.into_operations()
-}
-
-fn plan_up<M: ?Sized + Up>(migration: &M) -> Vec<PlannedOp> {
-    let mut plan = Plan::<M, OneWay>::new();
-    migration.up(&mut plan);
-    plan.into_operations()
-}
+// The plans below are built with struct literals and taken apart by field rather than through
+// `Plan::new` and `Plan::into_operations`: those are generic over the migration type, so each call would
+// be one more function compiled per migration.
 
 impl<M: ?Sized + Change> Verdict<M> for ViaChange {
     fn up(migration: &M) -> Vec<PlannedOp> {
-        plan_change(migration)
+        let mut plan = Plan::<M, Reversible> {
+            ops: Vec::new(),
+            _migration: PhantomData,
+        };
+        migration.change(&mut plan);
+        plan.ops
     }
     fn down(migration: &M, _: Option<&'static str>) -> Result<Vec<PlannedOp>, DownError> {
-        Ok(inverse_of(&plan_change(migration))?)
+        Ok(inverse_of(&Self::up(migration))?)
     }
 }
 
 impl<M: ?Sized + Up + Down> Verdict<M> for ViaUpDown {
     fn up(migration: &M) -> Vec<PlannedOp> {
-        plan_up(migration)
+        ViaUpIrreversible::up(migration)
     }
     fn down(migration: &M, _: Option<&'static str>) -> Result<Vec<PlannedOp>, DownError> {
-        let mut plan = Plan::<M, Backward>::new();
+        let mut plan = Plan::<M, Backward> {
+            ops: Vec::new(),
+            _migration: PhantomData,
+        };
         migration.down(&mut plan);
-        Ok(plan.into_operations())
+        Ok(plan.ops)
     }
 }
 
 impl<M: ?Sized + Up> Verdict<M> for ViaUpIrreversible {
     fn up(migration: &M) -> Vec<PlannedOp> {
-        plan_up(migration)
+        let mut plan = Plan::<M, OneWay> {
+            ops: Vec::new(),
+            _migration: PhantomData,
+        };
+        migration.up(&mut plan);
+        plan.ops
     }
     fn down(_: &M, irreversible: Option<&'static str>) -> Result<Vec<PlannedOp>, DownError> {
         Err(DownError::Declared {
@@ -253,35 +251,26 @@ impl<M: ?Sized + IrreversibleWithoutDown> Verdict<M> for IrreversibleDown {
     never!();
 }
 
-/// The planning functions chosen for one migration type.
-pub struct Plans<'a, M: ?Sized> {
-    migration: &'a M,
-    irreversible: Option<&'static str>,
-    up: fn(&M) -> Vec<PlannedOp>,
-    down: fn(&M, Option<&'static str>) -> Result<Vec<PlannedOp>, DownError>,
-}
-
-impl<M: ?Sized> Plans<'_, M> {
+/// The planning functions picked for one migration type; the derive keeps them in a constant.
+pub struct Planners<M: ?Sized> {
     /// Plans the way up.
-    pub fn up_operations(&self) -> Vec<PlannedOp> {
-        (self.up)(self.migration)
-    }
-
-    /// Plans the way down.
-    pub fn down_operations(&self) -> Result<Vec<PlannedOp>, DownError> {
-        (self.down)(self.migration, self.irreversible)
-    }
+    pub up: fn(&M) -> Vec<PlannedOp>,
+    /// Plans the way down, given the migration's `irreversible` reason.
+    pub down: fn(&M, Option<&'static str>) -> Result<Vec<PlannedOp>, DownError>,
 }
 
 /// Picks the planning functions for the probed shape; fails to compile for an invalid shape.
-pub fn plans<M: ?Sized, C, U, D, I: Declaration>(migration: &M, _: C, _: U, _: D, declared: I) -> Plans<'_, M>
+///
+/// `probed` is never called: only its return type, the probes' verdicts, matters. Evaluated in a
+/// constant, this function is never compiled into the migration's crate.
+pub const fn planners<M: ?Sized, F, C, U, D, I>(probed: &F, declared: &I) -> Planners<M>
 where
+    F: Fn() -> (C, U, D),
     (C, U, D, I): Shape,
     <(C, U, D, I) as Shape>::Verdict: Verdict<M>,
 {
-    Plans {
-        migration,
-        irreversible: declared.reason(),
+    let _ = (probed, declared);
+    Planners {
         up: <<(C, U, D, I) as Shape>::Verdict as Verdict<M>>::up,
         down: <<(C, U, D, I) as Shape>::Verdict as Verdict<M>>::down,
     }

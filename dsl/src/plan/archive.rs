@@ -1,6 +1,6 @@
 //! The lossless drops: a column or a table taken away with its data kept in a backup table for `down`.
 
-use super::Plan;
+use super::{Plan, push};
 use crate::operation::Operation;
 use crate::risk::gates::{ArchiveColumn, ArchiveTable};
 use crate::schema::{ColumnDef, TableBuilder, TableDef};
@@ -27,12 +27,15 @@ impl<M: ?Sized, D> Plan<M, D> {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.push(Operation::ArchiveColumn {
-            table: table.into(),
-            column,
-            key: key.into_iter().map(Into::into).collect(),
-            restore: false,
-        });
+        push(
+            &mut self.ops,
+            Operation::ArchiveColumn {
+                table: table.into(),
+                column,
+                key: key.into_iter().map(Into::into).collect(),
+                restore: false,
+            },
+        );
     }
 
     /// Drops a table but keeps its rows in `lockgate_backup_<table>`, so that `down` recreates it from its
@@ -54,9 +57,12 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: ArchiveTable<D>,
     {
-        self.push(Operation::ArchiveTable {
-            table: TableDef::build(name, define),
-            restore: false,
-        });
+        push(
+            &mut self.ops,
+            Operation::ArchiveTable {
+                table: TableDef::build(name, define),
+                restore: false,
+            },
+        );
     }
 }

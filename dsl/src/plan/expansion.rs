@@ -1,6 +1,6 @@
 //! Expand/contract: renaming a column or changing its type while old and new code run side by side.
 
-use super::Plan;
+use super::{Plan, push};
 use crate::operation::Operation;
 use crate::risk::gates::DropColumn;
 use crate::schema::Expansion;
@@ -21,10 +21,13 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn expand_column(&mut self, expansion: Expansion) {
-        self.push(Operation::ExpandColumn {
-            expansion: Box::new(expansion),
-            reverse: false,
-        });
+        push(
+            &mut self.ops,
+            Operation::ExpandColumn {
+                expansion: Box::new(expansion),
+                reverse: false,
+            },
+        );
     }
 
     /// The contract step, once no running code uses the old column: drops the triggers and the old column.
@@ -45,9 +48,12 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: DropColumn<D>,
     {
-        self.push(Operation::ContractColumn {
-            expansion: Box::new(expansion),
-            reverse: false,
-        });
+        push(
+            &mut self.ops,
+            Operation::ContractColumn {
+                expansion: Box::new(expansion),
+                reverse: false,
+            },
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! The DSL: one method per operation, with compile-time gates on the risky ones.
 
-use super::{Plan, Reversible};
+use super::{Plan, Reversible, push};
 use crate::operation::Operation;
 use crate::risk::gates::{
     AddRequiredColumn, ChangeColumnTypeBreaksReaders, DropCheck, DropColumn, DropEnum, DropForeignKey, DropNotNull,
@@ -30,7 +30,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn create_table(&mut self, name: impl Into<String>, define: impl FnOnce(&mut TableBuilder)) {
-        self.push(Operation::CreateTable(TableDef::build(name, define)));
+        push(&mut self.ops, Operation::CreateTable(TableDef::build(name, define)));
     }
 
     /// Drops a table, given its full definition so `down` can recreate it (not its rows).
@@ -47,7 +47,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: DropTable<D>,
     {
-        self.push(Operation::DropTable(TableDef::build(name, define)));
+        push(&mut self.ops, Operation::DropTable(TableDef::build(name, define)));
     }
 
     /// Renames a table.
@@ -64,10 +64,13 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: RenameTable<D>,
     {
-        self.push(Operation::RenameTable {
-            from: from.into(),
-            to: to.into(),
-        });
+        push(
+            &mut self.ops,
+            Operation::RenameTable {
+                from: from.into(),
+                to: to.into(),
+            },
+        );
     }
 
     /// Adds a column of Rust type `T`. A NOT NULL `T` without a default is data-dependent: use
@@ -85,10 +88,13 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: AddRequiredColumn<T::Nullness, D>,
     {
-        self.push(Operation::AddColumn {
-            table: table.into(),
-            column: ColumnDef::new::<T>(name),
-        });
+        push(
+            &mut self.ops,
+            Operation::AddColumn {
+                table: table.into(),
+                column: ColumnDef::new::<T>(name),
+            },
+        );
     }
 
     /// Adds a column with a default; existing rows get the default.
@@ -107,10 +113,13 @@ impl<M: ?Sized, D> Plan<M, D> {
         default: impl Into<DefaultValue>,
     ) {
         let column = ColumnDef::new::<T>(name).default(default);
-        self.push(Operation::AddColumn {
-            table: table.into(),
-            column,
-        });
+        push(
+            &mut self.ops,
+            Operation::AddColumn {
+                table: table.into(),
+                column,
+            },
+        );
     }
 
     /// Drops a column, given its full definition so `down` can recreate it (not its values).
@@ -129,10 +138,13 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: DropColumn<D>,
     {
-        self.push(Operation::DropColumn {
-            table: table.into(),
-            column,
-        });
+        push(
+            &mut self.ops,
+            Operation::DropColumn {
+                table: table.into(),
+                column,
+            },
+        );
     }
 
     /// Renames a column.
@@ -149,11 +161,14 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: RenameColumn<D>,
     {
-        self.push(Operation::RenameColumn {
-            table: table.into(),
-            from: from.into(),
-            to: to.into(),
-        });
+        push(
+            &mut self.ops,
+            Operation::RenameColumn {
+                table: table.into(),
+                from: from.into(),
+                to: to.into(),
+            },
+        );
     }
 
     /// Changes a column's type from `From` to `To` (nullability follows the types). The returned
@@ -184,11 +199,14 @@ impl<M: ?Sized, D> Plan<M, D> {
         let column = column.into();
         let from = ColumnDef::new::<From>(column.clone());
         let to = ColumnDef::new::<To>(column);
-        AlterColumn::new(self.push(Operation::AlterColumn {
-            table: table.into(),
-            from,
-            to,
-        }))
+        AlterColumn::new(push(
+            &mut self.ops,
+            Operation::AlterColumn {
+                table: table.into(),
+                from,
+                to,
+            },
+        ))
     }
 
     /// Makes a nullable column of type `T` NOT NULL.
@@ -211,11 +229,14 @@ impl<M: ?Sized, D> Plan<M, D> {
         let column = column.into();
         let from = ColumnDef::new::<Option<T>>(column.clone());
         let to = ColumnDef::new::<T>(column);
-        AlterColumn::new(self.push(Operation::AlterColumn {
-            table: table.into(),
-            from,
-            to,
-        }))
+        AlterColumn::new(push(
+            &mut self.ops,
+            Operation::AlterColumn {
+                table: table.into(),
+                from,
+                to,
+            },
+        ))
     }
 
     /// Makes a NOT NULL column of type `T` nullable.
@@ -235,11 +256,14 @@ impl<M: ?Sized, D> Plan<M, D> {
         let column = column.into();
         let from = ColumnDef::new::<T>(column.clone());
         let to = ColumnDef::new::<Option<T>>(column);
-        AlterColumn::new(self.push(Operation::AlterColumn {
-            table: table.into(),
-            from,
-            to,
-        }))
+        AlterColumn::new(push(
+            &mut self.ops,
+            Operation::AlterColumn {
+                table: table.into(),
+                from,
+                to,
+            },
+        ))
     }
 
     /// Sets a column's default; `from` is the default it has now (`None` when it has none), so `down` can restore it.
@@ -262,11 +286,14 @@ impl<M: ?Sized, D> Plan<M, D> {
         let mut before = ColumnDef::new::<T>(column.clone());
         before.default = from;
         let after = ColumnDef::new::<T>(column).default(to);
-        self.push(Operation::AlterColumn {
-            table: table.into(),
-            from: before,
-            to: after,
-        });
+        push(
+            &mut self.ops,
+            Operation::AlterColumn {
+                table: table.into(),
+                from: before,
+                to: after,
+            },
+        );
     }
 
     /// Drops a column's default; `from` is the default it has now, so `down` can restore it.
@@ -287,11 +314,14 @@ impl<M: ?Sized, D> Plan<M, D> {
         let column = column.into();
         let before = ColumnDef::new::<T>(column.clone()).default(from);
         let after = ColumnDef::new::<T>(column);
-        self.push(Operation::AlterColumn {
-            table: table.into(),
-            from: before,
-            to: after,
-        });
+        push(
+            &mut self.ops,
+            Operation::AlterColumn {
+                table: table.into(),
+                from: before,
+                to: after,
+            },
+        );
     }
 
     /// Creates an index on an existing table. On PostgreSQL, a table that this plan did not create
@@ -306,7 +336,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn create_index(&mut self, index: IndexDef) {
-        self.push(Operation::CreateIndex(index));
+        push(&mut self.ops, Operation::CreateIndex(index));
     }
 
     /// Drops an index, given its full definition so `down` can rebuild it.
@@ -320,7 +350,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn drop_index(&mut self, index: IndexDef) {
-        self.push(Operation::DropIndex(index));
+        push(&mut self.ops, Operation::DropIndex(index));
     }
 
     /// Adds a foreign key; returns a handle to name it, set actions, or add it `NOT VALID`.
@@ -346,7 +376,7 @@ impl<M: ?Sized, D> Plan<M, D> {
         T: Into<String>,
     {
         let fk = ForeignKeyDef::new(table, columns, ref_table, ref_columns);
-        let Operation::AddForeignKey(fk) = self.push(Operation::AddForeignKey(fk)) else {
+        let Operation::AddForeignKey(fk) = push(&mut self.ops, Operation::AddForeignKey(fk)) else {
             unreachable!("push returns the operation it was given")
         };
         AddForeignKey { fk }
@@ -367,7 +397,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: DropForeignKey<D>,
     {
-        self.push(Operation::DropForeignKey(fk));
+        push(&mut self.ops, Operation::DropForeignKey(fk));
     }
 
     /// Validates a constraint added `NOT VALID` (PostgreSQL); a no-op elsewhere. Must not share a
@@ -381,10 +411,13 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn validate_constraint(&mut self, table: impl Into<String>, name: impl Into<String>) {
-        self.push(Operation::ValidateConstraint {
-            table: table.into(),
-            name: name.into(),
-        });
+        push(
+            &mut self.ops,
+            Operation::ValidateConstraint {
+                table: table.into(),
+                name: name.into(),
+            },
+        );
     }
 
     /// Adds a check constraint.
@@ -398,7 +431,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn add_check(&mut self, check: CheckDef) {
-        self.push(Operation::AddCheck(check));
+        push(&mut self.ops, Operation::AddCheck(check));
     }
 
     /// Drops a check constraint, given its expression so `down` can add it back.
@@ -416,7 +449,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: DropCheck<D>,
     {
-        self.push(Operation::DropCheck(check));
+        push(&mut self.ops, Operation::DropCheck(check));
     }
 
     /// Adds a unique constraint (on PostgreSQL, `.using_index(..)` adopts an index built `CONCURRENTLY`).
@@ -430,7 +463,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn add_unique(&mut self, unique: UniqueDef) {
-        self.push(Operation::AddUnique(unique));
+        push(&mut self.ops, Operation::AddUnique(unique));
     }
 
     /// Drops a unique constraint, given its definition.
@@ -448,7 +481,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: DropUnique<D>,
     {
-        self.push(Operation::DropUnique(unique));
+        push(&mut self.ops, Operation::DropUnique(unique));
     }
 
     /// Creates a view.
@@ -461,7 +494,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn create_view(&mut self, name: impl Into<String>, sql: impl Into<String>) {
-        self.push(Operation::CreateView(ViewDef::new(name, sql)));
+        push(&mut self.ops, Operation::CreateView(ViewDef::new(name, sql)));
     }
 
     /// Replaces a view's query, given the query it has now so `down` can restore it.
@@ -479,10 +512,13 @@ impl<M: ?Sized, D> Plan<M, D> {
         M: ReplaceView<D>,
     {
         let name = name.into();
-        self.push(Operation::ReplaceView {
-            from: ViewDef::new(name.clone(), from_sql),
-            to: ViewDef::new(name, to_sql),
-        });
+        push(
+            &mut self.ops,
+            Operation::ReplaceView {
+                from: ViewDef::new(name.clone(), from_sql),
+                to: ViewDef::new(name, to_sql),
+            },
+        );
     }
 
     /// Drops a view, given its query so `down` can recreate it.
@@ -499,7 +535,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         M: DropView<D>,
     {
-        self.push(Operation::DropView(ViewDef::new(name, sql)));
+        push(&mut self.ops, Operation::DropView(ViewDef::new(name, sql)));
     }
 
     /// Creates a PostgreSQL enum type (other backends: a typed render error).
@@ -516,7 +552,7 @@ impl<M: ?Sized, D> Plan<M, D> {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.push(Operation::CreateEnum(EnumDef::new(name, values)));
+        push(&mut self.ops, Operation::CreateEnum(EnumDef::new(name, values)));
     }
 
     /// Drops a PostgreSQL enum type, given its values so `down` can recreate it.
@@ -535,7 +571,7 @@ impl<M: ?Sized, D> Plan<M, D> {
         S: Into<String>,
         M: DropEnum<D>,
     {
-        self.push(Operation::DropEnum(EnumDef::new(name, values)));
+        push(&mut self.ops, Operation::DropEnum(EnumDef::new(name, values)));
     }
 
     /// Creates a PostgreSQL extension if it is missing.
@@ -548,7 +584,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn create_extension(&mut self, name: impl Into<String>) {
-        self.push(Operation::CreateExtension { name: name.into() });
+        push(&mut self.ops, Operation::CreateExtension { name: name.into() });
     }
 
     /// Drops a PostgreSQL extension if present.
@@ -561,7 +597,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn drop_extension(&mut self, name: impl Into<String>) {
-        self.push(Operation::DropExtension { name: name.into() });
+        push(&mut self.ops, Operation::DropExtension { name: name.into() });
     }
 
     /// Runs raw SQL, with the SQL that reverses it.
@@ -577,10 +613,13 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn sql(&mut self, up: impl Into<String>, down: impl Into<String>) {
-        self.push(Operation::RawSql {
-            up: up.into(),
-            down: Some(down.into()),
-        });
+        push(
+            &mut self.ops,
+            Operation::RawSql {
+                up: up.into(),
+                down: Some(down.into()),
+            },
+        );
     }
 
     /// A validation checkpoint: the query must return a true value, or the migration fails with
@@ -594,10 +633,13 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn assert(&mut self, query: impl Into<String>, message: impl Into<String>) {
-        self.push(Operation::Assert {
-            query: query.into(),
-            message: message.into(),
-        });
+        push(
+            &mut self.ops,
+            Operation::Assert {
+                query: query.into(),
+                message: message.into(),
+            },
+        );
     }
 
     /// A parity checkpoint: per group, what `left` measures must equal what `right` measures (the legacy rows
@@ -616,7 +658,7 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn assert_parity(&mut self, left: crate::schema::Parity, right: crate::schema::Parity) {
-        self.push(Operation::AssertParity { left, right });
+        push(&mut self.ops, Operation::AssertParity { left, right });
     }
 
     /// Fills rows of a live table in small committed batches along its key, outside the migration's
@@ -639,10 +681,13 @@ impl<M: ?Sized, D> Plan<M, D> {
     /// ```
     #[track_caller]
     pub fn backfill(&mut self, fill: crate::schema::Backfill, undo: crate::schema::Undo) {
-        self.push(Operation::Backfill {
-            fill: Box::new(fill),
-            undo: Box::new(undo),
-        });
+        push(
+            &mut self.ops,
+            Operation::Backfill {
+                fill: Box::new(fill),
+                undo: Box::new(undo),
+            },
+        );
     }
 
     /// Runs raw SQL that cannot be reversed. Only in one-way plans (`Up` of an irreversible migration, or `Down`).
@@ -658,10 +703,13 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         D: SqlWithoutReverse,
     {
-        self.push(Operation::RawSql {
-            up: up.into(),
-            down: None,
-        });
+        push(
+            &mut self.ops,
+            Operation::RawSql {
+                up: up.into(),
+                down: None,
+            },
+        );
     }
 
     /// Adds a value to a PostgreSQL enum type. Irreversible: PostgreSQL cannot remove enum values.
@@ -677,11 +725,14 @@ impl<M: ?Sized, D> Plan<M, D> {
     where
         D: EnumValueIsPermanent,
     {
-        self.push(Operation::AddEnumValue {
-            name: name.into(),
-            value: value.into(),
-            before: before.map(str::to_owned),
-        });
+        push(
+            &mut self.ops,
+            Operation::AddEnumValue {
+                name: name.into(),
+                value: value.into(),
+                before: before.map(str::to_owned),
+            },
+        );
     }
 }
 

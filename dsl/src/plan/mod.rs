@@ -71,8 +71,8 @@ impl PlannedOp {
 /// ```
 #[derive(Debug)]
 pub struct Plan<M: ?Sized = (), D = Reversible> {
-    ops: Vec<PlannedOp>,
-    _migration: PhantomData<fn(&M, D)>,
+    pub(crate) ops: Vec<PlannedOp>,
+    pub(crate) _migration: PhantomData<fn(&M, D)>,
 }
 
 impl<M: ?Sized, D> Default for Plan<M, D> {
@@ -133,12 +133,14 @@ impl<M: ?Sized, D> Plan<M, D> {
     pub fn inverse(&self) -> Result<Vec<PlannedOp>, IrreversibleOp> {
         inverse_of(&self.ops)
     }
+}
 
-    #[track_caller]
-    pub(crate) fn push(&mut self, op: Operation) -> &mut Operation {
-        self.ops.push(PlannedOp::here(op));
-        &mut self.ops.last_mut().expect("an operation was just pushed").op
-    }
+/// Appends an operation planned at the caller's location. A free function rather than a method of
+/// `Plan<M, D>`, so it is compiled once rather than once per migration type.
+#[track_caller]
+pub(crate) fn push(ops: &mut Vec<PlannedOp>, op: Operation) -> &mut Operation {
+    ops.push(PlannedOp::here(op));
+    &mut ops.last_mut().expect("an operation was just pushed").op
 }
 
 /// The inverse of a list of planned operations: each inverse, in reverse order.

@@ -106,11 +106,18 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
         Construct::Default => quote_spanned!(span=> <#ident as #private::Construct>::construct()),
     };
     // Spanned on the type name: a wrong combination of `Change`, `Up` and `Down` is reported there.
-    // The probes are bound first, so the call sees concrete types: a wrong combination then selects
-    // exactly one `Shape` impl, whose never-implemented bound carries the message.
-    let plans = quote_spanned! {span=>
-        #private::plans(migration, change, up, down, #declared)
+    // The probes' types are known before the call, so a wrong combination selects exactly one `Shape`
+    // impl, whose never-implemented bound carries the message.
+    let planners_fn = respanned(quote!(#private::planners), span);
+    let planners = quote_spanned! {span=>
+        #planners_fn(&probed, &#declared)
     };
+    // Which of `Change`, `Up` and `Down` the type implements decides how it plans. `PLANNERS` is picked in
+    // a constant, with the probes in a closure that is never called: nothing here is compiled per
+    // migration but the verdict's own `up` and `down`. Comments stay here rather than in the output,
+    // which the compiler reads back for every migration at every build.
+    // The generated `#[test]` checks the migration's plans for every enabled backend against its crate's
+    // earlier migrations; with `LOCKGATE_VERIFY_URL` set, also its live round trip on top of them.
     let test = format_ident!("lockgate_check_{}", snake_case(&type_name));
     // Only where there are samples: every generated function is compiled once per migration.
     let samples = &attrs.samples;
@@ -166,11 +173,11 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
                 }
 
                 fn up_operations(&self) -> ::std::vec::Vec<#dsl::plan::PlannedOp> {
-                    plans(self).up_operations()
+                    (PLANNERS.up)(self)
                 }
 
                 fn down_operations(&self) -> ::core::result::Result<::std::vec::Vec<#dsl::plan::PlannedOp>, #dsl::DownError> {
-                    plans(self).down_operations()
+                    (PLANNERS.down)(self, #irreversible)
                 }
 
                 #samples_fn
@@ -186,14 +193,15 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
                 }
             }
 
-            /// Which of `Change`, `Up` and `Down` the type implements decides how it plans.
-            fn plans(migration: &#ident) -> #private::Plans<'_, #ident> {
+            const PLANNERS: #private::Planners<#ident> = {
                 #[allow(unused_imports)]
-                use #private::{ProbeChange as _, ProbeDown as _, ProbeNoChange as _, ProbeNoDown as _, ProbeNoUp as _, ProbeUp as _};
-                let probe = &&#private::Probe::<#ident>::NEW;
-                let (change, up, down) = (probe.change_impl(), probe.up_impl(), probe.down_impl());
-                #plans
-            }
+                use #private::probes::*;
+                let probed = || {
+                    let probe = &&#private::Probe::<#ident>::NEW;
+                    (probe.change_impl(), probe.up_impl(), probe.down_impl())
+                };
+                #planners
+            };
 
             #(#dsl::allow_category!(#ident, #categories);)*
 
@@ -209,9 +217,6 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
             }
         };
 
-        /// Checks the migration's plans for every enabled backend, against its crate's earlier migrations
-        /// (`lockgate::dsl::check::check_migration_after`);
-        /// with `LOCKGATE_VERIFY_URL` set, also its live round trip on top of its crate's earlier migrations.
         #[cfg(test)]
         #[test]
         #[allow(non_snake_case)]
@@ -220,6 +225,24 @@ pub(crate) fn expand(cont: &Container<'_>) -> TokenStream {
             #krate::__private::live_round_trip(<#ident as #private::Listed>::VERSION, ::core::module_path!());
         }
     }
+}
+
+/// `tokens` with every span set to `span`: the compiler points an unmet bound of a call at the called
+/// path, so the path must carry the span the message should show.
+fn respanned(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let proc_macro2::TokenTree::Group(group) = &token {
+                let mut inner = proc_macro2::Group::new(group.delimiter(), respanned(group.stream(), span));
+                inner.set_span(span);
+                token = proc_macro2::TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
 }
 
 /// `CreateContractTemplates` → `create_contract_templates`.
