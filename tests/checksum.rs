@@ -637,10 +637,116 @@ fn mutants() -> Vec<(&'static str, Operation)> {
                 undo: Box::new(lockgate::dsl::schema::Undo::Sql("DELETE FROM u".into())),
             },
         ),
+        (
+            "alter_row_security",
+            O::AlterRowSecurity {
+                table: "t".into(),
+                from: RowSecurity::OFF,
+                to: RowSecurity::ON,
+            },
+        ),
+        (
+            "alter_row_security.table",
+            O::AlterRowSecurity {
+                table: "u".into(),
+                from: RowSecurity::OFF,
+                to: RowSecurity::ON,
+            },
+        ),
+        (
+            "alter_row_security.from",
+            O::AlterRowSecurity {
+                table: "t".into(),
+                from: RowSecurity::FORCED,
+                to: RowSecurity::ON,
+            },
+        ),
+        (
+            "alter_row_security.to",
+            O::AlterRowSecurity {
+                table: "t".into(),
+                from: RowSecurity::OFF,
+                to: RowSecurity::FORCED,
+            },
+        ),
+        ("create_policy", O::CreatePolicy(policy())),
+        (
+            "create_policy.table",
+            O::CreatePolicy(PolicyDef {
+                table: "u".into(),
+                ..policy()
+            }),
+        ),
+        (
+            "create_policy.name",
+            O::CreatePolicy(PolicyDef {
+                name: "q".into(),
+                ..policy()
+            }),
+        ),
+        (
+            "create_policy.command",
+            O::CreatePolicy(policy().command(PolicyCommand::Update)),
+        ),
+        ("create_policy.restrictive", O::CreatePolicy(policy().restrictive())),
+        ("create_policy.roles", O::CreatePolicy(policy().to(["reader"]))),
+        ("create_policy.using", O::CreatePolicy(policy().using("tenant = 2"))),
+        (
+            "create_policy.with_check",
+            O::CreatePolicy(policy().with_check("tenant = 1")),
+        ),
+        ("drop_policy", O::DropPolicy(policy())),
+        (
+            "alter_policy",
+            O::AlterPolicy {
+                from: Box::new(policy()),
+                to: Box::new(policy().to(["reader"])),
+            },
+        ),
+        (
+            "alter_policy.from",
+            O::AlterPolicy {
+                from: Box::new(policy().using("true")),
+                to: Box::new(policy().to(["reader"])),
+            },
+        ),
+        ("grant", O::Grant(grant())),
+        (
+            "grant.on",
+            O::Grant(GrantDef {
+                on: GrantObject::Sequence("t".into()),
+                ..grant()
+            }),
+        ),
+        (
+            "grant.on.kind",
+            O::Grant(GrantDef {
+                on: GrantObject::Schema("t".into()),
+                ..grant()
+            }),
+        ),
+        (
+            "grant.privileges",
+            O::Grant(GrantDef {
+                privileges: vec![Privilege::Insert],
+                ..grant()
+            }),
+        ),
+        ("grant.roles", O::Grant(grant().to(["writer"]))),
+        ("revoke", O::Revoke(grant())),
     ]
 }
 
 use lockgate::dsl::schema::Backfill;
+use lockgate::dsl::schema::{GrantDef, GrantObject, PolicyCommand, PolicyDef, Privilege, RowSecurity};
+
+fn policy() -> PolicyDef {
+    PolicyDef::new("t", "p").to(["app"]).using("tenant = 1")
+}
+
+fn grant() -> GrantDef {
+    GrantDef::on_table("t", [Privilege::Select]).to(["app"])
+}
 
 fn archive_column(table: &str, column: &str, key: &str, restore: bool) -> lockgate::dsl::operation::Operation {
     lockgate::dsl::operation::Operation::ArchiveColumn {

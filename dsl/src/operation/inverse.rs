@@ -110,6 +110,19 @@ impl Operation {
                 table: table.clone(),
                 restore: !restore,
             },
+            O::AlterRowSecurity { table, from, to } => O::AlterRowSecurity {
+                table: table.clone(),
+                from: *to,
+                to: *from,
+            },
+            O::CreatePolicy(p) => O::DropPolicy(p.clone()),
+            O::DropPolicy(p) => O::CreatePolicy(p.clone()),
+            O::AlterPolicy { from, to } => O::AlterPolicy {
+                from: to.clone(),
+                to: from.clone(),
+            },
+            O::Grant(g) => O::Revoke(g.clone()),
+            O::Revoke(g) => O::Grant(g.clone()),
             O::CreateExtension { name } => O::DropExtension { name: name.clone() },
             O::DropExtension { name } => O::CreateExtension { name: name.clone() },
             O::RawSql { up, down } => match down {

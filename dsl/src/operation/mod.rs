@@ -26,7 +26,10 @@ pub use inverse::Inverse;
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
-use crate::schema::{CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, TableDef, UniqueDef, ViewDef};
+use crate::schema::{
+    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, GrantDef, IndexDef, PolicyDef, RowSecurity, TableDef, UniqueDef,
+    ViewDef,
+};
 
 /// One schema change. Every variant that removes something carries its full definition, so its
 /// inverse can be derived without looking at the database.
@@ -212,6 +215,30 @@ pub enum Operation {
         /// What undoes it going down.
         undo: Box<crate::schema::Undo>,
     },
+    /// `ALTER TABLE .. ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL SECURITY` (PostgreSQL).
+    AlterRowSecurity {
+        /// The table.
+        table: String,
+        /// Its row-level security before.
+        from: RowSecurity,
+        /// And after.
+        to: RowSecurity,
+    },
+    /// `CREATE POLICY` (PostgreSQL).
+    CreatePolicy(PolicyDef),
+    /// `DROP POLICY`; carries the definition to recreate it.
+    DropPolicy(PolicyDef),
+    /// `ALTER POLICY`: new roles, conditions or name (a new command or kind is a drop and a create).
+    AlterPolicy {
+        /// The policy before.
+        from: Box<PolicyDef>,
+        /// And after.
+        to: Box<PolicyDef>,
+    },
+    /// `GRANT` privileges on a table, sequence or schema to roles (PostgreSQL).
+    Grant(GrantDef),
+    /// `REVOKE` them.
+    Revoke(GrantDef),
 }
 
 impl Operation {
@@ -256,6 +283,12 @@ impl Operation {
             Operation::ArchiveTable { .. } => "archive_table",
             Operation::ExpandColumn { .. } => "expand_column",
             Operation::ContractColumn { .. } => "contract_column",
+            Operation::AlterRowSecurity { .. } => "alter_row_security",
+            Operation::CreatePolicy(_) => "create_policy",
+            Operation::DropPolicy(_) => "drop_policy",
+            Operation::AlterPolicy { .. } => "alter_policy",
+            Operation::Grant(_) => "grant",
+            Operation::Revoke(_) => "revoke",
         }
     }
 
@@ -296,6 +329,13 @@ impl Operation {
             Operation::ExpandColumn { expansion, .. } | Operation::ContractColumn { expansion, .. } => {
                 Some(&expansion.table)
             }
+            Operation::AlterRowSecurity { table, .. } => Some(table),
+            Operation::CreatePolicy(p) | Operation::DropPolicy(p) => Some(&p.table),
+            Operation::AlterPolicy { from, .. } => Some(&from.table),
+            Operation::Grant(g) | Operation::Revoke(g) => match &g.on {
+                crate::schema::GrantObject::Table(table) => Some(table),
+                crate::schema::GrantObject::Sequence(_) | crate::schema::GrantObject::Schema(_) => None,
+            },
         }
     }
 
@@ -344,7 +384,13 @@ impl Operation {
             | Operation::Assert { .. }
             | Operation::AssertParity { .. }
             | Operation::ArchiveColumn { .. }
-            | Operation::ArchiveTable { .. } => false,
+            | Operation::ArchiveTable { .. }
+            | Operation::AlterRowSecurity { .. }
+            | Operation::CreatePolicy(_)
+            | Operation::DropPolicy(_)
+            | Operation::AlterPolicy { .. }
+            | Operation::Grant(_)
+            | Operation::Revoke(_) => false,
         }
     }
 
@@ -473,6 +519,25 @@ impl Operation {
                 if *restore { "from" } else { "to" },
                 crate::schema::backup_table(&table.name, None)
             ),
+            Operation::AlterRowSecurity { table, from, to } => {
+                format!("alter_row_security `{table}` from {from} to {to}")
+            }
+            Operation::CreatePolicy(p) | Operation::DropPolicy(p) => {
+                format!("{} `{}` on `{}`", self.kind(), p.name, p.table)
+            }
+            Operation::AlterPolicy { to, .. } => format!("alter_policy `{}` on `{}`", to.name, to.table),
+            Operation::Grant(g) => format!(
+                "grant {} on {} to {}",
+                privilege_list(&g.privileges),
+                g.on,
+                g.roles.join(", ")
+            ),
+            Operation::Revoke(g) => format!(
+                "revoke {} on {} from {}",
+                privilege_list(&g.privileges),
+                g.on,
+                g.roles.join(", ")
+            ),
             Operation::AssertParity { left, right } => {
                 format!(
                     "assert_parity ({} per `{}` against {} per `{}`)",
@@ -484,4 +549,9 @@ impl Operation {
             }
         }
     }
+}
+
+/// `SELECT, INSERT`.
+fn privilege_list(privileges: &[crate::schema::Privilege]) -> String {
+    privileges.iter().map(|p| p.sql()).collect::<Vec<_>>().join(", ")
 }

@@ -6,6 +6,7 @@
 mod archive;
 mod expansion;
 mod methods;
+mod security;
 
 use std::marker::PhantomData;
 use std::panic::Location;

@@ -20,6 +20,7 @@
 //! - A partial index (`WHERE`) is an error on MySQL, which has none.
 //! - Enum types and extensions exist only on PostgreSQL; elsewhere they are errors (an extension
 //!   is not silently skipped on SQLite: code that needs it would fail later, further from the cause).
+//!   So are row-level security, policies and grants (see `security.rs`).
 //! - `replace_view` is `DROP VIEW` + `CREATE VIEW` on every backend: PostgreSQL's
 //!   `CREATE OR REPLACE VIEW` refuses to drop, rename or retype columns, and MySQL and SQLite
 //!   do not share one syntax for it.
@@ -43,6 +44,7 @@ mod objects;
 mod quote;
 mod rebuild;
 mod script;
+mod security;
 mod snapshot;
 mod statements;
 mod step;
@@ -113,6 +115,14 @@ pub enum RenderError {
         /// What is wrong, and the fix.
         reason: String,
     },
+    /// A policy or grant PostgreSQL would refuse, or that does nothing.
+    #[error("cannot {operation}: {reason}")]
+    InvalidAccess {
+        /// The operation, described.
+        operation: String,
+        /// What is wrong, and the fix.
+        reason: String,
+    },
     /// A SQLite rebuild could not apply its change to the live table definition.
     #[error("cannot rebuild sqlite table `{table}`: {reason}")]
     Rebuild {
@@ -165,6 +175,12 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
         O::DropEnum(e) => objects::drop_enum(op, e, backend),
         O::CreateExtension { name } => objects::create_extension(op, name, backend),
         O::DropExtension { name } => objects::drop_extension(op, name, backend),
+        O::AlterRowSecurity { table, from, to } => security::alter_row_security(op, table, *from, *to, backend),
+        O::CreatePolicy(p) => security::create_policy(op, p, backend),
+        O::DropPolicy(p) => security::drop_policy(op, p, backend),
+        O::AlterPolicy { from, to } => security::alter_policy(op, from, to, backend),
+        O::Grant(g) => security::grant(op, g, backend),
+        O::Revoke(g) => security::revoke(op, g, backend),
         O::RawSql { up, .. } => raw_sql(up, backend),
         O::Assert { query, message } => {
             if is_blank_sql(query) {

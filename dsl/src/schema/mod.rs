@@ -8,6 +8,7 @@ mod expansion;
 mod index;
 mod model;
 mod parity;
+mod security;
 mod table;
 mod view;
 
@@ -20,6 +21,7 @@ pub use expansion::Expansion;
 pub use index::IndexDef;
 pub use model::{SchemaDef, Unpredictable};
 pub use parity::{Measure, Parity};
+pub use security::{GrantDef, GrantObject, PolicyCommand, PolicyDef, Privilege, RowSecurity};
 pub use table::{ColumnBuilder, ForeignKeyBuilder, IndexBuilder, TableBuilder, TableDef};
 pub use view::{EnumDef, ViewDef};
 

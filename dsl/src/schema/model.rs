@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{EnumDef, IndexDef, TableDef, ViewDef};
+use super::{EnumDef, GrantObject, IndexDef, PolicyDef, Privilege, RowSecurity, TableDef, ViewDef};
 use crate::operation::Operation;
 
 /// Every object a plan defines, by name: what the DSL predicts the database holds after the plan ran.
@@ -29,6 +29,15 @@ pub struct SchemaDef {
     pub enums: BTreeMap<String, EnumDef>,
     /// Extensions.
     pub extensions: BTreeSet<String>,
+    /// Row-level security, by table; a table without an entry has it off.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub row_security: BTreeMap<String, RowSecurity>,
+    /// Row-level security policies, by table and then by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub policies: BTreeMap<String, BTreeMap<String, PolicyDef>>,
+    /// Privileges granted, one entry per object, role and privilege.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub grants: BTreeSet<(GrantObject, String, Privilege)>,
 }
 
 /// Why [`SchemaDef::apply`] could not follow an operation.
@@ -53,6 +62,16 @@ pub enum Unpredictable {
     /// Raw SQL: its effect is not known from its text.
     #[error("raw SQL has no predictable effect: `{0}`")]
     RawSql(String),
+    /// The operation says an object is in one state, and the operations before it left it in another.
+    #[error("{object} is {found} here, not {expected} as the operation says")]
+    NotAsSaid {
+        /// The object, e.g. ``row-level security of `contracts` ``.
+        object: String,
+        /// What the operation says.
+        expected: String,
+        /// What the plan so far says.
+        found: String,
+    },
 }
 
 fn missing(kind: &'static str, name: &str) -> Unpredictable {
@@ -97,6 +116,11 @@ impl SchemaDef {
                 self.tables
                     .remove(&table.name)
                     .ok_or_else(|| missing("table", &table.name))?;
+                // PostgreSQL drops them with the table.
+                self.row_security.remove(&table.name);
+                self.policies.remove(&table.name);
+                self.grants
+                    .retain(|(on, _, _)| *on != GrantObject::Table(table.name.clone()));
             }
             Operation::RenameTable { from, to } => {
                 let mut table = self.tables.remove(from).ok_or_else(|| missing("table", from))?;
@@ -106,6 +130,19 @@ impl SchemaDef {
                 table.checks.iter_mut().for_each(|c| c.table.clone_from(to));
                 table.foreign_keys.iter_mut().for_each(|f| f.table.clone_from(to));
                 self.tables.insert(to.clone(), table);
+                if let Some(security) = self.row_security.remove(from) {
+                    self.row_security.insert(to.clone(), security);
+                }
+                if let Some(mut policies) = self.policies.remove(from) {
+                    policies.values_mut().for_each(|p| p.table.clone_from(to));
+                    self.policies.insert(to.clone(), policies);
+                }
+                let old = GrantObject::Table(from.clone());
+                let moved: Vec<_> = self.grants.iter().filter(|(on, _, _)| *on == old).cloned().collect();
+                for (_, role, privilege) in moved {
+                    self.grants.remove(&(old.clone(), role.clone(), privilege));
+                    self.grants.insert((GrantObject::Table(to.clone()), role, privilege));
+                }
                 for other in self.tables.values_mut() {
                     for fk in other.foreign_keys.iter_mut().filter(|fk| &fk.ref_table == from) {
                         fk.ref_table.clone_from(to);
@@ -234,6 +271,55 @@ impl SchemaDef {
                     return Err(missing("extension", name));
                 }
             }
+            Operation::AlterRowSecurity { table, from, to } => {
+                self.table(table)?;
+                let found = self.row_security.get(table).copied().unwrap_or_default();
+                if found != *from {
+                    return Err(Unpredictable::NotAsSaid {
+                        object: format!("row-level security of `{table}`"),
+                        expected: from.to_string(),
+                        found: found.to_string(),
+                    });
+                }
+                if *to == RowSecurity::OFF {
+                    self.row_security.remove(table);
+                } else {
+                    self.row_security.insert(table.clone(), *to);
+                }
+            }
+            Operation::CreatePolicy(policy) => {
+                self.table(&policy.table)?;
+                self.policies
+                    .entry(policy.table.clone())
+                    .or_default()
+                    .insert(policy.name.clone(), policy.clone());
+            }
+            Operation::DropPolicy(policy) => self.drop_policy(policy)?,
+            Operation::AlterPolicy { from, to } => {
+                self.drop_policy(from)?;
+                self.apply(&Operation::CreatePolicy((**to).clone()))?;
+            }
+            Operation::Grant(grant) => {
+                if let GrantObject::Table(name) = &grant.on
+                    && !self.tables.contains_key(name)
+                    && !self.views.contains_key(name)
+                {
+                    return Err(missing("table", name));
+                }
+                for (role, privilege) in grant.pairs() {
+                    self.grants.insert((grant.on.clone(), role.to_owned(), privilege));
+                }
+            }
+            Operation::Revoke(grant) => {
+                for (role, privilege) in grant.pairs() {
+                    if !self.grants.remove(&(grant.on.clone(), role.to_owned(), privilege)) {
+                        return Err(missing(
+                            "grant",
+                            &format!("{} on {} to {role}", privilege.sql(), grant.on),
+                        ));
+                    }
+                }
+            }
             Operation::RawSql { up, .. } => return Err(Unpredictable::RawSql(up.clone())),
             Operation::ArchiveColumn { .. }
             | Operation::ArchiveTable { .. }
@@ -245,6 +331,20 @@ impl SchemaDef {
             }
             // Rows change, not the schema.
             Operation::Assert { .. } | Operation::AssertParity { .. } | Operation::Backfill { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn drop_policy(&mut self, policy: &PolicyDef) -> Result<(), Unpredictable> {
+        let on_table = self
+            .policies
+            .get_mut(&policy.table)
+            .ok_or_else(|| missing("policy", &policy.name))?;
+        on_table
+            .remove(&policy.name)
+            .ok_or_else(|| missing("policy", &policy.name))?;
+        if on_table.is_empty() {
+            self.policies.remove(&policy.table);
         }
         Ok(())
     }

@@ -4,8 +4,8 @@
 
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::schema::{
-    Backfill, CheckDef, ColumnDef, EnumDef, Expansion, ForeignKeyDef, IndexDef, Parity, ReferentialAction, TableDef,
-    Undo, UniqueDef, ViewDef,
+    Backfill, CheckDef, ColumnDef, EnumDef, Expansion, ForeignKeyDef, GrantDef, IndexDef, Parity, PolicyCommand,
+    PolicyDef, Privilege, ReferentialAction, RowSecurity, TableDef, Undo, UniqueDef, ViewDef,
 };
 use lockgate_dsl::types::{
     Array, Blob, Char, Citext, ColumnType, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz,
@@ -97,6 +97,27 @@ pub(crate) const ROWS: &[&str] = &[
     "INSERT INTO contracts (id, tenant_id, title, amount, state, note) VALUES (1, 1, 'first', 10.50, 'draft', 'it''s')",
     "INSERT INTO contracts (id, tenant_id, title, amount, state, note) VALUES (2, 2, 'second', 0, 'active', 'plain')",
 ];
+
+/// The tenant-isolation policy of the playbooks, for a role every PostgreSQL server has (roles are the server's,
+/// not a database's, so the cases use a predefined one rather than create their own).
+fn tenant_policy() -> PolicyDef {
+    PolicyDef::new("contracts", "tenant_isolation")
+        .to(["pg_monitor"])
+        .using("tenant_id = current_setting('app.tenant_id')::bigint")
+        .with_check("tenant_id = current_setting('app.tenant_id')::bigint")
+}
+
+/// The base schema with `contracts` under row-level security and the tenant policy.
+fn with_policy() -> Vec<Operation> {
+    let mut ops = base();
+    ops.push(Operation::AlterRowSecurity {
+        table: "contracts".into(),
+        from: RowSecurity::OFF,
+        to: RowSecurity::ON,
+    });
+    ops.push(Operation::CreatePolicy(tenant_policy()));
+    ops
+}
 
 fn column<T: lockgate_dsl::types::SqlType>(name: &str) -> ColumnDef {
     ColumnDef::new::<T>(name)
@@ -648,6 +669,71 @@ pub(crate) fn all() -> Vec<Case> {
             },
         )
         .seed(ROWS),
+        Case::new(
+            "alter_row_security",
+            base(),
+            Operation::AlterRowSecurity {
+                table: "contracts".into(),
+                from: RowSecurity::OFF,
+                to: RowSecurity::FORCED,
+            },
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new("create_policy", base(), Operation::CreatePolicy(tenant_policy())).unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "create_policy_restrictive",
+            with_policy(),
+            Operation::CreatePolicy(
+                PolicyDef::new("contracts", "hide_archived")
+                    .restrictive()
+                    .command(PolicyCommand::Select)
+                    .using("state <> 'archived'"),
+            ),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new("drop_policy", with_policy(), Operation::DropPolicy(tenant_policy()))
+            .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "alter_policy",
+            with_policy(),
+            Operation::AlterPolicy {
+                from: Box::new(tenant_policy()),
+                to: Box::new(
+                    PolicyDef::new("contracts", "tenant_scope")
+                        .to(["pg_monitor", "pg_read_all_stats"])
+                        .using("tenant_id = current_setting('app.tenant_id', true)::bigint")
+                        .with_check("tenant_id = current_setting('app.tenant_id', true)::bigint"),
+                ),
+            },
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "grant",
+            base(),
+            Operation::Grant(
+                GrantDef::on_table("contracts", [Privilege::Select, Privilege::Insert, Privilege::Update])
+                    .to(["pg_monitor"]),
+            ),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "grant_on_schema",
+            Vec::new(),
+            Operation::Grant(GrantDef::on_schema("public", [Privilege::Create]).to(["pg_monitor", "public"])),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "revoke",
+            {
+                let mut ops = base();
+                ops.push(Operation::Grant(
+                    GrantDef::on_table("contracts", [Privilege::Select, Privilege::Update]).to(["pg_monitor"]),
+                ));
+                ops
+            },
+            Operation::Revoke(GrantDef::on_table("contracts", [Privilege::Update]).to(["pg_monitor"])),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
         Case::new(
             "hostile_names",
             Vec::new(),

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Check, Column, ForeignKey, Index, Schema, Table};
+use super::{Check, Column, ForeignKey, Index, Policy, Schema, Table};
 
 /// What to leave out of a comparison.
 ///
@@ -138,6 +138,23 @@ pub fn compare(expected: &Schema, found: &Schema, options: CompareOptions) -> Ve
         |()| "installed".to_owned(),
         |_, (), (), _| {},
     );
+    let grants = |set: &std::collections::BTreeSet<(
+        lockgate_dsl::schema::GrantObject,
+        String,
+        lockgate_dsl::schema::Privilege,
+    )>| {
+        set.iter()
+            .map(|(on, role, privilege)| (format!("{} on {on} to `{role}`", privilege.sql()), ()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    each(
+        &grants(&expected.grants),
+        &grants(&found.grants),
+        &mut out,
+        |grant| format!("grant of {grant}"),
+        |()| "granted".to_owned(),
+        |_, (), (), _| {},
+    );
     out
 }
 
@@ -203,6 +220,22 @@ fn index_line(i: &Index) -> String {
     }
     if !i.valid {
         line.push_str(" INVALID");
+    }
+    line
+}
+
+fn policy_line(p: &Policy) -> String {
+    let mut line = format!(
+        "{} FOR {} TO {}",
+        if p.permissive { "PERMISSIVE" } else { "RESTRICTIVE" },
+        p.command,
+        p.roles.join(", ")
+    );
+    if let Some(using) = &p.using {
+        line.push_str(&format!(" USING ({using})"));
+    }
+    if let Some(check) = &p.with_check {
+        line.push_str(&format!(" WITH CHECK ({check})"));
     }
     line
 }
@@ -392,6 +425,29 @@ fn compare_tables(name: &str, a: &Table, b: &Table, options: CompareOptions, out
         options,
         |cols: &Vec<String>| format!("UNIQUE ({})", cols.join(", ")),
         out,
+    );
+    if a.row_security != b.row_security {
+        out.push(changed(
+            format!("row-level security of `{name}`"),
+            a.row_security.to_string(),
+            b.row_security.to_string(),
+        ));
+    }
+    each(
+        &a.policies,
+        &b.policies,
+        out,
+        |policy| format!("policy `{policy}` on `{name}`"),
+        policy_line,
+        |policy, x, y, out| {
+            if x != y {
+                out.push(changed(
+                    format!("policy `{policy}` on `{name}`"),
+                    policy_line(x),
+                    policy_line(y),
+                ));
+            }
+        },
     );
 }
 

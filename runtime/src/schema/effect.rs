@@ -53,6 +53,20 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
         Operation::DropEnum(e) => known(!schema.enums.contains_key(&e.name)),
         Operation::CreateExtension { name } => known(schema.extensions.contains(name)),
         Operation::DropExtension { name } => known(!schema.extensions.contains(name)),
+        Operation::AlterRowSecurity { table: t, to, .. } => match table(t) {
+            Some(live) => known(live.row_security == *to),
+            None => Effect::Unknown,
+        },
+        Operation::CreatePolicy(p) => known(table(&p.table).is_some_and(|t| t.policies.contains_key(&p.name))),
+        Operation::DropPolicy(p) => known(!table(&p.table).is_some_and(|t| t.policies.contains_key(&p.name))),
+        Operation::Grant(g) => known(
+            g.pairs()
+                .all(|(role, privilege)| schema.grants.contains(&(g.on.clone(), role.to_owned(), privilege))),
+        ),
+        Operation::Revoke(g) => known(
+            g.pairs()
+                .all(|(role, privilege)| !schema.grants.contains(&(g.on.clone(), role.to_owned(), privilege))),
+        ),
         // A change of a definition, of data or of anything the model does not hold.
         Operation::AlterColumn { .. }
         | Operation::ValidateConstraint { .. }
@@ -65,7 +79,8 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
         | Operation::ArchiveColumn { .. }
         | Operation::ArchiveTable { .. }
         | Operation::ExpandColumn { .. }
-        | Operation::ContractColumn { .. } => Effect::Unknown,
+        | Operation::ContractColumn { .. }
+        | Operation::AlterPolicy { .. } => Effect::Unknown,
     }
 }
 

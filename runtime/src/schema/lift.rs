@@ -3,7 +3,8 @@
 
 use lockgate_dsl::render::{column_type_sql, default_sql};
 use lockgate_dsl::schema::{
-    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, ReferentialAction, SchemaDef, TableDef, UniqueDef, ViewDef,
+    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, PolicyCommand, PolicyDef, ReferentialAction, RowSecurity,
+    SchemaDef, TableDef, UniqueDef, ViewDef,
 };
 use lockgate_dsl::types::ColumnType;
 use lockgate_dsl::{Backend, DefaultValue, SqlExpr};
@@ -63,7 +64,19 @@ pub fn lift(live: &Schema, backend: Backend) -> Lifted {
     for (name, table) in &live.tables {
         let def = lift_table(name, table, backend, live, &mut lifted.unmapped);
         lifted.schema.tables.insert(name.clone(), def);
+        if table.row_security != RowSecurity::OFF {
+            lifted.schema.row_security.insert(name.clone(), table.row_security);
+        }
+        if !table.policies.is_empty() {
+            let policies = table
+                .policies
+                .iter()
+                .map(|(policy, live)| (policy.clone(), lift_policy(name, policy, live)))
+                .collect();
+            lifted.schema.policies.insert(name.clone(), policies);
+        }
     }
+    lifted.schema.grants = live.grants.clone();
     for (name, view) in &live.views {
         lifted
             .schema
@@ -72,6 +85,25 @@ pub fn lift(live: &Schema, backend: Backend) -> Lifted {
     }
     lifted.schema.extensions = live.extensions.clone();
     lifted
+}
+
+/// A policy as the DSL spells it: PUBLIC as no role.
+fn lift_policy(table: &str, name: &str, live: &super::Policy) -> PolicyDef {
+    let command = match live.command.as_str() {
+        "SELECT" => PolicyCommand::Select,
+        "INSERT" => PolicyCommand::Insert,
+        "UPDATE" => PolicyCommand::Update,
+        "DELETE" => PolicyCommand::Delete,
+        _ => PolicyCommand::All,
+    };
+    let mut def = PolicyDef::new(table, name).command(command);
+    def.restrictive = !live.permissive;
+    if live.roles != ["public"] {
+        def.roles.clone_from(&live.roles);
+    }
+    def.using.clone_from(&live.using);
+    def.with_check.clone_from(&live.with_check);
+    def
 }
 
 fn lift_table(name: &str, table: &Table, backend: Backend, live: &Schema, unmapped: &mut Vec<Unmapped>) -> TableDef {
@@ -504,6 +536,13 @@ pub fn comparable(def: &SchemaDef, backend: Backend) -> SchemaDef {
     }
     for view in out.views.values_mut() {
         view.sql = if texts_kept { loose(&view.sql) } else { String::new() };
+    }
+    // PostgreSQL deparses a policy's conditions in its own spelling: whether each is there is what compares.
+    for policy in out.policies.values_mut().flat_map(|policies| policies.values_mut()) {
+        policy.roles.sort();
+        for text in [&mut policy.using, &mut policy.with_check].into_iter().flatten() {
+            *text = if texts_kept { loose(text) } else { String::new() };
+        }
     }
     out
 }

@@ -1,5 +1,6 @@
 //! The schema a live database really has, read from its catalog: tables, columns, keys, indexes, constraints,
-//! views, enums and extensions, in one model for every backend, made for comparison.
+//! views, enums and extensions, and on PostgreSQL row-level security, policies and grants, in one model for
+//! every backend, made for comparison.
 //!
 //! Types, defaults and expressions are kept as the backend spells them (normalised: lowercase types, collapsed
 //! whitespace), so two databases of one backend compare exactly. lockgate's own tracking tables are left out.
@@ -13,6 +14,7 @@ mod rust;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use lockgate_dsl::schema::{GrantObject, Privilege, RowSecurity};
 use serde::Serialize;
 
 pub use compare::{Change, CompareOptions, Difference, compare};
@@ -39,6 +41,10 @@ pub struct Schema {
     pub enums: BTreeMap<String, Vec<String>>,
     /// PostgreSQL extensions (`plpgsql` left out).
     pub extensions: BTreeSet<String>,
+    /// PostgreSQL privileges granted to roles other than each object's owner, on the current schema's tables,
+    /// views and sequences, and on schemas (PUBLIC's default `USAGE` on `public` left out); `public` for PUBLIC.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub grants: BTreeSet<(GrantObject, String, Privilege)>,
 }
 
 /// A table.
@@ -56,6 +62,31 @@ pub struct Table {
     pub checks: BTreeMap<String, Check>,
     /// Unique constraints, by name.
     pub uniques: BTreeMap<String, Vec<String>>,
+    /// PostgreSQL row-level security.
+    #[serde(skip_serializing_if = "is_off")]
+    pub row_security: RowSecurity,
+    /// PostgreSQL row-level security policies, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub policies: BTreeMap<String, Policy>,
+}
+
+fn is_off(security: &RowSecurity) -> bool {
+    *security == RowSecurity::OFF
+}
+
+/// A row-level security policy, as `pg_policies` has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+    pub command: String,
+    /// Permissive (any one lets a row through) or restrictive (every one must).
+    pub permissive: bool,
+    /// The roles, in the catalog's order; `public` for PUBLIC.
+    pub roles: Vec<String>,
+    /// `USING`, as PostgreSQL deparses it.
+    pub using: Option<String>,
+    /// `WITH CHECK`, as PostgreSQL deparses it.
+    pub with_check: Option<String>,
 }
 
 impl Table {

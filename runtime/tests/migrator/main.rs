@@ -19,6 +19,7 @@ mod locking;
 mod parity;
 mod policy;
 mod recovery;
+mod security;
 mod settings;
 mod stepwise;
 mod targets;
@@ -47,6 +48,18 @@ tests! {
     lifecycle::futures_are_send,
     recovery::mysql_statements_run_before_a_failure_are_reported,
     recovery::mysql_an_interrupted_step_nobody_can_judge_stops,
+    security::postgres_tenant_isolation,
+    security::postgres_row_security_without_policy_is_refused,
+}
+
+#[tokio::test]
+async fn mysql_access_control_is_refused() {
+    security::access_control_is_refused_elsewhere(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn sqlite_access_control_is_refused() {
+    security::access_control_is_refused_elsewhere(Backend::Sqlite).await;
 }
 
 #[tokio::test]

@@ -175,6 +175,18 @@ rules! {
         "`drop_default` (or an `alter_column` that ends without the default) on a table this migration did not create",
         why: "running code that inserts without the column relied on the default: on a NOT NULL column those inserts now fail, elsewhere they store NULL",
         fix: "make every insert name the column and deploy first, then allow incompatible";
+    ROW_SECURITY_LOCKS_OUT = "row-security-locks-out": Incompatible, allowable, PG, down: true,
+        "a table left with row-level security on and no permissive policy: `enable_row_security` or `force_row_security` without one, or `drop_policy` of the last one",
+        why: "PostgreSQL then shows every role but the owner (and, when forced, the owner too) no rows and refuses their writes: running code sees an empty table",
+        fix: "create the policies in the same migration (they take effect together, in one transaction); allow incompatible only if locking every role out is the point";
+    DROP_POLICY = "drop-policy": Incompatible, allowable, PG, down: false,
+        "`drop_policy` on a table this migration did not create",
+        why: "a permissive policy dropped hides the rows it let roles see, so running code finds them gone; a restrictive one dropped shows rows it kept hidden",
+        fix: "create the replacement policy in the same migration (or use `alter_policy`), then allow incompatible";
+    REVOKE_BREAKS_CODE = "revoke-breaks-code": Incompatible, allowable, PG, down: false,
+        "`revoke` of a privilege on an object this migration did not create",
+        why: "statements of running code that still use the privilege fail with `permission denied` from the moment the migration commits",
+        fix: "stop using the privilege in the roles' code and deploy first, then allow incompatible";
     PG_DROP_EXTENSION = "pg-drop-extension": Incompatible, allowable, PG, down: false,
         "`drop_extension`",
         why: "the extension's functions, types and operators go with it, and running code or columns that use them break",

@@ -28,6 +28,7 @@ pub(super) fn broken_rules<'a>(
     earlier: &'a Earlier,
 ) -> Vec<Broken<'a>> {
     let has_concurrent = ops.iter().any(|p| concurrent_index(&p.op));
+    let locked_out = locked_out_tables(ops, earlier);
     // Read before the walk: `seen` keeps names borrowed from what the parser read.
     let reads: Vec<Option<ReadSql>> = ops
         .iter()
@@ -41,6 +42,13 @@ pub(super) fn broken_rules<'a>(
     seen.created.extend(earlier.fresh());
     let mut broken = Vec::new();
     for (planned, read) in ops.iter().zip(&reads) {
+        if locks_out(&planned.op, &locked_out) {
+            broken.push(Broken {
+                rule: &ROW_SECURITY_LOCKS_OUT,
+                planned,
+                statement: None,
+            });
+        }
         for rule in operation_rules(&planned.op, &seen, backend, meta, has_concurrent, earlier) {
             broken.push(Broken {
                 rule,
@@ -63,6 +71,62 @@ pub(super) fn broken_rules<'a>(
         seen.record(&planned.op);
     }
     broken
+}
+
+/// The tables the plan leaves with row-level security on and no permissive policy, judged on the schema after
+/// the whole plan: on PostgreSQL a migration's statements take effect together, so a policy created after
+/// `enable_row_security` in the same migration is in time. Tables whose earlier state is unknown are left out.
+fn locked_out_tables(ops: &[PlannedOp], earlier: &Earlier) -> std::collections::BTreeSet<String> {
+    let touches = |op: &Operation| {
+        matches!(
+            op,
+            Operation::AlterRowSecurity { .. }
+                | Operation::CreatePolicy(_)
+                | Operation::DropPolicy(_)
+                | Operation::AlterPolicy { .. }
+        )
+    };
+    if !ops.iter().any(|p| touches(&p.op)) {
+        return Default::default();
+    }
+    let known_before = earlier.schema();
+    let mut schema = known_before.cloned().unwrap_or_default();
+    let mut created = std::collections::BTreeSet::new();
+    for planned in ops {
+        if let Operation::CreateTable(table) = &planned.op {
+            created.insert(table.name.clone());
+        }
+        // Raw SQL or an object the model never saw: what follows is unknown, so nothing is claimed.
+        if schema.apply(&planned.op).is_err() {
+            return Default::default();
+        }
+    }
+    schema
+        .row_security
+        .iter()
+        .filter(|(table, security)| security.enabled && (known_before.is_some() || created.contains(*table)))
+        .filter(|(table, _)| {
+            schema
+                .policies
+                .get(*table)
+                .is_none_or(|policies| policies.values().all(|p| p.restrictive))
+        })
+        .map(|(table, _)| table.clone())
+        .collect()
+}
+
+/// Whether `op` is what leaves its table locked out: turning row-level security on or forcing it, or taking a
+/// policy away.
+fn locks_out(op: &Operation, locked_out: &std::collections::BTreeSet<String>) -> bool {
+    let on_locked = |table: &str| locked_out.contains(table);
+    match op {
+        Operation::AlterRowSecurity { table, from, to } => {
+            on_locked(table) && ((to.enabled && !from.enabled) || (to.forced && !from.forced))
+        }
+        Operation::DropPolicy(policy) => on_locked(&policy.table),
+        Operation::AlterPolicy { from, .. } => on_locked(&from.table),
+        _ => false,
+    }
 }
 
 fn operation_rules(
@@ -277,7 +341,23 @@ fn operation_rules(
         | Operation::RawSql { .. }
         | Operation::Assert { .. }
         | Operation::AssertParity { .. }
-        | Operation::Backfill { .. } => {}
+        | Operation::Backfill { .. }
+        | Operation::Grant(_) => {}
+        Operation::DropPolicy(policy) if existing(&policy.table) => rules.push(&DROP_POLICY),
+        Operation::Revoke(grant) => {
+            let fresh = match &grant.on {
+                crate::schema::GrantObject::Table(table) => !existing(table),
+                crate::schema::GrantObject::Sequence(_) | crate::schema::GrantObject::Schema(_) => false,
+            };
+            if !fresh {
+                rules.push(&REVOKE_BREAKS_CODE);
+            }
+        }
+        // `row-security-locks-out` judges the whole plan: see `locked_out_tables`.
+        Operation::AlterRowSecurity { .. }
+        | Operation::CreatePolicy(_)
+        | Operation::DropPolicy(_)
+        | Operation::AlterPolicy { .. } => {}
     }
 
     if let Some(limit) = backend.max_identifier_len()
@@ -318,7 +398,13 @@ fn tables_used(op: &Operation) -> Vec<&str> {
         | Operation::Backfill { .. }
         | Operation::ArchiveColumn { .. }
         | Operation::ExpandColumn { .. }
-        | Operation::ContractColumn { .. } => op.table().into_iter().collect(),
+        | Operation::ContractColumn { .. }
+        | Operation::AlterRowSecurity { .. }
+        | Operation::CreatePolicy(_)
+        | Operation::DropPolicy(_)
+        | Operation::AlterPolicy { .. }
+        | Operation::Grant(_)
+        | Operation::Revoke(_) => op.table().into_iter().collect(),
         Operation::ArchiveTable { restore: false, .. } => op.table().into_iter().collect(),
         Operation::ArchiveTable { restore: true, .. } => Vec::new(),
         Operation::AssertParity { left, right } => vec![left.table.as_str(), right.table.as_str()],
@@ -345,6 +431,8 @@ fn new_names(op: &Operation) -> Vec<&str> {
         Operation::CreateEnum(e) => vec![e.name.as_str()],
         Operation::AddEnumValue { value, .. } => vec![value.as_str()],
         Operation::CreateExtension { name } => vec![name.as_str()],
+        Operation::CreatePolicy(p) => vec![p.name.as_str()],
+        Operation::AlterPolicy { to, .. } => vec![to.name.as_str()],
         Operation::ReplaceView { to, .. } => vec![to.name.as_str()],
         Operation::AlterColumn { to, .. } => vec![to.name.as_str()],
         Operation::ArchiveColumn {
@@ -378,7 +466,11 @@ fn new_names(op: &Operation) -> Vec<&str> {
         | Operation::RawSql { .. }
         | Operation::Assert { .. }
         | Operation::AssertParity { .. }
-        | Operation::Backfill { .. } => Vec::new(),
+        | Operation::Backfill { .. }
+        | Operation::AlterRowSecurity { .. }
+        | Operation::DropPolicy(_)
+        | Operation::Grant(_)
+        | Operation::Revoke(_) => Vec::new(),
     }
 }
 

@@ -108,7 +108,13 @@ impl<'a> Seen<'a> {
             | Operation::Backfill { .. }
             | Operation::ArchiveColumn { .. }
             | Operation::ExpandColumn { reverse: true, .. }
-            | Operation::ContractColumn { .. } => {}
+            | Operation::ContractColumn { .. }
+            | Operation::AlterRowSecurity { .. }
+            | Operation::CreatePolicy(_)
+            | Operation::DropPolicy(_)
+            | Operation::AlterPolicy { .. }
+            | Operation::Grant(_)
+            | Operation::Revoke(_) => {}
         }
     }
 
