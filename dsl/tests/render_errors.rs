@@ -299,3 +299,52 @@ fn mysql_counts_an_identifier_in_characters_postgres_in_bytes() {
         format!("invalid name `{longer}` on mysql: it is 65 characters long and mysql allows at most 64")
     );
 }
+
+/// What PostgreSQL would refuse about a policy or a grant is refused before it reaches the database, with the fix.
+#[test]
+fn policies_and_grants_postgres_would_refuse() {
+    use lockgate_dsl::schema::{GrantDef, PolicyCommand, PolicyDef, Privilege, RowSecurity};
+    let refused = |op: Operation| match render(&op, Backend::Postgres) {
+        Err(e @ RenderError::InvalidAccess { .. }) => e.to_string(),
+        other => panic!("{op:?} rendered {other:?}"),
+    };
+    let insert_with_using = PolicyDef::new("t", "p")
+        .command(PolicyCommand::Insert)
+        .using("owner = current_user");
+    assert_eq!(
+        refused(Operation::CreatePolicy(insert_with_using)),
+        "cannot create_policy `p` on `t`: an INSERT policy has no rows to see, so it takes only `with_check`; move \
+         the condition there"
+    );
+    let select_with_check = PolicyDef::new("t", "p")
+        .command(PolicyCommand::Select)
+        .with_check("true");
+    assert!(
+        refused(Operation::CreatePolicy(select_with_check)).contains("a SELECT policy writes no rows"),
+        "a SELECT policy with WITH CHECK"
+    );
+    assert!(refused(Operation::CreatePolicy(PolicyDef::new("t", "p"))).contains("has no condition"));
+    assert_eq!(
+        refused(Operation::Grant(
+            GrantDef::on_table("t", [Privilege::Usage]).to(["app"])
+        )),
+        "cannot grant USAGE on table `t` to app: USAGE is not a privilege on a table; a table takes SELECT, INSERT, \
+         UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER"
+    );
+    assert!(
+        refused(Operation::Revoke(
+            GrantDef::on_schema("app", [Privilege::Select]).to(["app"])
+        ))
+        .contains("SELECT is not a privilege on a schema; a schema takes USAGE, CREATE")
+    );
+    assert!(refused(Operation::Grant(GrantDef::on_table("t", [Privilege::Select]))).contains("names no role"));
+    assert!(refused(Operation::Grant(GrantDef::on_table("t", []).to(["app"]))).contains("names no privilege"));
+    assert!(
+        refused(Operation::AlterRowSecurity {
+            table: "t".into(),
+            from: RowSecurity::ON,
+            to: RowSecurity::ON,
+        })
+        .contains("it changes nothing")
+    );
+}

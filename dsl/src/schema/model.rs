@@ -359,3 +359,77 @@ fn remove_named<T>(items: &mut Vec<T>, name: &str, name_of: impl Fn(&T) -> &Stri
     let at = items.iter().position(|item| name_of(item) == name)?;
     Some(items.remove(at))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{SchemaDef, Unpredictable};
+    use crate::operation::Operation;
+    use crate::schema::{GrantDef, PolicyDef, Privilege, RowSecurity, TableDef};
+
+    fn with_table() -> SchemaDef {
+        SchemaDef::after(&[Operation::CreateTable(TableDef::build("docs", |t| {
+            t.column::<i64>("id");
+        }))])
+        .unwrap()
+    }
+
+    #[test]
+    fn row_security_must_be_where_the_operation_says() {
+        let mut schema = with_table();
+        let force = Operation::AlterRowSecurity {
+            table: "docs".into(),
+            from: RowSecurity::ON,
+            to: RowSecurity::FORCED,
+        };
+        assert_eq!(
+            schema.apply(&force).unwrap_err().to_string(),
+            "row-level security of `docs` is off here, not enabled as the operation says"
+        );
+        schema
+            .apply(&Operation::AlterRowSecurity {
+                table: "docs".into(),
+                from: RowSecurity::OFF,
+                to: RowSecurity::ON,
+            })
+            .unwrap();
+        schema.apply(&force).unwrap();
+        assert_eq!(schema.row_security["docs"], RowSecurity::FORCED);
+    }
+
+    #[test]
+    fn policies_and_grants_follow_their_table() {
+        let mut schema = with_table();
+        schema
+            .apply(&Operation::CreatePolicy(PolicyDef::new("docs", "p").using("true")))
+            .unwrap();
+        schema
+            .apply(&Operation::Grant(
+                GrantDef::on_table("docs", [Privilege::Select]).to(["PUBLIC"]),
+            ))
+            .unwrap();
+        schema
+            .apply(&Operation::RenameTable {
+                from: "docs".into(),
+                to: "documents".into(),
+            })
+            .unwrap();
+        assert_eq!(schema.policies["documents"]["p"].table, "documents");
+        assert!(
+            schema
+                .grants
+                .iter()
+                .all(|(on, role, _)| on.name() == "documents" && role == "public")
+        );
+        let revoke_missing = Operation::Revoke(GrantDef::on_table("documents", [Privilege::Insert]).to(["public"]));
+        assert!(matches!(
+            schema.apply(&revoke_missing),
+            Err(Unpredictable::Missing { kind: "grant", .. })
+        ));
+        schema
+            .apply(&Operation::DropTable(TableDef::build("documents", |t| {
+                t.column::<i64>("id");
+            })))
+            .unwrap();
+        assert!(schema.policies.is_empty() && schema.grants.is_empty());
+    }
+}

@@ -792,3 +792,67 @@ fn dropping_a_column_a_view_reads_fails() {
     });
     assert!(rules_after(&replaced_first, Backend::Postgres, &earlier).is_empty());
 }
+
+#[test]
+fn row_security_without_a_permissive_policy_locks_out() {
+    use crate::schema::PolicyDef;
+    let tenant = || PolicyDef::new("contracts", "tenant").using("tenant_id = 1");
+    // Created in the same migration after the switch: in time, since they commit together.
+    let with_policy = plan(|m| {
+        create_contracts(m);
+        m.enable_row_security("contracts");
+        m.create_policy(tenant());
+    });
+    assert!(!rules(&with_policy, Backend::Postgres, &plain()).contains(&"row-security-locks-out"));
+    // Only a restrictive policy: it can only take rows away, so no row passes.
+    let restrictive_only = plan(|m| {
+        create_contracts(m);
+        m.enable_row_security("contracts");
+        m.create_policy(tenant().restrictive());
+    });
+    assert!(rules(&restrictive_only, Backend::Postgres, &plain()).contains(&"row-security-locks-out"));
+    // The last policy dropped, on a table whose state the plan knows.
+    let dropped_last = plan(|m| {
+        create_contracts(m);
+        m.enable_row_security("contracts");
+        m.create_policy(tenant());
+        m.drop_policy(tenant());
+    });
+    let found = rules(&dropped_last, Backend::Postgres, &plain());
+    assert_eq!(
+        found.iter().filter(|r| **r == "row-security-locks-out").count(),
+        2,
+        "{found:?}"
+    );
+    assert!(
+        rules(&dropped_last, Backend::Postgres, &allowing(RiskCategory::Incompatible)).is_empty(),
+        "allowable"
+    );
+    // Turned off again at the end: nothing is locked.
+    let off_again = plan(|m| {
+        create_contracts(m);
+        m.enable_row_security("contracts");
+        m.disable_row_security("contracts");
+    });
+    assert!(rules(&off_again, Backend::Postgres, &plain()).is_empty());
+}
+
+#[test]
+fn revoking_and_dropping_policies_break_running_code_on_existing_tables() {
+    use crate::schema::{GrantDef, PolicyDef, Privilege};
+    let ops = plan(|m| {
+        m.revoke(GrantDef::on_table("contracts", [Privilege::Delete]).to(["app"]));
+        m.drop_policy(PolicyDef::new("contracts", "p").using("true"));
+    });
+    let found = rules(&ops, Backend::Postgres, &plain());
+    assert!(
+        found.contains(&"revoke-breaks-code") && found.contains(&"drop-policy"),
+        "{found:?}"
+    );
+    let fresh = plan(|m| {
+        create_contracts(m);
+        m.grant(GrantDef::on_table("contracts", [Privilege::Delete]).to(["app"]));
+        m.revoke(GrantDef::on_table("contracts", [Privilege::Delete]).to(["app"]));
+    });
+    assert!(rules(&fresh, Backend::Postgres, &plain()).is_empty());
+}
