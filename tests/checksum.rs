@@ -710,6 +710,40 @@ fn mutants() -> Vec<(&'static str, Operation)> {
                 to: Box::new(policy().to(["reader"])),
             },
         ),
+        (
+            "create_materialized_view",
+            O::CreateMaterializedView(view("m", "SELECT 1")),
+        ),
+        (
+            "create_materialized_view.name",
+            O::CreateMaterializedView(view("n", "SELECT 1")),
+        ),
+        (
+            "create_materialized_view.sql",
+            O::CreateMaterializedView(view("m", "SELECT 2")),
+        ),
+        ("drop_materialized_view", O::DropMaterializedView(view("m", "SELECT 1"))),
+        (
+            "refresh_materialized_view",
+            O::RefreshMaterializedView {
+                name: "m".into(),
+                concurrently: false,
+            },
+        ),
+        (
+            "refresh_materialized_view.name",
+            O::RefreshMaterializedView {
+                name: "n".into(),
+                concurrently: false,
+            },
+        ),
+        (
+            "refresh_materialized_view.concurrently",
+            O::RefreshMaterializedView {
+                name: "m".into(),
+                concurrently: true,
+            },
+        ),
         ("grant", O::Grant(grant())),
         (
             "grant.on",

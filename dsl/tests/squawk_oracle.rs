@@ -93,7 +93,10 @@ const ACCOUNTS: &[(&str, &[&str])] = &[
         "ban-drop-constraint",
         &["DropForeignKey", "DropCheck", "DropUnique", "sql-drop-constraint"],
     ),
-    ("ban-drop-view", &["DropView", "ReplaceView", "sql-drop-view"]),
+    (
+        "ban-drop-view",
+        &["DropView", "ReplaceView", "drop-materialized-view", "sql-drop-view"],
+    ),
     ("ban-drop-type", &["DropEnum", "sql-drop-object"]),
     ("ban-drop-extension", &["pg-drop-extension", "sql-drop-object"]),
     ("ban-drop-function", &["sql-drop-object"]),

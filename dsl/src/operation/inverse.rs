@@ -121,6 +121,10 @@ impl Operation {
                 from: to.clone(),
                 to: from.clone(),
             },
+            O::CreateMaterializedView(v) => O::DropMaterializedView(v.clone()),
+            O::DropMaterializedView(v) => O::CreateMaterializedView(v.clone()),
+            // Only rows change, and they are the query's.
+            O::RefreshMaterializedView { .. } => return Inverse::Nothing,
             O::Grant(g) => O::Revoke(g.clone()),
             O::Revoke(g) => O::Grant(g.clone()),
             O::CreateExtension { name } => O::DropExtension { name: name.clone() },

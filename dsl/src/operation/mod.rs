@@ -235,6 +235,17 @@ pub enum Operation {
         /// And after.
         to: Box<PolicyDef>,
     },
+    /// `CREATE MATERIALIZED VIEW` (PostgreSQL): a query's rows stored, read like a table, refreshed on demand.
+    CreateMaterializedView(ViewDef),
+    /// `DROP MATERIALIZED VIEW`; carries the definition to recreate it (its rows come back with it).
+    DropMaterializedView(ViewDef),
+    /// `REFRESH MATERIALIZED VIEW`, optionally `CONCURRENTLY` (readers go on; needs a unique index).
+    RefreshMaterializedView {
+        /// The materialized view.
+        name: String,
+        /// `CONCURRENTLY`.
+        concurrently: bool,
+    },
     /// `GRANT` privileges on a table, sequence or schema to roles (PostgreSQL).
     Grant(GrantDef),
     /// `REVOKE` them.
@@ -287,6 +298,9 @@ impl Operation {
             Operation::CreatePolicy(_) => "create_policy",
             Operation::DropPolicy(_) => "drop_policy",
             Operation::AlterPolicy { .. } => "alter_policy",
+            Operation::CreateMaterializedView(_) => "create_materialized_view",
+            Operation::DropMaterializedView(_) => "drop_materialized_view",
+            Operation::RefreshMaterializedView { .. } => "refresh_materialized_view",
             Operation::Grant(_) => "grant",
             Operation::Revoke(_) => "revoke",
         }
@@ -330,6 +344,9 @@ impl Operation {
                 Some(&expansion.table)
             }
             Operation::AlterRowSecurity { table, .. } => Some(table),
+            Operation::CreateMaterializedView(_)
+            | Operation::DropMaterializedView(_)
+            | Operation::RefreshMaterializedView { .. } => None,
             Operation::CreatePolicy(p) | Operation::DropPolicy(p) => Some(&p.table),
             Operation::AlterPolicy { from, .. } => Some(&from.table),
             Operation::Grant(g) | Operation::Revoke(g) => match &g.on {
@@ -389,6 +406,9 @@ impl Operation {
             | Operation::CreatePolicy(_)
             | Operation::DropPolicy(_)
             | Operation::AlterPolicy { .. }
+            | Operation::CreateMaterializedView(_)
+            | Operation::DropMaterializedView(_)
+            | Operation::RefreshMaterializedView { .. }
             | Operation::Grant(_)
             | Operation::Revoke(_) => false,
         }
@@ -526,6 +546,13 @@ impl Operation {
                 format!("{} `{}` on `{}`", self.kind(), p.name, p.table)
             }
             Operation::AlterPolicy { to, .. } => format!("alter_policy `{}` on `{}`", to.name, to.table),
+            Operation::CreateMaterializedView(v) | Operation::DropMaterializedView(v) => {
+                format!("{} `{}`", self.kind(), v.name)
+            }
+            Operation::RefreshMaterializedView { name, concurrently } => format!(
+                "refresh_materialized_view `{name}`{}",
+                if *concurrently { " concurrently" } else { "" }
+            ),
             Operation::Grant(g) => format!(
                 "grant {} on {} to {}",
                 privilege_list(&g.privileges),

@@ -5,6 +5,7 @@
 
 mod archive;
 mod expansion;
+mod materialized;
 mod methods;
 mod security;
 

@@ -179,6 +179,11 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
         O::CreatePolicy(p) => security::create_policy(op, p, backend),
         O::DropPolicy(p) => security::drop_policy(op, p, backend),
         O::AlterPolicy { from, to } => security::alter_policy(op, from, to, backend),
+        O::CreateMaterializedView(v) => objects::create_materialized_view(op, v, backend),
+        O::DropMaterializedView(v) => objects::drop_materialized_view(op, v, backend),
+        O::RefreshMaterializedView { name, concurrently } => {
+            objects::refresh_materialized_view(op, name, *concurrently, backend)
+        }
         O::Grant(g) => security::grant(op, g, backend),
         O::Revoke(g) => security::revoke(op, g, backend),
         O::RawSql { up, .. } => raw_sql(up, backend),

@@ -1,4 +1,4 @@
-//! Views, PostgreSQL enum types and extensions: statements sea-query has no builder for.
+//! Views, materialized views, PostgreSQL enum types and extensions: statements sea-query has no builder for.
 
 use super::quote::{check_name, quote_ident, quote_literal};
 use super::{RenderError, Step, unsupported};
@@ -29,6 +29,58 @@ pub(super) fn replace_view(from: &ViewDef, to: &ViewDef, backend: Backend) -> Re
     let mut steps = drop_view(from, backend)?;
     steps.extend(create_view(to, backend)?);
     Ok(steps)
+}
+
+const MATERIALIZED_HINT: &str = "materialized views exist only on PostgreSQL; mark the migration \
+                                 `#[migration(backends = \"postgres\")]`, or keep a table filled by the application";
+
+pub(super) fn create_materialized_view(
+    op: &Operation,
+    view: &ViewDef,
+    backend: Backend,
+) -> Result<Vec<Step>, RenderError> {
+    if backend != Backend::Postgres {
+        return Err(unsupported(op, backend, MATERIALIZED_HINT));
+    }
+    check_name(backend, &view.name)?;
+    Ok(vec![Step::sql(format!(
+        "CREATE MATERIALIZED VIEW {} AS {}",
+        quote_ident(backend, &view.name),
+        view.sql
+    ))])
+}
+
+pub(super) fn drop_materialized_view(
+    op: &Operation,
+    view: &ViewDef,
+    backend: Backend,
+) -> Result<Vec<Step>, RenderError> {
+    if backend != Backend::Postgres {
+        return Err(unsupported(op, backend, MATERIALIZED_HINT));
+    }
+    check_name(backend, &view.name)?;
+    Ok(vec![Step::sql(format!(
+        "DROP MATERIALIZED VIEW {}",
+        quote_ident(backend, &view.name)
+    ))])
+}
+
+/// `CONCURRENTLY` runs inside a transaction too, unlike `CREATE INDEX CONCURRENTLY`.
+pub(super) fn refresh_materialized_view(
+    op: &Operation,
+    name: &str,
+    concurrently: bool,
+    backend: Backend,
+) -> Result<Vec<Step>, RenderError> {
+    if backend != Backend::Postgres {
+        return Err(unsupported(op, backend, MATERIALIZED_HINT));
+    }
+    check_name(backend, name)?;
+    Ok(vec![Step::sql(format!(
+        "REFRESH MATERIALIZED VIEW {}{}",
+        if concurrently { "CONCURRENTLY " } else { "" },
+        quote_ident(backend, name)
+    ))])
 }
 
 const ENUM_HINT: &str = "only PostgreSQL has named enum types; mark a PostgreSQL-only migration \

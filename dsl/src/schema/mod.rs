@@ -19,7 +19,7 @@ pub use column::ColumnDef;
 pub use constraint::{CheckDef, ForeignKeyDef, ReferentialAction, UniqueDef};
 pub use expansion::Expansion;
 pub use index::IndexDef;
-pub use model::{SchemaDef, Unpredictable};
+pub use model::{MaterializedView, SchemaDef, Unpredictable};
 pub use parity::{Measure, Parity};
 pub use security::{GrantDef, GrantObject, PolicyCommand, PolicyDef, Privilege, RowSecurity};
 pub use table::{ColumnBuilder, ForeignKeyBuilder, IndexBuilder, TableBuilder, TableDef};

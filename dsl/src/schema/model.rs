@@ -29,6 +29,9 @@ pub struct SchemaDef {
     pub enums: BTreeMap<String, EnumDef>,
     /// Extensions.
     pub extensions: BTreeSet<String>,
+    /// PostgreSQL materialized views, by name, with their indexes.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub materialized_views: BTreeMap<String, MaterializedView>,
     /// Row-level security, by table; a table without an entry has it off.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub row_security: BTreeMap<String, RowSecurity>,
@@ -38,6 +41,26 @@ pub struct SchemaDef {
     /// Privileges granted, one entry per object, role and privilege.
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub grants: BTreeSet<(GrantObject, String, Privilege)>,
+}
+
+/// A materialized view in the model: its query and the indexes built on it.
+///
+/// ```
+/// use lockgate_dsl::operation::Operation;
+/// use lockgate_dsl::schema::{IndexDef, SchemaDef, ViewDef};
+/// let schema = SchemaDef::after(&[
+///     Operation::CreateMaterializedView(ViewDef::new("totals", "SELECT 1 AS id")),
+///     Operation::CreateIndex(IndexDef::new("totals", ["id"]).unique()),
+/// ])
+/// .unwrap();
+/// assert!(schema.materialized_views["totals"].indexes[0].unique);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MaterializedView {
+    /// Its name and query.
+    pub view: ViewDef,
+    /// Its indexes.
+    pub indexes: Vec<IndexDef>,
 }
 
 /// Why [`SchemaDef::apply`] could not follow an operation.
@@ -188,11 +211,16 @@ impl SchemaDef {
                     .ok_or_else(|| missing("column", &from.name))?;
                 *column = to.clone();
             }
-            Operation::CreateIndex(index) => self.table(&index.table)?.indexes.push(index.clone()),
+            Operation::CreateIndex(index) => match self.materialized_views.get_mut(&index.table) {
+                Some(view) => view.indexes.push(index.clone()),
+                None => self.table(&index.table)?.indexes.push(index.clone()),
+            },
             Operation::DropIndex(index) => {
-                let def = self.table(&index.table)?;
-                remove_named(&mut def.indexes, &index.name, |i| &i.name)
-                    .ok_or_else(|| missing("index", &index.name))?;
+                let indexes = match self.materialized_views.get_mut(&index.table) {
+                    Some(view) => &mut view.indexes,
+                    None => &mut self.table(&index.table)?.indexes,
+                };
+                remove_named(indexes, &index.name, |i| &i.name).ok_or_else(|| missing("index", &index.name))?;
             }
             Operation::AddForeignKey(fk) => self.table(&fk.table)?.foreign_keys.push(fk.clone()),
             Operation::DropForeignKey(fk) => {
@@ -295,6 +323,25 @@ impl SchemaDef {
                     .insert(policy.name.clone(), policy.clone());
             }
             Operation::DropPolicy(policy) => self.drop_policy(policy)?,
+            Operation::CreateMaterializedView(view) => {
+                self.materialized_views.insert(
+                    view.name.clone(),
+                    MaterializedView {
+                        view: view.clone(),
+                        indexes: Vec::new(),
+                    },
+                );
+            }
+            Operation::DropMaterializedView(view) => {
+                self.materialized_views
+                    .remove(&view.name)
+                    .ok_or_else(|| missing("materialized view", &view.name))?;
+            }
+            Operation::RefreshMaterializedView { name, .. } => {
+                if !self.materialized_views.contains_key(name) {
+                    return Err(missing("materialized view", name));
+                }
+            }
             Operation::AlterPolicy { from, to } => {
                 self.drop_policy(from)?;
                 self.apply(&Operation::CreatePolicy((**to).clone()))?;
@@ -303,6 +350,7 @@ impl SchemaDef {
                 if let GrantObject::Table(name) = &grant.on
                     && !self.tables.contains_key(name)
                     && !self.views.contains_key(name)
+                    && !self.materialized_views.contains_key(name)
                 {
                     return Err(missing("table", name));
                 }

@@ -107,6 +107,14 @@ fn tenant_policy() -> PolicyDef {
         .with_check("tenant_id = current_setting('app.tenant_id')::bigint")
 }
 
+/// Contracts per tenant, kept as rows.
+fn tenant_totals() -> ViewDef {
+    ViewDef::new(
+        "tenant_totals",
+        "SELECT tenant_id, count(*) AS contracts FROM contracts GROUP BY tenant_id",
+    )
+}
+
 /// The base schema with `contracts` under row-level security and the tenant policy.
 fn with_policy() -> Vec<Operation> {
     let mut ops = base();
@@ -706,6 +714,41 @@ pub(crate) fn all() -> Vec<Case> {
                 ),
             },
         )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "create_materialized_view",
+            base(),
+            Operation::CreateMaterializedView(tenant_totals()),
+        )
+        .seed(ROWS)
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "drop_materialized_view",
+            {
+                let mut ops = base();
+                ops.push(Operation::CreateMaterializedView(tenant_totals()));
+                ops
+            },
+            Operation::DropMaterializedView(tenant_totals()),
+        )
+        .seed(ROWS)
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "refresh_materialized_view",
+            {
+                let mut ops = base();
+                ops.push(Operation::CreateMaterializedView(tenant_totals()));
+                ops.push(Operation::CreateIndex(
+                    IndexDef::new("tenant_totals", ["tenant_id"]).unique(),
+                ));
+                ops
+            },
+            Operation::RefreshMaterializedView {
+                name: "tenant_totals".into(),
+                concurrently: true,
+            },
+        )
+        .seed(ROWS)
         .unsupported_on(&[MySql, Sqlite]),
         Case::new(
             "grant",

@@ -128,6 +128,23 @@ pub fn compare(expected: &Schema, found: &Schema, options: CompareOptions) -> Ve
             }
         },
     );
+    each(
+        &expected.materialized_views,
+        &found.materialized_views,
+        &mut out,
+        |name| format!("materialized view `{name}`"),
+        |v| v.definition.clone(),
+        |name, a, b, out| {
+            if a.definition != b.definition {
+                out.push(changed(
+                    format!("materialized view `{name}`"),
+                    a.definition.clone(),
+                    b.definition.clone(),
+                ));
+            }
+            compare_named(name, "index", &a.indexes, &b.indexes, options, index_line, out);
+        },
+    );
     let ext =
         |set: &std::collections::BTreeSet<String>| set.iter().map(|e| (e.clone(), ())).collect::<BTreeMap<_, _>>();
     each(

@@ -24,6 +24,14 @@ fn known(present: bool) -> Effect {
 pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
     let table = |name: &str| schema.tables.get(name);
     let has_column = |t: &str, c: &str| table(t).is_some_and(|t| t.column(c).is_some());
+    // On a table, or on a materialized view.
+    let has_index = |on: &str, name: &str| {
+        table(on).is_some_and(|t| t.indexes.contains_key(name))
+            || schema
+                .materialized_views
+                .get(on)
+                .is_some_and(|v| v.indexes.contains_key(name))
+    };
     match op {
         Operation::CreateTable(t) => known(table(&t.name).is_some()),
         Operation::DropTable(t) => known(table(&t.name).is_none()),
@@ -39,8 +47,8 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
             (true, false) => Effect::Absent,
             _ => Effect::Unknown,
         },
-        Operation::CreateIndex(i) => known(table(&i.table).is_some_and(|t| t.indexes.contains_key(&i.name))),
-        Operation::DropIndex(i) => known(!table(&i.table).is_some_and(|t| t.indexes.contains_key(&i.name))),
+        Operation::CreateIndex(i) => known(has_index(&i.table, &i.name)),
+        Operation::DropIndex(i) => known(!has_index(&i.table, &i.name)),
         Operation::AddForeignKey(f) => known(table(&f.table).is_some_and(|t| t.foreign_keys.contains_key(&f.name))),
         Operation::DropForeignKey(f) => known(!table(&f.table).is_some_and(|t| t.foreign_keys.contains_key(&f.name))),
         Operation::AddCheck(c) => known(table(&c.table).is_some_and(|t| t.checks.contains_key(&c.name))),
@@ -57,6 +65,8 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
             Some(live) => known(live.row_security == *to),
             None => Effect::Unknown,
         },
+        Operation::CreateMaterializedView(v) => known(schema.materialized_views.contains_key(&v.name)),
+        Operation::DropMaterializedView(v) => known(!schema.materialized_views.contains_key(&v.name)),
         Operation::CreatePolicy(p) => known(table(&p.table).is_some_and(|t| t.policies.contains_key(&p.name))),
         Operation::DropPolicy(p) => known(!table(&p.table).is_some_and(|t| t.policies.contains_key(&p.name))),
         Operation::Grant(g) => known(
@@ -80,7 +90,8 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
         | Operation::ArchiveTable { .. }
         | Operation::ExpandColumn { .. }
         | Operation::ContractColumn { .. }
-        | Operation::AlterPolicy { .. } => Effect::Unknown,
+        | Operation::AlterPolicy { .. }
+        | Operation::RefreshMaterializedView { .. } => Effect::Unknown,
     }
 }
 

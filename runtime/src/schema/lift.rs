@@ -3,8 +3,8 @@
 
 use lockgate_dsl::render::{column_type_sql, default_sql};
 use lockgate_dsl::schema::{
-    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, PolicyCommand, PolicyDef, ReferentialAction, RowSecurity,
-    SchemaDef, TableDef, UniqueDef, ViewDef,
+    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, MaterializedView, PolicyCommand, PolicyDef,
+    ReferentialAction, RowSecurity, SchemaDef, TableDef, UniqueDef, ViewDef,
 };
 use lockgate_dsl::types::ColumnType;
 use lockgate_dsl::{Backend, DefaultValue, SqlExpr};
@@ -77,6 +77,20 @@ pub fn lift(live: &Schema, backend: Backend) -> Lifted {
         }
     }
     lifted.schema.grants = live.grants.clone();
+    for (name, view) in &live.materialized_views {
+        let indexes = view
+            .indexes
+            .iter()
+            .map(|(index, live)| lift_index(name, index, live))
+            .collect();
+        lifted.schema.materialized_views.insert(
+            name.clone(),
+            MaterializedView {
+                view: ViewDef::new(name.clone(), view.definition.clone()),
+                indexes,
+            },
+        );
+    }
     for (name, view) in &live.views {
         lifted
             .schema
@@ -85,6 +99,17 @@ pub fn lift(live: &Schema, backend: Backend) -> Lifted {
     }
     lifted.schema.extensions = live.extensions.clone();
     lifted
+}
+
+fn lift_index(table: &str, name: &str, live: &super::Index) -> IndexDef {
+    IndexDef {
+        name: name.to_owned(),
+        table: table.to_owned(),
+        columns: live.columns.iter().map(|c| unquote(c)).collect(),
+        unique: live.unique,
+        predicate: live.predicate.clone(),
+        concurrently: false,
+    }
 }
 
 /// A policy as the DSL spells it: PUBLIC as no role.
@@ -140,14 +165,7 @@ fn lift_table(name: &str, table: &Table, backend: Backend, live: &Schema, unmapp
     }
     def.primary_key = table.primary_key.clone();
     for (index, live) in &table.indexes {
-        def.indexes.push(IndexDef {
-            name: index.clone(),
-            table: name.to_owned(),
-            columns: live.columns.iter().map(|c| unquote(c)).collect(),
-            unique: live.unique,
-            predicate: live.predicate.clone(),
-            concurrently: false,
-        });
+        def.indexes.push(lift_index(name, index, live));
     }
     for (fk, live) in &table.foreign_keys {
         def.foreign_keys.push(ForeignKeyDef {
@@ -536,6 +554,18 @@ pub fn comparable(def: &SchemaDef, backend: Backend) -> SchemaDef {
     }
     for view in out.views.values_mut() {
         view.sql = if texts_kept { loose(&view.sql) } else { String::new() };
+    }
+    for view in out.materialized_views.values_mut() {
+        view.view.sql = if texts_kept {
+            loose(&view.view.sql)
+        } else {
+            String::new()
+        };
+        for index in &mut view.indexes {
+            index.concurrently = false;
+            index.predicate = index.predicate.as_ref().map(|_| String::new());
+        }
+        view.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     }
     // PostgreSQL deparses a policy's conditions in its own spelling: whether each is there is what compares.
     for policy in out.policies.values_mut().flat_map(|policies| policies.values_mut()) {

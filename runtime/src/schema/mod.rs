@@ -39,6 +39,9 @@ pub struct Schema {
     pub views: BTreeMap<String, View>,
     /// PostgreSQL enum types with their values in order, by name.
     pub enums: BTreeMap<String, Vec<String>>,
+    /// PostgreSQL materialized views, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub materialized_views: BTreeMap<String, MaterializedView>,
     /// PostgreSQL extensions (`plpgsql` left out).
     pub extensions: BTreeSet<String>,
     /// PostgreSQL privileges granted to roles other than each object's owner, on the current schema's tables,
@@ -174,6 +177,15 @@ pub struct Check {
     pub expression: String,
     /// Whether existing rows were checked.
     pub validated: bool,
+}
+
+/// A PostgreSQL materialized view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MaterializedView {
+    /// Its query, as PostgreSQL stores it, with whitespace collapsed.
+    pub definition: String,
+    /// Its indexes, by name.
+    pub indexes: BTreeMap<String, Index>,
 }
 
 /// A view.

@@ -183,6 +183,18 @@ rules! {
         "`drop_policy` on a table this migration did not create",
         why: "a permissive policy dropped hides the rows it let roles see, so running code finds them gone; a restrictive one dropped shows rows it kept hidden",
         fix: "create the replacement policy in the same migration (or use `alter_policy`), then allow incompatible";
+    REFRESH_CONCURRENTLY_NEEDS_UNIQUE_INDEX = "refresh-concurrently-needs-unique-index": Incompatible, always, PG, down: false,
+        "`refresh_materialized_view(.., concurrently)` of a materialized view without a unique index on plain columns",
+        why: "PostgreSQL refuses `REFRESH MATERIALIZED VIEW CONCURRENTLY` unless the view has a unique index without `WHERE` on its columns: the migration would fail",
+        fix: "create a unique index on the view's key (`create_index(IndexDef::new(view, [key]).unique())`) before the refresh, in this or an earlier migration";
+    DROP_MATERIALIZED_VIEW = "drop-materialized-view": Incompatible, allowable, PG, down: false,
+        "`drop_materialized_view` of a view this migration did not create",
+        why: "running code that still reads the view fails from the moment the migration commits, as with `drop_view`",
+        fix: "stop reading the view in code and deploy first, then allow incompatible";
+    REFRESH_BLOCKS_READS = "refresh-blocks-reads": Blocking, allowable, PG, down: false,
+        "`refresh_materialized_view` without `concurrently` of a materialized view this migration did not create",
+        why: "PostgreSQL holds ACCESS EXCLUSIVE on the view while its query runs again: every read of the view waits",
+        fix: "give the view a unique index and refresh it `concurrently`, or allow blocking if the view is small";
     REVOKE_BREAKS_CODE = "revoke-breaks-code": Incompatible, allowable, PG, down: false,
         "`revoke` of a privilege on an object this migration did not create",
         why: "statements of running code that still use the privilege fail with `permission denied` from the moment the migration commits",

@@ -29,6 +29,7 @@ pub(super) fn broken_rules<'a>(
 ) -> Vec<Broken<'a>> {
     let has_concurrent = ops.iter().any(|p| concurrent_index(&p.op));
     let locked_out = locked_out_tables(ops, earlier);
+    let refresh_refused = refreshes_without_unique_index(ops, earlier);
     // Read before the walk: `seen` keeps names borrowed from what the parser read.
     let reads: Vec<Option<ReadSql>> = ops
         .iter()
@@ -41,7 +42,14 @@ pub(super) fn broken_rules<'a>(
     // Tables an earlier migration of this same run creates are as new as the migration's own.
     seen.created.extend(earlier.fresh());
     let mut broken = Vec::new();
-    for (planned, read) in ops.iter().zip(&reads) {
+    for (at, (planned, read)) in ops.iter().zip(&reads).enumerate() {
+        if refresh_refused.contains(&at) {
+            broken.push(Broken {
+                rule: &REFRESH_CONCURRENTLY_NEEDS_UNIQUE_INDEX,
+                planned,
+                statement: None,
+            });
+        }
         if locks_out(&planned.op, &locked_out) {
             broken.push(Broken {
                 rule: &ROW_SECURITY_LOCKS_OUT,
@@ -113,6 +121,43 @@ fn locked_out_tables(ops: &[PlannedOp], earlier: &Earlier) -> std::collections::
         })
         .map(|(table, _)| table.clone())
         .collect()
+}
+
+/// The positions of the `refresh_materialized_view(.., concurrently)` operations whose view has no unique index
+/// without `WHERE` at that point of the plan. Views whose earlier state is unknown are left out.
+fn refreshes_without_unique_index(ops: &[PlannedOp], earlier: &Earlier) -> std::collections::BTreeSet<usize> {
+    let refreshes = |op: &Operation| matches!(op, Operation::RefreshMaterializedView { concurrently: true, .. });
+    if !ops.iter().any(|p| refreshes(&p.op)) {
+        return Default::default();
+    }
+    let known_before = earlier.schema().is_some();
+    let mut schema = earlier.schema().cloned().unwrap_or_default();
+    let mut created = std::collections::BTreeSet::new();
+    let mut refused = std::collections::BTreeSet::new();
+    for (at, planned) in ops.iter().enumerate() {
+        if let Operation::RefreshMaterializedView {
+            name,
+            concurrently: true,
+        } = &planned.op
+            && (known_before || created.contains(name.as_str()))
+        {
+            let ready = schema.materialized_views.get(name).is_some_and(|view| {
+                view.indexes
+                    .iter()
+                    .any(|index| index.unique && index.predicate.is_none())
+            });
+            if !ready {
+                refused.insert(at);
+            }
+        }
+        if let Operation::CreateMaterializedView(view) = &planned.op {
+            created.insert(view.name.as_str());
+        }
+        if schema.apply(&planned.op).is_err() {
+            break;
+        }
+    }
+    refused
 }
 
 /// Whether `op` is what leaves its table locked out: turning row-level security on or forcing it, or taking a
@@ -342,8 +387,20 @@ fn operation_rules(
         | Operation::Assert { .. }
         | Operation::AssertParity { .. }
         | Operation::Backfill { .. }
-        | Operation::Grant(_) => {}
+        | Operation::Grant(_)
+        | Operation::CreateMaterializedView(_) => {}
+        Operation::DropMaterializedView(view) => {
+            if existing(&view.name) {
+                rules.push(&DROP_MATERIALIZED_VIEW);
+            }
+        }
         Operation::DropPolicy(policy) if existing(&policy.table) => rules.push(&DROP_POLICY),
+        Operation::RefreshMaterializedView {
+            name,
+            concurrently: false,
+        } if existing(name) => rules.push(&REFRESH_BLOCKS_READS),
+        // A concurrent refresh: `refresh-concurrently-needs-unique-index` follows the plan's model.
+        Operation::RefreshMaterializedView { .. } => {}
         Operation::Revoke(grant) => {
             let fresh = match &grant.on {
                 crate::schema::GrantObject::Table(table) => !existing(table),
@@ -371,7 +428,12 @@ fn operation_rules(
 /// The tables an operation needs to exist (not the one it creates).
 fn tables_used(op: &Operation) -> Vec<&str> {
     match op {
-        Operation::CreateTable(_) | Operation::CreateView(_) | Operation::ReplaceView { .. } => Vec::new(),
+        Operation::CreateTable(_)
+        | Operation::CreateView(_)
+        | Operation::ReplaceView { .. }
+        | Operation::CreateMaterializedView(_) => Vec::new(),
+        Operation::DropMaterializedView(v) => vec![v.name.as_str()],
+        Operation::RefreshMaterializedView { name, .. } => vec![name.as_str()],
         Operation::AddForeignKey(fk) => vec![fk.table.as_str(), fk.ref_table.as_str()],
         Operation::DropTable(_)
         | Operation::RenameTable { .. }
@@ -432,6 +494,7 @@ fn new_names(op: &Operation) -> Vec<&str> {
         Operation::AddEnumValue { value, .. } => vec![value.as_str()],
         Operation::CreateExtension { name } => vec![name.as_str()],
         Operation::CreatePolicy(p) => vec![p.name.as_str()],
+        Operation::CreateMaterializedView(v) => vec![v.name.as_str()],
         Operation::AlterPolicy { to, .. } => vec![to.name.as_str()],
         Operation::ReplaceView { to, .. } => vec![to.name.as_str()],
         Operation::AlterColumn { to, .. } => vec![to.name.as_str()],
@@ -469,6 +532,8 @@ fn new_names(op: &Operation) -> Vec<&str> {
         | Operation::Backfill { .. }
         | Operation::AlterRowSecurity { .. }
         | Operation::DropPolicy(_)
+        | Operation::DropMaterializedView(_)
+        | Operation::RefreshMaterializedView { .. }
         | Operation::Grant(_)
         | Operation::Revoke(_) => Vec::new(),
     }

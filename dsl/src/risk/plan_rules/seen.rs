@@ -52,6 +52,14 @@ impl<'a> Seen<'a> {
                 self.created.insert(&t.name);
                 self.dropped.remove(t.name.as_str());
             }
+            Operation::CreateMaterializedView(view) => {
+                self.created.insert(&view.name);
+                self.dropped.remove(view.name.as_str());
+            }
+            Operation::DropMaterializedView(view) => {
+                self.created.remove(view.name.as_str());
+                self.dropped.insert(&view.name);
+            }
             Operation::RenameTable { from, to } => {
                 if self.created.remove(from.as_str()) {
                     self.created.insert(to);
@@ -113,6 +121,7 @@ impl<'a> Seen<'a> {
             | Operation::CreatePolicy(_)
             | Operation::DropPolicy(_)
             | Operation::AlterPolicy { .. }
+            | Operation::RefreshMaterializedView { .. }
             | Operation::Grant(_)
             | Operation::Revoke(_) => {}
         }

@@ -856,3 +856,32 @@ fn revoking_and_dropping_policies_break_running_code_on_existing_tables() {
     });
     assert!(rules(&fresh, Backend::Postgres, &plain()).is_empty());
 }
+
+#[test]
+fn refreshing_a_materialized_view() {
+    let totals = "SELECT tenant, count(*) AS n FROM contracts GROUP BY tenant";
+    // Concurrently without a unique index: PostgreSQL would refuse, so the plan does, and no allowance helps.
+    let unindexed = plan(|m| {
+        create_contracts(m);
+        m.create_materialized_view("totals", totals);
+        m.create_index(IndexDef::new("totals", ["tenant"]));
+        m.refresh_materialized_view("totals", true);
+    });
+    for meta in [plain(), everything_allowed(TransactionMode::PerMigration)] {
+        assert_eq!(
+            rules(&unindexed, Backend::Postgres, &meta),
+            ["refresh-concurrently-needs-unique-index"]
+        );
+    }
+    let indexed = plan(|m| {
+        create_contracts(m);
+        m.create_materialized_view("totals", totals);
+        m.create_index(IndexDef::new("totals", ["tenant"]).unique());
+        m.refresh_materialized_view("totals", true);
+    });
+    assert!(rules(&indexed, Backend::Postgres, &plain()).is_empty());
+    // Without concurrently, on a view running code reads: its readers wait.
+    let existing = plan(|m| m.refresh_materialized_view("totals", false));
+    assert_eq!(rules(&existing, Backend::Postgres, &plain()), ["refresh-blocks-reads"]);
+    assert!(rules(&existing, Backend::Postgres, &allowing(RiskCategory::Blocking)).is_empty());
+}

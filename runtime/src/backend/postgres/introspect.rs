@@ -5,7 +5,7 @@ use crate::backend::catalog::{rows, text};
 use crate::conn::SqlConn;
 use lockgate_dsl::schema::{GrantObject, Privilege, RowSecurity};
 
-use crate::schema::{Check, Column, ForeignKey, Index, Policy, Schema, Table, View, squash};
+use crate::schema::{Check, Column, ForeignKey, Index, MaterializedView, Policy, Schema, Table, View, squash};
 
 fn list(text: &str) -> Vec<String> {
     if text.is_empty() {
@@ -71,6 +71,9 @@ const INDEXES: &str = "SELECT t.relname::text, i.relname::text, ix.indisunique::
 
 const VIEWS: &str =
     "SELECT viewname::text, definition::text FROM pg_views WHERE schemaname = current_schema() ORDER BY 1";
+
+const MATERIALIZED_VIEWS: &str = "SELECT matviewname::text, definition::text FROM pg_matviews \
+     WHERE schemaname = current_schema() ORDER BY 1";
 
 const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
      JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() \
@@ -159,11 +162,23 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
             }
         }
     }
+    for row in rows(conn, MATERIALIZED_VIEWS).await? {
+        schema.materialized_views.insert(
+            text(&row, 0),
+            MaterializedView {
+                definition: squash(&text(&row, 1)),
+                indexes: Default::default(),
+            },
+        );
+    }
     for row in rows(conn, INDEXES).await? {
-        let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
-            continue;
+        let on = text(&row, 0);
+        let indexes = match (schema.tables.get_mut(&on), schema.materialized_views.get_mut(&on)) {
+            (Some(table), _) => &mut table.indexes,
+            (None, Some(view)) => &mut view.indexes,
+            (None, None) => continue,
         };
-        table.indexes.insert(
+        indexes.insert(
             text(&row, 1),
             Index {
                 columns: list(&text(&row, 6)),
