@@ -744,6 +744,52 @@ fn mutants() -> Vec<(&'static str, Operation)> {
                 concurrently: true,
             },
         ),
+        ("create_schema", O::CreateSchema { name: "s".into() }),
+        ("create_schema.name", O::CreateSchema { name: "r".into() }),
+        ("drop_schema", O::DropSchema { name: "s".into() }),
+        ("create_sequence", O::CreateSequence(SequenceDef::new("s"))),
+        ("create_sequence.name", O::CreateSequence(SequenceDef::new("r"))),
+        (
+            "create_sequence.start",
+            O::CreateSequence(SequenceDef::new("s").start(5)),
+        ),
+        (
+            "create_sequence.increment",
+            O::CreateSequence(SequenceDef::new("s").increment(2)),
+        ),
+        ("drop_sequence", O::DropSequence(SequenceDef::new("s"))),
+        (
+            "set_comment",
+            O::SetComment {
+                on: CommentOn::table("t"),
+                from: None,
+                to: Some("x".into()),
+            },
+        ),
+        (
+            "set_comment.on",
+            O::SetComment {
+                on: CommentOn::column("t", "c"),
+                from: None,
+                to: Some("x".into()),
+            },
+        ),
+        (
+            "set_comment.from",
+            O::SetComment {
+                on: CommentOn::table("t"),
+                from: Some("w".into()),
+                to: Some("x".into()),
+            },
+        ),
+        (
+            "set_comment.to",
+            O::SetComment {
+                on: CommentOn::table("t"),
+                from: None,
+                to: Some("y".into()),
+            },
+        ),
         ("grant", O::Grant(grant())),
         (
             "grant.on",
@@ -772,7 +818,9 @@ fn mutants() -> Vec<(&'static str, Operation)> {
 }
 
 use lockgate::dsl::schema::Backfill;
-use lockgate::dsl::schema::{GrantDef, GrantObject, PolicyCommand, PolicyDef, Privilege, RowSecurity};
+use lockgate::dsl::schema::{
+    CommentOn, GrantDef, GrantObject, PolicyCommand, PolicyDef, Privilege, RowSecurity, SequenceDef,
+};
 
 fn policy() -> PolicyDef {
     PolicyDef::new("t", "p").to(["app"]).using("tenant = 1")

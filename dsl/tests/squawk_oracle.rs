@@ -100,7 +100,7 @@ const ACCOUNTS: &[(&str, &[&str])] = &[
     ("ban-drop-type", &["DropEnum", "sql-drop-object"]),
     ("ban-drop-extension", &["pg-drop-extension", "sql-drop-object"]),
     ("ban-drop-function", &["sql-drop-object"]),
-    ("ban-drop-sequence", &["sql-drop-object"]),
+    ("ban-drop-sequence", &["drop-sequence", "sql-drop-object"]),
     ("ban-drop-trigger", &["sql-drop-object"]),
     ("ban-drop-policy", &["drop-policy", "sql-drop-object"]),
     ("ban-revoke", &["revoke-breaks-code", "sql-revoke"]),
@@ -288,6 +288,7 @@ fn every_squawk_warning_on_rendered_sql_is_accounted_for() {
             // (`type_change_rewrites.rs` shows it on the server), and lockgate asks for nothing there.
             let keeps_table = matches!(&op, Operation::AlterColumn { from, to, .. }
                 if from.ty != to.ty && !rewrites_table(&from.ty, &to.ty, Backend::Postgres));
+            let drops_schema = matches!(&op, Operation::DropSchema { .. });
             let found = accounts(&planned(op), transaction);
             let mut left = unaccounted(&sql, in_transaction, &found);
             if keeps_table {
@@ -304,6 +305,10 @@ fn every_squawk_warning_on_rendered_sql_is_accounted_for() {
                 Operation::ExpandColumn { .. } | Operation::ContractColumn { .. }
             ) {
                 left.retain(|w| w != "ban-drop-trigger" && w != "ban-drop-function");
+            }
+            // `DROP SCHEMA` without `CASCADE`: PostgreSQL refuses a schema that holds anything, so no data can go.
+            if drops_schema {
+                left.retain(|w| w != "ban-drop-schema");
             }
             // A policy's name appears in no statement running code sends: renaming it changes what only
             // migrations read.

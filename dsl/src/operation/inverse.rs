@@ -125,6 +125,15 @@ impl Operation {
             O::DropMaterializedView(v) => O::CreateMaterializedView(v.clone()),
             // Only rows change, and they are the query's.
             O::RefreshMaterializedView { .. } => return Inverse::Nothing,
+            O::CreateSchema { name } => O::DropSchema { name: name.clone() },
+            O::DropSchema { name } => O::CreateSchema { name: name.clone() },
+            O::CreateSequence(s) => O::DropSequence(s.clone()),
+            O::DropSequence(s) => O::CreateSequence(s.clone()),
+            O::SetComment { on, from, to } => O::SetComment {
+                on: on.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
             O::Grant(g) => O::Revoke(g.clone()),
             O::Revoke(g) => O::Grant(g.clone()),
             O::CreateExtension { name } => O::DropExtension { name: name.clone() },

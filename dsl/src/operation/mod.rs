@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
 use crate::schema::{
-    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, GrantDef, IndexDef, PolicyDef, RowSecurity, TableDef, UniqueDef,
-    ViewDef,
+    CheckDef, ColumnDef, CommentOn, EnumDef, ForeignKeyDef, GrantDef, IndexDef, PolicyDef, RowSecurity, SequenceDef,
+    TableDef, UniqueDef, ViewDef,
 };
 
 /// One schema change. Every variant that removes something carries its full definition, so its
@@ -246,6 +246,29 @@ pub enum Operation {
         /// `CONCURRENTLY`.
         concurrently: bool,
     },
+    /// `CREATE SCHEMA` (PostgreSQL).
+    CreateSchema {
+        /// The schema.
+        name: String,
+    },
+    /// `DROP SCHEMA` (without `CASCADE`: PostgreSQL refuses a schema that holds anything).
+    DropSchema {
+        /// The schema.
+        name: String,
+    },
+    /// `CREATE SEQUENCE` (PostgreSQL).
+    CreateSequence(SequenceDef),
+    /// `DROP SEQUENCE`; carries the definition to recreate it (at its start, not where it had got to).
+    DropSequence(SequenceDef),
+    /// `COMMENT ON TABLE` / `COMMENT ON COLUMN` (PostgreSQL); `None` is no comment.
+    SetComment {
+        /// The table or column.
+        on: CommentOn,
+        /// The comment before.
+        from: Option<String>,
+        /// And after.
+        to: Option<String>,
+    },
     /// `GRANT` privileges on a table, sequence or schema to roles (PostgreSQL).
     Grant(GrantDef),
     /// `REVOKE` them.
@@ -301,6 +324,11 @@ impl Operation {
             Operation::CreateMaterializedView(_) => "create_materialized_view",
             Operation::DropMaterializedView(_) => "drop_materialized_view",
             Operation::RefreshMaterializedView { .. } => "refresh_materialized_view",
+            Operation::CreateSchema { .. } => "create_schema",
+            Operation::DropSchema { .. } => "drop_schema",
+            Operation::CreateSequence(_) => "create_sequence",
+            Operation::DropSequence(_) => "drop_sequence",
+            Operation::SetComment { .. } => "set_comment",
             Operation::Grant(_) => "grant",
             Operation::Revoke(_) => "revoke",
         }
@@ -346,7 +374,12 @@ impl Operation {
             Operation::AlterRowSecurity { table, .. } => Some(table),
             Operation::CreateMaterializedView(_)
             | Operation::DropMaterializedView(_)
-            | Operation::RefreshMaterializedView { .. } => None,
+            | Operation::RefreshMaterializedView { .. }
+            | Operation::CreateSchema { .. }
+            | Operation::DropSchema { .. }
+            | Operation::CreateSequence(_)
+            | Operation::DropSequence(_) => None,
+            Operation::SetComment { on, .. } => Some(on.table_name()),
             Operation::CreatePolicy(p) | Operation::DropPolicy(p) => Some(&p.table),
             Operation::AlterPolicy { from, .. } => Some(&from.table),
             Operation::Grant(g) | Operation::Revoke(g) => match &g.on {
@@ -409,6 +442,11 @@ impl Operation {
             | Operation::CreateMaterializedView(_)
             | Operation::DropMaterializedView(_)
             | Operation::RefreshMaterializedView { .. }
+            | Operation::CreateSchema { .. }
+            | Operation::DropSchema { .. }
+            | Operation::CreateSequence(_)
+            | Operation::DropSequence(_)
+            | Operation::SetComment { .. }
             | Operation::Grant(_)
             | Operation::Revoke(_) => false,
         }
@@ -549,6 +587,10 @@ impl Operation {
             Operation::CreateMaterializedView(v) | Operation::DropMaterializedView(v) => {
                 format!("{} `{}`", self.kind(), v.name)
             }
+            Operation::CreateSchema { name } | Operation::DropSchema { name } => format!("{} `{name}`", self.kind()),
+            Operation::CreateSequence(s) | Operation::DropSequence(s) => format!("{} `{}`", self.kind(), s.name),
+            Operation::SetComment { on, to: Some(_), .. } => format!("set_comment on {on}"),
+            Operation::SetComment { on, to: None, .. } => format!("set_comment on {on} (removed)"),
             Operation::RefreshMaterializedView { name, concurrently } => format!(
                 "refresh_materialized_view `{name}`{}",
                 if *concurrently { " concurrently" } else { "" }

@@ -7,6 +7,7 @@ mod archive;
 mod expansion;
 mod materialized;
 mod methods;
+mod objects;
 mod security;
 
 use std::marker::PhantomData;

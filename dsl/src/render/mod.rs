@@ -184,6 +184,11 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
         O::RefreshMaterializedView { name, concurrently } => {
             objects::refresh_materialized_view(op, name, *concurrently, backend)
         }
+        O::CreateSchema { name } => objects::create_schema(op, name, backend),
+        O::DropSchema { name } => objects::drop_schema(op, name, backend),
+        O::CreateSequence(s) => objects::create_sequence(op, s, backend),
+        O::DropSequence(s) => objects::drop_sequence(op, s, backend),
+        O::SetComment { on, to, .. } => objects::set_comment(op, on, to.as_deref(), backend),
         O::Grant(g) => security::grant(op, g, backend),
         O::Revoke(g) => security::revoke(op, g, backend),
         O::RawSql { up, .. } => raw_sql(up, backend),

@@ -1,10 +1,11 @@
-//! Views, materialized views, PostgreSQL enum types and extensions: statements sea-query has no builder for.
+//! Views, materialized views, PostgreSQL enum types, extensions, schemas, sequences and comments: statements
+//! sea-query has no builder for.
 
 use super::quote::{check_name, quote_ident, quote_literal};
 use super::{RenderError, Step, unsupported};
 use crate::backend::Backend;
 use crate::operation::Operation;
-use crate::schema::{EnumDef, ViewDef};
+use crate::schema::{CommentOn, EnumDef, SequenceDef, ViewDef};
 
 pub(super) fn create_view(view: &ViewDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
     check_name(backend, &view.name)?;
@@ -81,6 +82,70 @@ pub(super) fn refresh_materialized_view(
         if concurrently { "CONCURRENTLY " } else { "" },
         quote_ident(backend, name)
     ))])
+}
+
+const OBJECT_HINT: &str = "schemas, sequences and comments are rendered for PostgreSQL only; mark the \
+                           migration `#[migration(backends = \"postgres\")]`";
+
+fn postgres_only(op: &Operation, backend: Backend) -> Result<(), RenderError> {
+    if backend == Backend::Postgres {
+        Ok(())
+    } else {
+        Err(unsupported(op, backend, OBJECT_HINT))
+    }
+}
+
+pub(super) fn create_schema(op: &Operation, name: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    postgres_only(op, backend)?;
+    check_name(backend, name)?;
+    Ok(vec![Step::sql(format!("CREATE SCHEMA {}", quote_ident(backend, name)))])
+}
+
+pub(super) fn drop_schema(op: &Operation, name: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    postgres_only(op, backend)?;
+    check_name(backend, name)?;
+    Ok(vec![Step::sql(format!("DROP SCHEMA {}", quote_ident(backend, name)))])
+}
+
+pub(super) fn create_sequence(op: &Operation, s: &SequenceDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    postgres_only(op, backend)?;
+    check_name(backend, &s.name)?;
+    Ok(vec![Step::sql(format!(
+        "CREATE SEQUENCE {} INCREMENT BY {} START WITH {}",
+        quote_ident(backend, &s.name),
+        s.increment,
+        s.start
+    ))])
+}
+
+pub(super) fn drop_sequence(op: &Operation, s: &SequenceDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
+    postgres_only(op, backend)?;
+    check_name(backend, &s.name)?;
+    Ok(vec![Step::sql(format!(
+        "DROP SEQUENCE {}",
+        quote_ident(backend, &s.name)
+    ))])
+}
+
+pub(super) fn set_comment(
+    op: &Operation,
+    on: &CommentOn,
+    to: Option<&str>,
+    backend: Backend,
+) -> Result<Vec<Step>, RenderError> {
+    postgres_only(op, backend)?;
+    let target = match on {
+        CommentOn::Table(table) => format!("TABLE {}", quote_ident(backend, table)),
+        CommentOn::Column { table, column } => {
+            format!(
+                "COLUMN {}.{}",
+                quote_ident(backend, table),
+                quote_ident(backend, column)
+            )
+        }
+    };
+    let text = to.map_or_else(|| "NULL".to_owned(), |text| quote_literal(backend, text));
+    Ok(vec![Step::sql(format!("COMMENT ON {target} IS {text}"))])
 }
 
 const ENUM_HINT: &str = "only PostgreSQL has named enum types; mark a PostgreSQL-only migration \

@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{EnumDef, GrantObject, IndexDef, PolicyDef, Privilege, RowSecurity, TableDef, ViewDef};
+use super::{
+    CommentOn, EnumDef, GrantObject, IndexDef, PolicyDef, Privilege, RowSecurity, SequenceDef, TableDef, ViewDef,
+};
 use crate::operation::Operation;
 
 /// Every object a plan defines, by name: what the DSL predicts the database holds after the plan ran.
@@ -32,6 +34,15 @@ pub struct SchemaDef {
     /// PostgreSQL materialized views, by name, with their indexes.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub materialized_views: BTreeMap<String, MaterializedView>,
+    /// PostgreSQL schemas created by the plan.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub schemas: BTreeSet<String>,
+    /// PostgreSQL sequences of the current schema, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sequences: BTreeMap<String, SequenceDef>,
+    /// Comments on tables and columns.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub comments: BTreeMap<CommentOn, String>,
     /// Row-level security, by table; a table without an entry has it off.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub row_security: BTreeMap<String, RowSecurity>,
@@ -140,6 +151,7 @@ impl SchemaDef {
                     .remove(&table.name)
                     .ok_or_else(|| missing("table", &table.name))?;
                 // PostgreSQL drops them with the table.
+                self.comments.retain(|on, _| on.table_name() != table.name);
                 self.row_security.remove(&table.name);
                 self.policies.remove(&table.name);
                 self.grants
@@ -153,6 +165,23 @@ impl SchemaDef {
                 table.checks.iter_mut().for_each(|c| c.table.clone_from(to));
                 table.foreign_keys.iter_mut().for_each(|f| f.table.clone_from(to));
                 self.tables.insert(to.clone(), table);
+                let comments: Vec<(CommentOn, String)> = self
+                    .comments
+                    .iter()
+                    .filter(|(on, _)| on.table_name() == from)
+                    .map(|(on, text)| (on.clone(), text.clone()))
+                    .collect();
+                for (on, text) in comments {
+                    self.comments.remove(&on);
+                    let moved = match on {
+                        CommentOn::Table(_) => CommentOn::Table(to.clone()),
+                        CommentOn::Column { column, .. } => CommentOn::Column {
+                            table: to.clone(),
+                            column,
+                        },
+                    };
+                    self.comments.insert(moved, text);
+                }
                 if let Some(security) = self.row_security.remove(from) {
                     self.row_security.insert(to.clone(), security);
                 }
@@ -180,6 +209,8 @@ impl SchemaDef {
                 if def.columns.len() == before {
                     return Err(missing("column", &column.name));
                 }
+                self.comments.remove(&CommentOn::column(table, &column.name));
+                let def = self.table(table)?;
                 // What the backends drop with the column: indexes and constraints over it alone.
                 def.indexes.retain(|i| i.columns != [column.name.clone()]);
                 def.uniques.retain(|u| u.columns != [column.name.clone()]);
@@ -192,6 +223,10 @@ impl SchemaDef {
                     .find(|c| &c.name == from)
                     .ok_or_else(|| missing("column", from))?;
                 column.name.clone_from(to);
+                if let Some(text) = self.comments.remove(&CommentOn::column(table, from)) {
+                    self.comments.insert(CommentOn::column(table, to), text);
+                }
+                let def = self.table(table)?;
                 let rename = |names: &mut Vec<String>| {
                     for name in names.iter_mut().filter(|n| *n == from) {
                         name.clone_from(to);
@@ -323,6 +358,45 @@ impl SchemaDef {
                     .insert(policy.name.clone(), policy.clone());
             }
             Operation::DropPolicy(policy) => self.drop_policy(policy)?,
+            Operation::CreateSchema { name } => {
+                self.schemas.insert(name.clone());
+            }
+            Operation::DropSchema { name } => {
+                if !self.schemas.remove(name) {
+                    return Err(missing("schema", name));
+                }
+            }
+            Operation::CreateSequence(sequence) => {
+                self.sequences.insert(sequence.name.clone(), sequence.clone());
+            }
+            Operation::DropSequence(sequence) => {
+                self.sequences
+                    .remove(&sequence.name)
+                    .ok_or_else(|| missing("sequence", &sequence.name))?;
+            }
+            Operation::SetComment { on, from, to } => {
+                let table = self.table(on.table_name())?;
+                if let CommentOn::Column { column, .. } = on
+                    && table.column(column).is_none()
+                {
+                    return Err(missing("column", column));
+                }
+                let found = self.comments.get(on);
+                if found != from.as_ref() {
+                    let say = |text: Option<&String>| {
+                        text.map_or_else(|| "without comment".to_owned(), |t| format!("commented `{t}`"))
+                    };
+                    return Err(Unpredictable::NotAsSaid {
+                        object: on.to_string(),
+                        expected: say(from.as_ref()),
+                        found: say(found),
+                    });
+                }
+                match to {
+                    Some(text) => self.comments.insert(on.clone(), text.clone()),
+                    None => self.comments.remove(on),
+                };
+            }
             Operation::CreateMaterializedView(view) => {
                 self.materialized_views.insert(
                     view.name.clone(),
@@ -479,5 +553,37 @@ mod tests {
             })))
             .unwrap();
         assert!(schema.policies.is_empty() && schema.grants.is_empty());
+    }
+
+    #[test]
+    fn comments_follow_their_column_and_must_be_what_the_operation_says() {
+        use crate::schema::CommentOn;
+        let mut schema = with_table();
+        let set = |from: Option<&str>, to: Option<&str>| Operation::SetComment {
+            on: CommentOn::column("docs", "id"),
+            from: from.map(str::to_owned),
+            to: to.map(str::to_owned),
+        };
+        schema.apply(&set(None, Some("the key"))).unwrap();
+        assert_eq!(
+            schema.apply(&set(None, Some("other"))).unwrap_err().to_string(),
+            "column `docs`.`id` is commented `the key` here, not without comment as the operation says"
+        );
+        schema
+            .apply(&Operation::RenameColumn {
+                table: "docs".into(),
+                from: "id".into(),
+                to: "key".into(),
+            })
+            .unwrap();
+        assert_eq!(schema.comments[&CommentOn::column("docs", "key")], "the key");
+        assert!(matches!(
+            schema.apply(&Operation::SetComment {
+                on: CommentOn::column("docs", "gone"),
+                from: None,
+                to: Some("x".into()),
+            }),
+            Err(Unpredictable::Missing { kind: "column", .. })
+        ));
     }
 }

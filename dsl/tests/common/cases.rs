@@ -4,8 +4,9 @@
 
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::schema::{
-    Backfill, CheckDef, ColumnDef, EnumDef, Expansion, ForeignKeyDef, GrantDef, IndexDef, Parity, PolicyCommand,
-    PolicyDef, Privilege, ReferentialAction, RowSecurity, TableDef, Undo, UniqueDef, ViewDef,
+    Backfill, CheckDef, ColumnDef, CommentOn, EnumDef, Expansion, ForeignKeyDef, GrantDef, IndexDef, Parity,
+    PolicyCommand, PolicyDef, Privilege, ReferentialAction, RowSecurity, SequenceDef, TableDef, Undo, UniqueDef,
+    ViewDef,
 };
 use lockgate_dsl::types::{
     Array, Blob, Char, Citext, ColumnType, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz,
@@ -749,6 +750,74 @@ pub(crate) fn all() -> Vec<Case> {
             },
         )
         .seed(ROWS)
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "create_schema",
+            Vec::new(),
+            Operation::CreateSchema {
+                name: "reporting".into(),
+            },
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "drop_schema",
+            vec![Operation::CreateSchema {
+                name: "reporting".into(),
+            }],
+            Operation::DropSchema {
+                name: "reporting".into(),
+            },
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "create_sequence",
+            Vec::new(),
+            Operation::CreateSequence(SequenceDef::new("invoice_numbers").start(1000).increment(10)),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "drop_sequence",
+            vec![Operation::CreateSequence(
+                SequenceDef::new("invoice_numbers").start(1000),
+            )],
+            Operation::DropSequence(SequenceDef::new("invoice_numbers").start(1000)),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "set_comment",
+            {
+                let mut ops = base();
+                ops.push(Operation::SetComment {
+                    on: CommentOn::table("contracts"),
+                    from: None,
+                    to: Some("one row per signed contract".into()),
+                });
+                ops
+            },
+            Operation::SetComment {
+                on: CommentOn::column("contracts", "amount"),
+                from: None,
+                to: Some("in euros, tax included; it's never negative".into()),
+            },
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "set_comment_removed",
+            {
+                let mut ops = base();
+                ops.push(Operation::SetComment {
+                    on: CommentOn::table("contracts"),
+                    from: None,
+                    to: Some("one row per signed contract".into()),
+                });
+                ops
+            },
+            Operation::SetComment {
+                on: CommentOn::table("contracts"),
+                from: Some("one row per signed contract".into()),
+                to: None,
+            },
+        )
         .unsupported_on(&[MySql, Sqlite]),
         Case::new(
             "grant",

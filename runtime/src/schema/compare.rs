@@ -155,6 +155,51 @@ pub fn compare(expected: &Schema, found: &Schema, options: CompareOptions) -> Ve
         |()| "installed".to_owned(),
         |_, (), (), _| {},
     );
+    let schemas =
+        |set: &std::collections::BTreeSet<String>| set.iter().map(|s| (s.clone(), ())).collect::<BTreeMap<_, _>>();
+    each(
+        &schemas(&expected.schemas),
+        &schemas(&found.schemas),
+        &mut out,
+        |name| format!("schema `{name}`"),
+        |()| "created".to_owned(),
+        |_, (), (), _| {},
+    );
+    let sequence_line =
+        |s: &lockgate_dsl::schema::SequenceDef| format!("START WITH {} INCREMENT BY {}", s.start, s.increment);
+    each(
+        &expected.sequences,
+        &found.sequences,
+        &mut out,
+        |name| format!("sequence `{name}`"),
+        sequence_line,
+        |name, a, b, out| {
+            if a != b {
+                out.push(changed(
+                    format!("sequence `{name}`"),
+                    sequence_line(a),
+                    sequence_line(b),
+                ));
+            }
+        },
+    );
+    let comments = |map: &BTreeMap<lockgate_dsl::schema::CommentOn, String>| {
+        map.iter()
+            .map(|(on, text)| (format!("comment on {on}"), text.clone()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    each(
+        &comments(&expected.comments),
+        &comments(&found.comments),
+        &mut out,
+        |object| object.to_owned(),
+        |text| format!("'{text}'"),
+        |object, a, b, out| {
+            if a != b {
+                out.push(changed(object.to_owned(), format!("'{a}'"), format!("'{b}'")));
+            }
+        },
+    );
     let grants = |set: &std::collections::BTreeSet<(
         lockgate_dsl::schema::GrantObject,
         String,

@@ -77,6 +77,9 @@ pub fn lift(live: &Schema, backend: Backend) -> Lifted {
         }
     }
     lifted.schema.grants = live.grants.clone();
+    lifted.schema.schemas = live.schemas.clone();
+    lifted.schema.sequences = live.sequences.clone();
+    lifted.schema.comments = live.comments.clone();
     for (name, view) in &live.materialized_views {
         let indexes = view
             .indexes

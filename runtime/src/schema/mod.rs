@@ -14,7 +14,7 @@ mod rust;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use lockgate_dsl::schema::{GrantObject, Privilege, RowSecurity};
+use lockgate_dsl::schema::{CommentOn, GrantObject, Privilege, RowSecurity, SequenceDef};
 use serde::Serialize;
 
 pub use compare::{Change, CompareOptions, Difference, compare};
@@ -42,6 +42,16 @@ pub struct Schema {
     /// PostgreSQL materialized views, by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub materialized_views: BTreeMap<String, MaterializedView>,
+    /// PostgreSQL schemas other than `public` and the system's.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub schemas: BTreeSet<String>,
+    /// PostgreSQL sequences of the current schema that no column owns (identity and serial columns' own are
+    /// part of their column), by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sequences: BTreeMap<String, SequenceDef>,
+    /// PostgreSQL comments on the current schema's tables and their columns.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub comments: BTreeMap<CommentOn, String>,
     /// PostgreSQL extensions (`plpgsql` left out).
     pub extensions: BTreeSet<String>,
     /// PostgreSQL privileges granted to roles other than each object's owner, on the current schema's tables,

@@ -191,6 +191,10 @@ rules! {
         "`drop_materialized_view` of a view this migration did not create",
         why: "running code that still reads the view fails from the moment the migration commits, as with `drop_view`",
         fix: "stop reading the view in code and deploy first, then allow incompatible";
+    DROP_SEQUENCE = "drop-sequence": Destructive, allowable, PG, down: false,
+        "`drop_sequence` of a sequence this migration did not create",
+        why: "where the sequence had got to is lost: `down` creates it again at its start, so numbers already handed out come again",
+        fix: "stop calling `nextval` on it in code and deploy first, then allow destructive";
     REFRESH_BLOCKS_READS = "refresh-blocks-reads": Blocking, allowable, PG, down: false,
         "`refresh_materialized_view` without `concurrently` of a materialized view this migration did not create",
         why: "PostgreSQL holds ACCESS EXCLUSIVE on the view while its query runs again: every read of the view waits",

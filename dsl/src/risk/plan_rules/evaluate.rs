@@ -388,7 +388,16 @@ fn operation_rules(
         | Operation::AssertParity { .. }
         | Operation::Backfill { .. }
         | Operation::Grant(_)
-        | Operation::CreateMaterializedView(_) => {}
+        | Operation::CreateMaterializedView(_)
+        | Operation::CreateSchema { .. }
+        | Operation::DropSchema { .. }
+        | Operation::CreateSequence(_)
+        | Operation::SetComment { .. } => {}
+        Operation::DropSequence(sequence) => {
+            if existing(&sequence.name) {
+                rules.push(&DROP_SEQUENCE);
+            }
+        }
         Operation::DropMaterializedView(view) => {
             if existing(&view.name) {
                 rules.push(&DROP_MATERIALIZED_VIEW);
@@ -431,7 +440,12 @@ fn tables_used(op: &Operation) -> Vec<&str> {
         Operation::CreateTable(_)
         | Operation::CreateView(_)
         | Operation::ReplaceView { .. }
-        | Operation::CreateMaterializedView(_) => Vec::new(),
+        | Operation::CreateMaterializedView(_)
+        | Operation::CreateSchema { .. }
+        | Operation::DropSchema { .. }
+        | Operation::CreateSequence(_)
+        | Operation::DropSequence(_) => Vec::new(),
+        Operation::SetComment { on, .. } => vec![on.table_name()],
         Operation::DropMaterializedView(v) => vec![v.name.as_str()],
         Operation::RefreshMaterializedView { name, .. } => vec![name.as_str()],
         Operation::AddForeignKey(fk) => vec![fk.table.as_str(), fk.ref_table.as_str()],
@@ -495,6 +509,8 @@ fn new_names(op: &Operation) -> Vec<&str> {
         Operation::CreateExtension { name } => vec![name.as_str()],
         Operation::CreatePolicy(p) => vec![p.name.as_str()],
         Operation::CreateMaterializedView(v) => vec![v.name.as_str()],
+        Operation::CreateSchema { name } => vec![name.as_str()],
+        Operation::CreateSequence(s) => vec![s.name.as_str()],
         Operation::AlterPolicy { to, .. } => vec![to.name.as_str()],
         Operation::ReplaceView { to, .. } => vec![to.name.as_str()],
         Operation::AlterColumn { to, .. } => vec![to.name.as_str()],
@@ -534,6 +550,9 @@ fn new_names(op: &Operation) -> Vec<&str> {
         | Operation::DropPolicy(_)
         | Operation::DropMaterializedView(_)
         | Operation::RefreshMaterializedView { .. }
+        | Operation::DropSchema { .. }
+        | Operation::DropSequence(_)
+        | Operation::SetComment { .. }
         | Operation::Grant(_)
         | Operation::Revoke(_) => Vec::new(),
     }

@@ -52,6 +52,12 @@ impl<'a> Seen<'a> {
                 self.created.insert(&t.name);
                 self.dropped.remove(t.name.as_str());
             }
+            Operation::CreateSequence(sequence) => {
+                self.created.insert(&sequence.name);
+            }
+            Operation::DropSequence(sequence) => {
+                self.created.remove(sequence.name.as_str());
+            }
             Operation::CreateMaterializedView(view) => {
                 self.created.insert(&view.name);
                 self.dropped.remove(view.name.as_str());
@@ -122,6 +128,9 @@ impl<'a> Seen<'a> {
             | Operation::DropPolicy(_)
             | Operation::AlterPolicy { .. }
             | Operation::RefreshMaterializedView { .. }
+            | Operation::CreateSchema { .. }
+            | Operation::DropSchema { .. }
+            | Operation::SetComment { .. }
             | Operation::Grant(_)
             | Operation::Revoke(_) => {}
         }

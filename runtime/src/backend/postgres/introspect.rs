@@ -3,7 +3,7 @@
 
 use crate::backend::catalog::{rows, text};
 use crate::conn::SqlConn;
-use lockgate_dsl::schema::{GrantObject, Privilege, RowSecurity};
+use lockgate_dsl::schema::{CommentOn, GrantObject, Privilege, RowSecurity, SequenceDef};
 
 use crate::schema::{Check, Column, ForeignKey, Index, MaterializedView, Policy, Schema, Table, View, squash};
 
@@ -74,6 +74,22 @@ const VIEWS: &str =
 
 const MATERIALIZED_VIEWS: &str = "SELECT matviewname::text, definition::text FROM pg_matviews \
      WHERE schemaname = current_schema() ORDER BY 1";
+
+const SCHEMAS: &str = "SELECT nspname::text FROM pg_namespace \
+     WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public') ORDER BY 1";
+
+/// Sequences no column owns: an identity or serial column's sequence depends on it (`a` or `i`).
+const SEQUENCES: &str = "SELECT c.relname::text, s.seqstart::text, s.seqincrement::text \
+     FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_depend d \
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')) ORDER BY 1";
+
+/// Comments on tables (column 0) and their columns.
+const COMMENTS: &str = "SELECT c.relname::text, a.attname::text, d.description::text \
+     FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 \
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1, 2";
 
 const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
      JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() \
@@ -202,6 +218,25 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
     }
     for row in rows(conn, EXTENSIONS).await? {
         schema.extensions.insert(text(&row, 0));
+    }
+    for row in rows(conn, SCHEMAS).await? {
+        schema.schemas.insert(text(&row, 0));
+    }
+    for row in rows(conn, SEQUENCES).await? {
+        let number = |i: usize| text(&row, i).parse::<i64>().unwrap_or_default();
+        let sequence = SequenceDef::new(text(&row, 0)).start(number(1)).increment(number(2));
+        schema.sequences.insert(sequence.name.clone(), sequence);
+    }
+    for row in rows(conn, COMMENTS).await? {
+        let table = text(&row, 0);
+        if !schema.tables.contains_key(&table) {
+            continue;
+        }
+        let on = match row.get(1).cloned().flatten() {
+            Some(column) => CommentOn::column(table, column),
+            None => CommentOn::table(table),
+        };
+        schema.comments.insert(on, text(&row, 2));
     }
     for row in rows(conn, POLICIES).await? {
         let Some(table) = schema.tables.get_mut(&text(&row, 0)) else {
