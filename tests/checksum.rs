@@ -744,6 +744,81 @@ fn mutants() -> Vec<(&'static str, Operation)> {
                 concurrently: true,
             },
         ),
+        ("create_function", O::CreateFunction(Box::new(function()))),
+        (
+            "create_function.name",
+            O::CreateFunction(Box::new(FunctionDef {
+                name: "g".into(),
+                ..function()
+            })),
+        ),
+        (
+            "create_function.arguments",
+            O::CreateFunction(Box::new(function().arguments("a integer"))),
+        ),
+        (
+            "create_function.returns",
+            O::CreateFunction(Box::new(function().returns("bigint"))),
+        ),
+        (
+            "create_function.language",
+            O::CreateFunction(Box::new(function().language("plpgsql"))),
+        ),
+        (
+            "create_function.body",
+            O::CreateFunction(Box::new(function().body("SELECT 2"))),
+        ),
+        ("drop_function", O::DropFunction(Box::new(function()))),
+        (
+            "replace_function",
+            O::ReplaceFunction {
+                from: Box::new(function()),
+                to: Box::new(function().body("SELECT 2")),
+            },
+        ),
+        (
+            "replace_function.from",
+            O::ReplaceFunction {
+                from: Box::new(function().body("SELECT 3")),
+                to: Box::new(function().body("SELECT 2")),
+            },
+        ),
+        ("create_trigger", O::CreateTrigger(Box::new(trigger()))),
+        (
+            "create_trigger.table",
+            O::CreateTrigger(Box::new(TriggerDef {
+                table: "u".into(),
+                ..trigger()
+            })),
+        ),
+        (
+            "create_trigger.name",
+            O::CreateTrigger(Box::new(TriggerDef {
+                name: "tr2".into(),
+                ..trigger()
+            })),
+        ),
+        ("create_trigger.timing", O::CreateTrigger(Box::new(trigger().after()))),
+        (
+            "create_trigger.events",
+            O::CreateTrigger(Box::new(trigger().on([TriggerEvent::Delete]))),
+        ),
+        (
+            "create_trigger.for_each_row",
+            O::CreateTrigger(Box::new(trigger().for_each_statement())),
+        ),
+        (
+            "create_trigger.when",
+            O::CreateTrigger(Box::new(trigger().when("true"))),
+        ),
+        (
+            "create_trigger.function",
+            O::CreateTrigger(Box::new(TriggerDef {
+                function: "g".into(),
+                ..trigger()
+            })),
+        ),
+        ("drop_trigger", O::DropTrigger(Box::new(trigger()))),
         ("create_schema", O::CreateSchema { name: "s".into() }),
         ("create_schema.name", O::CreateSchema { name: "r".into() }),
         ("drop_schema", O::DropSchema { name: "s".into() }),
@@ -819,11 +894,23 @@ fn mutants() -> Vec<(&'static str, Operation)> {
 
 use lockgate::dsl::schema::Backfill;
 use lockgate::dsl::schema::{
-    CommentOn, GrantDef, GrantObject, PolicyCommand, PolicyDef, Privilege, RowSecurity, SequenceDef,
+    CommentOn, FunctionDef, GrantDef, GrantObject, PolicyCommand, PolicyDef, Privilege, RowSecurity, SequenceDef,
+    TriggerDef, TriggerEvent,
 };
 
 fn policy() -> PolicyDef {
     PolicyDef::new("t", "p").to(["app"]).using("tenant = 1")
+}
+
+fn function() -> FunctionDef {
+    FunctionDef::new("f")
+        .returns("integer")
+        .language("sql")
+        .body("SELECT 1")
+}
+
+fn trigger() -> TriggerDef {
+    TriggerDef::new("t", "tr", "f")
 }
 
 fn grant() -> GrantDef {

@@ -305,7 +305,7 @@ fn mysql_counts_an_identifier_in_characters_postgres_in_bytes() {
 fn policies_and_grants_postgres_would_refuse() {
     use lockgate_dsl::schema::{GrantDef, PolicyCommand, PolicyDef, Privilege, RowSecurity};
     let refused = |op: Operation| match render(&op, Backend::Postgres) {
-        Err(e @ RenderError::InvalidAccess { .. }) => e.to_string(),
+        Err(e @ RenderError::Invalid { .. }) => e.to_string(),
         other => panic!("{op:?} rendered {other:?}"),
     };
     let insert_with_using = PolicyDef::new("t", "p")
@@ -346,5 +346,35 @@ fn policies_and_grants_postgres_would_refuse() {
             to: RowSecurity::ON,
         })
         .contains("it changes nothing")
+    );
+}
+
+/// A function or trigger PostgreSQL would refuse, or whose body would end early, is refused with the fix.
+#[test]
+fn functions_and_triggers_postgres_would_refuse() {
+    use lockgate_dsl::schema::{FunctionDef, TriggerDef, TriggerEvent};
+    let refused = |op: Operation| match render(&op, Backend::Postgres) {
+        Err(e @ RenderError::Invalid { .. }) => e.to_string(),
+        other => panic!("{op:?} rendered {other:?}"),
+    };
+    let quoted = FunctionDef::new("f").body("BEGIN RETURN '$lockgate$'; END");
+    assert_eq!(
+        refused(Operation::CreateFunction(Box::new(quoted))),
+        "cannot create_function `f()`: its body holds `$lockgate$`, the quote lockgate puts around bodies"
+    );
+    assert!(refused(Operation::CreateFunction(Box::new(FunctionDef::new("f")))).contains("its body is empty"));
+    let language = FunctionDef::new("f").language("sql; DROP TABLE t").body("SELECT 1");
+    assert!(refused(Operation::CreateFunction(Box::new(language))).contains("is not a language name"));
+    let truncate_rows = TriggerDef::new("t", "tr", "f").on([TriggerEvent::Truncate]);
+    assert!(
+        refused(Operation::CreateTrigger(Box::new(truncate_rows))).contains("TRUNCATE fires statement triggers only")
+    );
+    let statement_new = TriggerDef::new("t", "tr", "f").for_each_statement().when("NEW.a > 0");
+    assert!(refused(Operation::CreateTrigger(Box::new(statement_new))).contains("cannot read `OLD` or `NEW`"));
+    assert!(
+        refused(Operation::CreateTrigger(Box::new(
+            TriggerDef::new("t", "tr", "f").on([])
+        )))
+        .contains("no statement")
     );
 }

@@ -99,9 +99,9 @@ const ACCOUNTS: &[(&str, &[&str])] = &[
     ),
     ("ban-drop-type", &["DropEnum", "sql-drop-object"]),
     ("ban-drop-extension", &["pg-drop-extension", "sql-drop-object"]),
-    ("ban-drop-function", &["sql-drop-object"]),
+    ("ban-drop-function", &["drop-function", "sql-drop-object"]),
     ("ban-drop-sequence", &["drop-sequence", "sql-drop-object"]),
-    ("ban-drop-trigger", &["sql-drop-object"]),
+    ("ban-drop-trigger", &["drop-trigger", "sql-drop-object"]),
     ("ban-drop-policy", &["drop-policy", "sql-drop-object"]),
     ("ban-revoke", &["revoke-breaks-code", "sql-revoke"]),
     (

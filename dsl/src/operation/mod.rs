@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
 use crate::schema::{
-    CheckDef, ColumnDef, CommentOn, EnumDef, ForeignKeyDef, GrantDef, IndexDef, PolicyDef, RowSecurity, SequenceDef,
-    TableDef, UniqueDef, ViewDef,
+    CheckDef, ColumnDef, CommentOn, EnumDef, ForeignKeyDef, FunctionDef, GrantDef, IndexDef, PolicyDef, RowSecurity,
+    SequenceDef, TableDef, TriggerDef, UniqueDef, ViewDef,
 };
 
 /// One schema change. Every variant that removes something carries its full definition, so its
@@ -269,6 +269,21 @@ pub enum Operation {
         /// And after.
         to: Option<String>,
     },
+    /// `CREATE FUNCTION` (PostgreSQL).
+    CreateFunction(Box<FunctionDef>),
+    /// `DROP FUNCTION`; carries the definition to recreate it.
+    DropFunction(Box<FunctionDef>),
+    /// `CREATE OR REPLACE FUNCTION`, with the definition it replaces for `down`.
+    ReplaceFunction {
+        /// The function before.
+        from: Box<FunctionDef>,
+        /// And after.
+        to: Box<FunctionDef>,
+    },
+    /// `CREATE TRIGGER` (PostgreSQL).
+    CreateTrigger(Box<TriggerDef>),
+    /// `DROP TRIGGER`; carries the definition to recreate it.
+    DropTrigger(Box<TriggerDef>),
     /// `GRANT` privileges on a table, sequence or schema to roles (PostgreSQL).
     Grant(GrantDef),
     /// `REVOKE` them.
@@ -329,6 +344,11 @@ impl Operation {
             Operation::CreateSequence(_) => "create_sequence",
             Operation::DropSequence(_) => "drop_sequence",
             Operation::SetComment { .. } => "set_comment",
+            Operation::CreateFunction(_) => "create_function",
+            Operation::DropFunction(_) => "drop_function",
+            Operation::ReplaceFunction { .. } => "replace_function",
+            Operation::CreateTrigger(_) => "create_trigger",
+            Operation::DropTrigger(_) => "drop_trigger",
             Operation::Grant(_) => "grant",
             Operation::Revoke(_) => "revoke",
         }
@@ -380,6 +400,8 @@ impl Operation {
             | Operation::CreateSequence(_)
             | Operation::DropSequence(_) => None,
             Operation::SetComment { on, .. } => Some(on.table_name()),
+            Operation::CreateFunction(_) | Operation::DropFunction(_) | Operation::ReplaceFunction { .. } => None,
+            Operation::CreateTrigger(t) | Operation::DropTrigger(t) => Some(&t.table),
             Operation::CreatePolicy(p) | Operation::DropPolicy(p) => Some(&p.table),
             Operation::AlterPolicy { from, .. } => Some(&from.table),
             Operation::Grant(g) | Operation::Revoke(g) => match &g.on {
@@ -447,6 +469,11 @@ impl Operation {
             | Operation::CreateSequence(_)
             | Operation::DropSequence(_)
             | Operation::SetComment { .. }
+            | Operation::CreateFunction(_)
+            | Operation::DropFunction(_)
+            | Operation::ReplaceFunction { .. }
+            | Operation::CreateTrigger(_)
+            | Operation::DropTrigger(_)
             | Operation::Grant(_)
             | Operation::Revoke(_) => false,
         }
@@ -589,6 +616,13 @@ impl Operation {
             }
             Operation::CreateSchema { name } | Operation::DropSchema { name } => format!("{} `{name}`", self.kind()),
             Operation::CreateSequence(s) | Operation::DropSequence(s) => format!("{} `{}`", self.kind(), s.name),
+            Operation::CreateFunction(f) | Operation::DropFunction(f) => {
+                format!("{} `{}`", self.kind(), f.signature())
+            }
+            Operation::ReplaceFunction { to, .. } => format!("replace_function `{}`", to.signature()),
+            Operation::CreateTrigger(t) | Operation::DropTrigger(t) => {
+                format!("{} `{}` on `{}`", self.kind(), t.name, t.table)
+            }
             Operation::SetComment { on, to: Some(_), .. } => format!("set_comment on {on}"),
             Operation::SetComment { on, to: None, .. } => format!("set_comment on {on} (removed)"),
             Operation::RefreshMaterializedView { name, concurrently } => format!(

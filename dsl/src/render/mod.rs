@@ -43,6 +43,7 @@ mod index;
 mod objects;
 mod quote;
 mod rebuild;
+mod routine;
 mod script;
 mod security;
 mod snapshot;
@@ -115,9 +116,9 @@ pub enum RenderError {
         /// What is wrong, and the fix.
         reason: String,
     },
-    /// A policy or grant PostgreSQL would refuse, or that does nothing.
+    /// A policy, grant, function or trigger PostgreSQL would refuse, or one that does nothing.
     #[error("cannot {operation}: {reason}")]
-    InvalidAccess {
+    Invalid {
         /// The operation, described.
         operation: String,
         /// What is wrong, and the fix.
@@ -189,6 +190,11 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
         O::CreateSequence(s) => objects::create_sequence(op, s, backend),
         O::DropSequence(s) => objects::drop_sequence(op, s, backend),
         O::SetComment { on, to, .. } => objects::set_comment(op, on, to.as_deref(), backend),
+        O::CreateFunction(f) => routine::create_function(op, f, false, backend),
+        O::DropFunction(f) => routine::drop_function(op, f, backend),
+        O::ReplaceFunction { from, to } => routine::replace_function(op, from, to, backend),
+        O::CreateTrigger(t) => routine::create_trigger(op, t, backend),
+        O::DropTrigger(t) => routine::drop_trigger(op, t, backend),
         O::Grant(g) => security::grant(op, g, backend),
         O::Revoke(g) => security::revoke(op, g, backend),
         O::RawSql { up, .. } => raw_sql(up, backend),

@@ -20,7 +20,7 @@ const GRANT_HINT_SQLITE: &str = "SQLite has no roles or privileges; mark the mig
                                  `#[migration(backends = \"postgres\")]`";
 
 fn invalid(op: &Operation, reason: impl Into<String>) -> RenderError {
-    RenderError::InvalidAccess {
+    RenderError::Invalid {
         operation: op.describe(),
         reason: reason.into(),
     }

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{
-    CommentOn, EnumDef, GrantObject, IndexDef, PolicyDef, Privilege, RowSecurity, SequenceDef, TableDef, ViewDef,
+    CommentOn, EnumDef, FunctionDef, GrantObject, IndexDef, PolicyDef, Privilege, RowSecurity, SequenceDef, TableDef,
+    TriggerDef, ViewDef,
 };
 use crate::operation::Operation;
 
@@ -40,6 +41,12 @@ pub struct SchemaDef {
     /// PostgreSQL sequences of the current schema, by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub sequences: BTreeMap<String, SequenceDef>,
+    /// PostgreSQL functions of the current schema, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub functions: BTreeMap<String, FunctionDef>,
+    /// PostgreSQL triggers, by table and then by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub triggers: BTreeMap<String, BTreeMap<String, TriggerDef>>,
     /// Comments on tables and columns.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub comments: BTreeMap<CommentOn, String>,
@@ -152,6 +159,7 @@ impl SchemaDef {
                     .ok_or_else(|| missing("table", &table.name))?;
                 // PostgreSQL drops them with the table.
                 self.comments.retain(|on, _| on.table_name() != table.name);
+                self.triggers.remove(&table.name);
                 self.row_security.remove(&table.name);
                 self.policies.remove(&table.name);
                 self.grants
@@ -181,6 +189,10 @@ impl SchemaDef {
                         },
                     };
                     self.comments.insert(moved, text);
+                }
+                if let Some(mut triggers) = self.triggers.remove(from) {
+                    triggers.values_mut().for_each(|t| t.table.clone_from(to));
+                    self.triggers.insert(to.clone(), triggers);
                 }
                 if let Some(security) = self.row_security.remove(from) {
                     self.row_security.insert(to.clone(), security);
@@ -358,6 +370,39 @@ impl SchemaDef {
                     .insert(policy.name.clone(), policy.clone());
             }
             Operation::DropPolicy(policy) => self.drop_policy(policy)?,
+            Operation::CreateFunction(function) => {
+                self.functions.insert(function.name.clone(), (**function).clone());
+            }
+            Operation::DropFunction(function) => {
+                self.functions
+                    .remove(&function.name)
+                    .ok_or_else(|| missing("function", &function.name))?;
+            }
+            Operation::ReplaceFunction { from, to } => {
+                self.functions
+                    .remove(&from.name)
+                    .ok_or_else(|| missing("function", &from.name))?;
+                self.functions.insert(to.name.clone(), (**to).clone());
+            }
+            Operation::CreateTrigger(trigger) => {
+                self.table(&trigger.table)?;
+                self.triggers
+                    .entry(trigger.table.clone())
+                    .or_default()
+                    .insert(trigger.name.clone(), (**trigger).clone());
+            }
+            Operation::DropTrigger(trigger) => {
+                let on_table = self
+                    .triggers
+                    .get_mut(&trigger.table)
+                    .ok_or_else(|| missing("trigger", &trigger.name))?;
+                on_table
+                    .remove(&trigger.name)
+                    .ok_or_else(|| missing("trigger", &trigger.name))?;
+                if on_table.is_empty() {
+                    self.triggers.remove(&trigger.table);
+                }
+            }
             Operation::CreateSchema { name } => {
                 self.schemas.insert(name.clone());
             }

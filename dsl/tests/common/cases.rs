@@ -4,9 +4,9 @@
 
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::schema::{
-    Backfill, CheckDef, ColumnDef, CommentOn, EnumDef, Expansion, ForeignKeyDef, GrantDef, IndexDef, Parity,
-    PolicyCommand, PolicyDef, Privilege, ReferentialAction, RowSecurity, SequenceDef, TableDef, Undo, UniqueDef,
-    ViewDef,
+    Backfill, CheckDef, ColumnDef, CommentOn, EnumDef, Expansion, ForeignKeyDef, FunctionDef, GrantDef, IndexDef,
+    Parity, PolicyCommand, PolicyDef, Privilege, ReferentialAction, RowSecurity, SequenceDef, TableDef, TriggerDef,
+    TriggerEvent, Undo, UniqueDef, ViewDef,
 };
 use lockgate_dsl::types::{
     Array, Blob, Char, Citext, ColumnType, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz,
@@ -106,6 +106,24 @@ fn tenant_policy() -> PolicyDef {
         .to(["pg_monitor"])
         .using("tenant_id = current_setting('app.tenant_id')::bigint")
         .with_check("tenant_id = current_setting('app.tenant_id')::bigint")
+}
+
+/// A trigger function that fills `note` when a write leaves it empty.
+fn fill_note() -> FunctionDef {
+    FunctionDef::new("fill_note")
+        .returns("trigger")
+        .body("BEGIN NEW.note := coalesce(NEW.note, 'filled'); RETURN NEW; END")
+}
+
+/// `fill_note` before every insert, and before updates that change something.
+fn fill_note_trigger() -> TriggerDef {
+    TriggerDef::new("contracts", "contracts_fill_note", "fill_note").on([TriggerEvent::Insert, TriggerEvent::Update])
+}
+
+fn with_fill_note() -> Vec<Operation> {
+    let mut ops = base();
+    ops.push(Operation::CreateFunction(Box::new(fill_note())));
+    ops
 }
 
 /// Contracts per tenant, kept as rows.
@@ -750,6 +768,60 @@ pub(crate) fn all() -> Vec<Case> {
             },
         )
         .seed(ROWS)
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "create_function",
+            base(),
+            Operation::CreateFunction(Box::new(
+                FunctionDef::new("contract_count")
+                    .arguments("tenant bigint")
+                    .returns("bigint")
+                    .language("sql")
+                    .body("SELECT count(*) FROM contracts WHERE tenant_id = tenant"),
+            )),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "drop_function",
+            with_fill_note(),
+            Operation::DropFunction(Box::new(fill_note())),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "replace_function",
+            with_fill_note(),
+            Operation::ReplaceFunction {
+                from: Box::new(fill_note()),
+                to: Box::new(fill_note().body("BEGIN NEW.note := coalesce(NEW.note, 'filled in'); RETURN NEW; END")),
+            },
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "create_trigger",
+            with_fill_note(),
+            Operation::CreateTrigger(Box::new(fill_note_trigger())),
+        )
+        .seed(ROWS)
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "create_trigger_when",
+            with_fill_note(),
+            Operation::CreateTrigger(Box::new(
+                TriggerDef::new("contracts", "contracts_refill", "fill_note")
+                    .on([TriggerEvent::Update])
+                    .when("OLD.* IS DISTINCT FROM NEW.*"),
+            )),
+        )
+        .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "drop_trigger",
+            {
+                let mut ops = with_fill_note();
+                ops.push(Operation::CreateTrigger(Box::new(fill_note_trigger())));
+                ops
+            },
+            Operation::DropTrigger(Box::new(fill_note_trigger())),
+        )
         .unsupported_on(&[MySql, Sqlite]),
         Case::new(
             "create_schema",

@@ -183,6 +183,63 @@ pub fn compare(expected: &Schema, found: &Schema, options: CompareOptions) -> Ve
             }
         },
     );
+    let function_line = |f: &lockgate_dsl::schema::FunctionDef| {
+        format!(
+            "{} RETURNS {} LANGUAGE {} AS $${}$$",
+            f.signature(),
+            f.returns,
+            f.language,
+            f.body
+        )
+    };
+    each(
+        &expected.functions,
+        &found.functions,
+        &mut out,
+        |name| format!("function `{name}`"),
+        function_line,
+        |name, a, b, out| {
+            if a != b {
+                out.push(changed(
+                    format!("function `{name}`"),
+                    function_line(a),
+                    function_line(b),
+                ));
+            }
+        },
+    );
+    let trigger_line = |t: &lockgate_dsl::schema::TriggerDef| {
+        let events: Vec<&str> = t.events.iter().map(|e| e.sql()).collect();
+        format!(
+            "{} {} FOR EACH {}{} EXECUTE FUNCTION {}()",
+            t.timing.sql(),
+            events.join(" OR "),
+            if t.for_each_row { "ROW" } else { "STATEMENT" },
+            t.when.as_deref().map(|w| format!(" WHEN ({w})")).unwrap_or_default(),
+            t.function
+        )
+    };
+    let triggers = |map: &BTreeMap<String, BTreeMap<String, lockgate_dsl::schema::TriggerDef>>| {
+        map.iter()
+            .flat_map(|(table, triggers)| {
+                triggers
+                    .iter()
+                    .map(move |(name, t)| (format!("trigger `{name}` on `{table}`"), t.clone()))
+            })
+            .collect::<BTreeMap<_, _>>()
+    };
+    each(
+        &triggers(&expected.triggers),
+        &triggers(&found.triggers),
+        &mut out,
+        |object| object.to_owned(),
+        trigger_line,
+        |object, a, b, out| {
+            if a != b {
+                out.push(changed(object.to_owned(), trigger_line(a), trigger_line(b)));
+            }
+        },
+    );
     let comments = |map: &BTreeMap<lockgate_dsl::schema::CommentOn, String>| {
         map.iter()
             .map(|(on, text)| (format!("comment on {on}"), text.clone()))

@@ -65,6 +65,25 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
             Some(live) => known(live.row_security == *to),
             None => Effect::Unknown,
         },
+        Operation::CreateFunction(f) => known(schema.functions.contains_key(&f.name)),
+        Operation::DropFunction(f) => known(!schema.functions.contains_key(&f.name)),
+        Operation::ReplaceFunction { from, to } => match schema.functions.get(&to.name) {
+            Some(live) if live.body == to.body && to.body != from.body => Effect::Present,
+            Some(live) if live.body == from.body && to.body != from.body => Effect::Absent,
+            _ => Effect::Unknown,
+        },
+        Operation::CreateTrigger(t) => known(
+            schema
+                .triggers
+                .get(&t.table)
+                .is_some_and(|triggers| triggers.contains_key(&t.name)),
+        ),
+        Operation::DropTrigger(t) => known(
+            !schema
+                .triggers
+                .get(&t.table)
+                .is_some_and(|triggers| triggers.contains_key(&t.name)),
+        ),
         Operation::CreateSchema { name } => known(schema.schemas.contains(name)),
         Operation::DropSchema { name } => known(!schema.schemas.contains(name)),
         Operation::CreateSequence(s) => known(schema.sequences.contains_key(&s.name)),

@@ -80,6 +80,8 @@ pub fn lift(live: &Schema, backend: Backend) -> Lifted {
     lifted.schema.schemas = live.schemas.clone();
     lifted.schema.sequences = live.sequences.clone();
     lifted.schema.comments = live.comments.clone();
+    lifted.schema.functions = live.functions.clone();
+    lifted.schema.triggers = live.triggers.clone();
     for (name, view) in &live.materialized_views {
         let indexes = view
             .indexes
@@ -569,6 +571,21 @@ pub fn comparable(def: &SchemaDef, backend: Backend) -> SchemaDef {
             index.predicate = index.predicate.as_ref().map(|_| String::new());
         }
         view.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    // PostgreSQL respells a function's arguments and result (`int` is `integer`) and deparses a trigger's
+    // condition; the body is kept as written.
+    for function in out.functions.values_mut() {
+        if !texts_kept {
+            function.arguments = String::new();
+            function.returns = String::new();
+        }
+        function.language = function.language.to_lowercase();
+    }
+    for trigger in out.triggers.values_mut().flat_map(|triggers| triggers.values_mut()) {
+        trigger.events.sort();
+        if let Some(when) = &mut trigger.when {
+            *when = if texts_kept { loose(when) } else { String::new() };
+        }
     }
     // PostgreSQL deparses a policy's conditions in its own spelling: whether each is there is what compares.
     for policy in out.policies.values_mut().flat_map(|policies| policies.values_mut()) {

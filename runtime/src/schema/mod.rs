@@ -14,7 +14,7 @@ mod rust;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use lockgate_dsl::schema::{CommentOn, GrantObject, Privilege, RowSecurity, SequenceDef};
+use lockgate_dsl::schema::{CommentOn, FunctionDef, GrantObject, Privilege, RowSecurity, SequenceDef, TriggerDef};
 use serde::Serialize;
 
 pub use compare::{Change, CompareOptions, Difference, compare};
@@ -49,6 +49,13 @@ pub struct Schema {
     /// part of their column), by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub sequences: BTreeMap<String, SequenceDef>,
+    /// PostgreSQL functions of the current schema, by name (lockgate's own and extensions' left out), spelled as
+    /// the catalog has them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub functions: BTreeMap<String, FunctionDef>,
+    /// PostgreSQL triggers, by table and then by name (lockgate's own and constraint triggers left out).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub triggers: BTreeMap<String, BTreeMap<String, TriggerDef>>,
     /// PostgreSQL comments on the current schema's tables and their columns.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub comments: BTreeMap<CommentOn, String>,

@@ -19,6 +19,7 @@ mod locking;
 mod parity;
 mod policy;
 mod recovery;
+mod routines;
 mod security;
 mod settings;
 mod stepwise;
@@ -49,6 +50,7 @@ tests! {
     recovery::mysql_statements_run_before_a_failure_are_reported,
     recovery::mysql_an_interrupted_step_nobody_can_judge_stops,
     security::postgres_tenant_isolation,
+    routines::postgres_triggers_and_functions,
     security::postgres_row_security_without_policy_is_refused,
 }
 

@@ -195,6 +195,14 @@ rules! {
         "`drop_sequence` of a sequence this migration did not create",
         why: "where the sequence had got to is lost: `down` creates it again at its start, so numbers already handed out come again",
         fix: "stop calling `nextval` on it in code and deploy first, then allow destructive";
+    DROP_FUNCTION = "drop-function": Incompatible, allowable, PG, down: false,
+        "`drop_function` of a function this migration did not create",
+        why: "statements of running code, views, defaults and triggers that call it fail from the moment the migration commits",
+        fix: "stop calling the function in code and in the schema first, then allow incompatible";
+    DROP_TRIGGER = "drop-trigger": Incompatible, allowable, PG, down: false,
+        "`drop_trigger` on a table this migration did not create",
+        why: "what the trigger did on every write (a timestamp, an audit row, a sync) stops, while running code still relies on it",
+        fix: "move what the trigger does into the code that writes, deploy, then allow incompatible";
     REFRESH_BLOCKS_READS = "refresh-blocks-reads": Blocking, allowable, PG, down: false,
         "`refresh_materialized_view` without `concurrently` of a materialized view this migration did not create",
         why: "PostgreSQL holds ACCESS EXCLUSIVE on the view while its query runs again: every read of the view waits",

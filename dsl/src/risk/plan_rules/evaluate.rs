@@ -392,7 +392,20 @@ fn operation_rules(
         | Operation::CreateSchema { .. }
         | Operation::DropSchema { .. }
         | Operation::CreateSequence(_)
-        | Operation::SetComment { .. } => {}
+        | Operation::SetComment { .. }
+        | Operation::CreateFunction(_)
+        | Operation::ReplaceFunction { .. }
+        | Operation::CreateTrigger(_) => {}
+        Operation::DropFunction(function) => {
+            if existing(&function.name) {
+                rules.push(&DROP_FUNCTION);
+            }
+        }
+        Operation::DropTrigger(trigger) => {
+            if existing(&trigger.table) {
+                rules.push(&DROP_TRIGGER);
+            }
+        }
         Operation::DropSequence(sequence) => {
             if existing(&sequence.name) {
                 rules.push(&DROP_SEQUENCE);
@@ -444,8 +457,12 @@ fn tables_used(op: &Operation) -> Vec<&str> {
         | Operation::CreateSchema { .. }
         | Operation::DropSchema { .. }
         | Operation::CreateSequence(_)
-        | Operation::DropSequence(_) => Vec::new(),
+        | Operation::DropSequence(_)
+        | Operation::CreateFunction(_)
+        | Operation::DropFunction(_)
+        | Operation::ReplaceFunction { .. } => Vec::new(),
         Operation::SetComment { on, .. } => vec![on.table_name()],
+        Operation::CreateTrigger(t) | Operation::DropTrigger(t) => vec![t.table.as_str()],
         Operation::DropMaterializedView(v) => vec![v.name.as_str()],
         Operation::RefreshMaterializedView { name, .. } => vec![name.as_str()],
         Operation::AddForeignKey(fk) => vec![fk.table.as_str(), fk.ref_table.as_str()],
@@ -511,6 +528,9 @@ fn new_names(op: &Operation) -> Vec<&str> {
         Operation::CreateMaterializedView(v) => vec![v.name.as_str()],
         Operation::CreateSchema { name } => vec![name.as_str()],
         Operation::CreateSequence(s) => vec![s.name.as_str()],
+        Operation::CreateFunction(f) => vec![f.name.as_str()],
+        Operation::ReplaceFunction { to, .. } => vec![to.name.as_str()],
+        Operation::CreateTrigger(t) => vec![t.name.as_str()],
         Operation::AlterPolicy { to, .. } => vec![to.name.as_str()],
         Operation::ReplaceView { to, .. } => vec![to.name.as_str()],
         Operation::AlterColumn { to, .. } => vec![to.name.as_str()],
@@ -553,6 +573,8 @@ fn new_names(op: &Operation) -> Vec<&str> {
         | Operation::DropSchema { .. }
         | Operation::DropSequence(_)
         | Operation::SetComment { .. }
+        | Operation::DropFunction(_)
+        | Operation::DropTrigger(_)
         | Operation::Grant(_)
         | Operation::Revoke(_) => Vec::new(),
     }

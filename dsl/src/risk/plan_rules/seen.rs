@@ -52,6 +52,9 @@ impl<'a> Seen<'a> {
                 self.created.insert(&t.name);
                 self.dropped.remove(t.name.as_str());
             }
+            Operation::CreateFunction(function) => {
+                self.created.insert(&function.name);
+            }
             Operation::CreateSequence(sequence) => {
                 self.created.insert(&sequence.name);
             }
@@ -131,6 +134,10 @@ impl<'a> Seen<'a> {
             | Operation::CreateSchema { .. }
             | Operation::DropSchema { .. }
             | Operation::SetComment { .. }
+            | Operation::CreateTrigger(_)
+            | Operation::DropTrigger(_)
+            | Operation::ReplaceFunction { .. }
+            | Operation::DropFunction(_)
             | Operation::Grant(_)
             | Operation::Revoke(_) => {}
         }

@@ -3,7 +3,9 @@
 
 use crate::backend::catalog::{rows, text};
 use crate::conn::SqlConn;
-use lockgate_dsl::schema::{CommentOn, GrantObject, Privilege, RowSecurity, SequenceDef};
+use lockgate_dsl::schema::{
+    CommentOn, FunctionDef, GrantObject, Privilege, RowSecurity, SequenceDef, TriggerDef, TriggerEvent, TriggerTiming,
+};
 
 use crate::schema::{Check, Column, ForeignKey, Index, MaterializedView, Policy, Schema, Table, View, squash};
 
@@ -90,6 +92,48 @@ const COMMENTS: &str = "SELECT c.relname::text, a.attname::text, d.description::
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 \
      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1, 2";
+
+/// Functions, without lockgate's own (expand/contract's sync functions) and extensions' members.
+const FUNCTIONS: &str = "SELECT p.proname::text, pg_get_function_identity_arguments(p.oid)::text, \
+     pg_get_function_result(p.oid)::text, l.lanname::text, p.prosrc::text \
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang \
+     WHERE n.nspname = current_schema() AND p.prokind = 'f' AND p.proname NOT LIKE 'lockgate\\_%' \
+     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid \
+        AND d.deptype = 'e') ORDER BY 1, 2";
+
+/// Triggers users made: not the internal ones behind foreign keys, not lockgate's own.
+const TRIGGERS: &str = "SELECT c.relname::text, t.tgname::text, t.tgtype::int4::text, p.proname::text, \
+     pg_get_triggerdef(t.oid)::text \
+     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     JOIN pg_proc p ON p.oid = t.tgfoid \
+     WHERE n.nspname = current_schema() AND NOT t.tgisinternal AND t.tgname NOT LIKE 'lockgate\\_%' \
+     ORDER BY 1, 2";
+
+/// A trigger from `pg_trigger.tgtype`'s bits (row 1, before 2, insert 4, delete 8, update 16, truncate 32) and
+/// the `WHEN` of its definition.
+fn trigger(table: String, name: String, bits: i32, function: String, definition: &str) -> TriggerDef {
+    let events = [
+        (4, TriggerEvent::Insert),
+        (16, TriggerEvent::Update),
+        (8, TriggerEvent::Delete),
+        (32, TriggerEvent::Truncate),
+    ]
+    .into_iter()
+    .filter(|(bit, _)| bits & bit != 0)
+    .map(|(_, event)| event);
+    let mut def = TriggerDef::new(table, name, function).on(events);
+    def.for_each_row = bits & 1 != 0;
+    def.timing = if bits & 2 != 0 {
+        TriggerTiming::Before
+    } else {
+        TriggerTiming::After
+    };
+    def.when = definition
+        .split_once(" WHEN (")
+        .and_then(|(_, rest)| rest.rsplit_once(") EXECUTE "))
+        .map(|(when, _)| squash(when));
+    def
+}
 
 const ENUMS: &str = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
      JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() \
@@ -218,6 +262,23 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
     }
     for row in rows(conn, EXTENSIONS).await? {
         schema.extensions.insert(text(&row, 0));
+    }
+    for row in rows(conn, FUNCTIONS).await? {
+        let function = FunctionDef::new(text(&row, 0))
+            .arguments(text(&row, 1))
+            .returns(text(&row, 2))
+            .language(text(&row, 3))
+            .body(text(&row, 4));
+        schema.functions.insert(function.name.clone(), function);
+    }
+    for row in rows(conn, TRIGGERS).await? {
+        let table = text(&row, 0);
+        if !schema.tables.contains_key(&table) {
+            continue;
+        }
+        let bits = text(&row, 2).parse().unwrap_or_default();
+        let def = trigger(table.clone(), text(&row, 1), bits, text(&row, 3), &text(&row, 4));
+        schema.triggers.entry(table).or_default().insert(def.name.clone(), def);
     }
     for row in rows(conn, SCHEMAS).await? {
         schema.schemas.insert(text(&row, 0));

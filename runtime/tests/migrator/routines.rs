@@ -1,0 +1,105 @@
+//! Functions and triggers on a real PostgreSQL server: a trigger written with the DSL fires on writes, a replaced
+//! function changes what it does and `down` puts the old body back, drift sees a trigger dropped or a function
+//! rewritten by hand, and `down` takes both away.
+
+use lockgate_dsl::Backend;
+use lockgate_dsl::schema::{FunctionDef, TriggerDef, TriggerEvent};
+use lockgate_dsl::types::Varchar;
+use lockgate_runtime::{DownTarget, Migrator};
+
+use crate::common::{Fixture, TestDb, exec, texts};
+
+fn stamp(label: &str) -> FunctionDef {
+    FunctionDef::new("stamp_label").returns("trigger").body(format!(
+        "BEGIN NEW.label := coalesce(NEW.label, '{label}'); RETURN NEW; END"
+    ))
+}
+
+fn stamped() -> TriggerDef {
+    TriggerDef::new("notes", "notes_stamp", "stamp_label").on([TriggerEvent::Insert])
+}
+
+fn migrations() -> Vec<Box<dyn lockgate_dsl::Migration>> {
+    vec![
+        Fixture::boxed(1, "notes with a stamp", |m| {
+            m.create_table("notes", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<Option<Varchar<40>>>("label");
+            });
+            m.create_function(stamp("v1"));
+            m.create_trigger(stamped());
+        }),
+        Fixture::strict(2, "stamp v2", |m| m.replace_function(stamp("v1"), stamp("v2"))),
+    ]
+}
+
+async fn labels(db: &lockgate_runtime::Database) -> Vec<String> {
+    texts(db, "SELECT coalesce(label, 'none') FROM notes ORDER BY id").await
+}
+
+pub(crate) async fn postgres_triggers_and_functions() {
+    let Some(test) = TestDb::create(Backend::Postgres, "routines").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let migrator = Migrator::new(migrations()).unwrap();
+    migrator.up(&db, Some(1)).await.unwrap();
+    exec(&db, "INSERT INTO notes (id) VALUES (1)").await;
+    migrator.up(&db, None).await.unwrap();
+    exec(
+        &db,
+        "INSERT INTO notes (id) VALUES (2); INSERT INTO notes (id, label) VALUES (3, 'own')",
+    )
+    .await;
+    assert_eq!(
+        labels(&db).await,
+        ["v1", "v2", "own"],
+        "the trigger fires, with the body in force"
+    );
+    assert!(migrator.drift(&db, &test.url).await.unwrap().is_empty());
+
+    // Changed by hand: the trigger dropped, the function rewritten.
+    exec(
+        &db,
+        "DROP TRIGGER notes_stamp ON notes; CREATE OR REPLACE FUNCTION stamp_label() RETURNS trigger \
+         LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$",
+    )
+    .await;
+    let drift: Vec<String> = migrator
+        .drift(&db, &test.url)
+        .await
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(drift.len(), 2, "{drift:?}");
+    assert!(
+        drift
+            .iter()
+            .any(|d| d.starts_with("missing trigger `notes_stamp` on `notes`")),
+        "{drift:?}"
+    );
+    assert!(
+        drift
+            .iter()
+            .any(|d| d.starts_with("changed function `stamp_label`") && d.contains("'v2'")),
+        "{drift:?}"
+    );
+    exec(
+        &db,
+        "CREATE OR REPLACE FUNCTION stamp_label() RETURNS trigger LANGUAGE plpgsql AS \
+         $lockgate$BEGIN NEW.label := coalesce(NEW.label, 'v2'); RETURN NEW; END$lockgate$; \
+         CREATE TRIGGER notes_stamp BEFORE INSERT ON notes FOR EACH ROW EXECUTE FUNCTION stamp_label()",
+    )
+    .await;
+    assert!(migrator.drift(&db, &test.url).await.unwrap().is_empty());
+
+    // Down puts the first body back, then takes the trigger and the function away.
+    migrator.down(&db, DownTarget::To(1)).await.unwrap();
+    exec(&db, "INSERT INTO notes (id) VALUES (4)").await;
+    assert_eq!(labels(&db).await.last().map(String::as_str), Some("v1"));
+    migrator.down(&db, DownTarget::To(0)).await.unwrap();
+    let live = migrator.introspect(&db).await.unwrap();
+    assert!(live.functions.is_empty() && live.triggers.is_empty(), "{live:?}");
+    test.drop_db().await;
+}
