@@ -17,7 +17,7 @@
 //! 6. `dsl/tests/common/cases.rs`: a case, which gives it an insta snapshot of up and down SQL on every backend
 //!    and a round trip on real databases against the predicted schema (`dsl/tests/coverage.rs` fails while a kind
 //!    has none), which needs its effect in `schema/model.rs` ([`SchemaDef::apply`](crate::schema::SchemaDef::apply));
-//! 7. `tests/checksum.rs`: a variant entry whose every field changes the checksum.
+//! 7. `tests/checksum/mutants.rs`: a variant entry whose every field changes the checksum.
 
 mod inverse;
 
