@@ -120,7 +120,7 @@ impl Migrator {
         {
             let mut session = Session::open(&self.settings, db).await?;
             session.lock().await?;
-            let dropped = drop_everything(&mut session).await;
+            let dropped = drop_everything(&mut session, &self.created_schemas(db.backend())).await;
             session.unlock().await;
             dropped?;
         }
@@ -128,9 +128,25 @@ impl Migrator {
     }
 }
 
-/// Drops every table, view and type of the schema, lockgate's tables too: in one transaction on PostgreSQL, with
-/// foreign key checks off on MySQL and SQLite (put back after).
-async fn drop_everything(session: &mut Session<'_>) -> Result<(), Error> {
+impl Migrator {
+    /// The schemas this list's migrations create: `fresh` drops those and nothing else outside the current
+    /// schema, since other schemas may hold what no migration of this list made.
+    fn created_schemas(&self, backend: Backend) -> Vec<String> {
+        self.migrations()
+            .iter()
+            .filter(|m| m.meta().targets(backend))
+            .flat_map(|m| m.up_operations())
+            .filter_map(|planned| match planned.op {
+                lockgate_dsl::operation::Operation::CreateSchema { name } => Some(name),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Drops every table, view and type of the schema, lockgate's tables too, and the schemas the migrations create:
+/// in one transaction on PostgreSQL, with foreign key checks off on MySQL and SQLite (put back after).
+async fn drop_everything(session: &mut Session<'_>, created_schemas: &[String]) -> Result<(), Error> {
     let backend = session.backend();
     let (list, off, on) = match backend {
         Backend::Postgres => (POSTGRES_OBJECTS, "BEGIN", "COMMIT"),
@@ -151,6 +167,12 @@ async fn drop_everything(session: &mut Session<'_>) -> Result<(), Error> {
         .into_iter()
         .filter_map(|row| row.into_iter().next().flatten())
         .collect();
+    for schema in created_schemas {
+        statements.push(format!(
+            "DROP SCHEMA IF EXISTS {} CASCADE",
+            session.tracking.quote(schema)
+        ));
+    }
     // lockgate's tables may live in a schema of their own.
     if let Some(schema) = &session.tracking.schema {
         let tracking = &session.tracking;

@@ -51,6 +51,7 @@ tests! {
     recovery::mysql_an_interrupted_step_nobody_can_judge_stops,
     security::postgres_tenant_isolation,
     routines::postgres_triggers_and_functions,
+    routines::postgres_fresh_drops_every_object_kind,
     security::postgres_row_security_without_policy_is_refused,
 }
 

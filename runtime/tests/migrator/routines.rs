@@ -103,3 +103,41 @@ pub(crate) async fn postgres_triggers_and_functions() {
     assert!(live.functions.is_empty() && live.triggers.is_empty(), "{live:?}");
     test.drop_db().await;
 }
+
+/// `fresh` drops every kind of object the migrations create, the schemas they create included, so the list
+/// applies again from nothing.
+pub(crate) async fn postgres_fresh_drops_every_object_kind() {
+    use lockgate_dsl::schema::{CommentOn, SequenceDef};
+    let Some(test) = TestDb::create(Backend::Postgres, "fresh_objects").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let mut all = migrations();
+    all.push(Fixture::boxed(3, "every object kind", |m| {
+        m.create_schema("reporting");
+        m.create_sequence(SequenceDef::new("ticket_numbers").start(100));
+        m.create_materialized_view("label_counts", "SELECT label, count(*) AS n FROM notes GROUP BY label");
+        m.set_comment(CommentOn::table("notes"), None, Some("one row per note"));
+    }));
+    let migrator = Migrator::new(all).unwrap();
+    migrator.up(&db, None).await.unwrap();
+    exec(&db, "CREATE TABLE reporting.kept_by_cascade (id integer)").await;
+    let report = migrator.fresh(&db).await.unwrap();
+    assert_eq!(report.applied.len(), 3, "{report:?}");
+    let live = migrator.introspect(&db).await.unwrap();
+    assert!(live.schemas.contains("reporting"));
+    assert!(live.sequences.contains_key("ticket_numbers"));
+    assert!(live.materialized_views.contains_key("label_counts"));
+    assert_eq!(live.comments[&CommentOn::table("notes")], "one row per note");
+    assert!(live.functions.contains_key("stamp_label"));
+    assert_eq!(
+        texts(
+            &db,
+            "SELECT count(*)::text FROM pg_tables WHERE schemaname = 'reporting'"
+        )
+        .await,
+        ["0"],
+        "the schema was dropped and created again"
+    );
+    test.drop_db().await;
+}
