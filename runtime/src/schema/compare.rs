@@ -76,8 +76,9 @@ impl fmt::Display for Difference {
     }
 }
 
-/// The differences between `expected` and `found`, tables first (each table's columns, keys, indexes and
-/// constraints in turn), then views, enums and extensions; empty when they are alike.
+/// The differences between `expected` and `found`, tables first (each table's columns, keys, indexes,
+/// constraints, row-level security and policies in turn), then views, materialized views, enums, extensions,
+/// schemas, sequences, functions, triggers, comments and grants; empty when they are alike.
 ///
 /// ```
 /// use lockgate_runtime::schema::{Column, CompareOptions, Schema, Table, compare};
