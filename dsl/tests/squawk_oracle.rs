@@ -52,7 +52,11 @@ const ACCOUNTS: &[(&str, &[&str])] = &[
     ),
     (
         "adding-field-with-default",
-        &["pg-volatile-default", "sql-pg-volatile-default"],
+        &[
+            "pg-volatile-default",
+            "sql-pg-volatile-default",
+            "add-generated-column-rewrites",
+        ],
     ),
     (
         "adding-serial-primary-key-field",

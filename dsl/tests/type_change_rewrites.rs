@@ -36,6 +36,7 @@ fn column(name: &str, ty: ColumnType) -> ColumnDef {
         ty,
         nullable: true,
         default: None,
+        generated: None,
     }
 }
 

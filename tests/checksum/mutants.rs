@@ -775,6 +775,13 @@ pub(crate) fn mutants() -> Vec<(&'static str, Operation)> {
             })),
         ),
         ("drop_trigger", O::DropTrigger(Box::new(trigger()))),
+        (
+            "add_column.column.generated",
+            O::AddColumn {
+                table: "t".into(),
+                column: column().generated("upper(name)"),
+            },
+        ),
         ("create_schema", O::CreateSchema { name: "s".into() }),
         ("create_schema.name", O::CreateSchema { name: "r".into() }),
         ("drop_schema", O::DropSchema { name: "s".into() }),

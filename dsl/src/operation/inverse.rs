@@ -10,6 +10,10 @@ use super::Operation;
 /// assert!(matches!(op.inverse(), Inverse::Irreversible(_)));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a value returned and matched at once, never stored in bulk: boxing its operation would only add an allocation"
+)]
 pub enum Inverse {
     /// This operation undoes it.
     Op(Operation),

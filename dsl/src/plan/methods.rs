@@ -97,6 +97,35 @@ impl<M: ?Sized, D> Plan<M, D> {
         );
     }
 
+    /// Adds a column whose value PostgreSQL, MySQL or SQLite computes from `expression` on every write
+    /// (`GENERATED ALWAYS AS (...) STORED`); existing rows get theirs at once, which rewrites the table (plan rule
+    /// `add-generated-column-rewrites`). A NOT NULL `T` is data-dependent, as with
+    /// [`add_column`](Self::add_column): the expression may be NULL for some row.
+    ///
+    /// ```
+    /// use lockgate_dsl::plan::Plan;
+    /// let mut m = Plan::<()>::new();
+    /// m.add_generated_column::<Option<i64>>("lines", "total_cents", "net_cents + tax_cents");
+    /// assert_eq!(m.operations()[0].op.kind(), "add_column");
+    /// ```
+    #[track_caller]
+    pub fn add_generated_column<T: SqlType>(
+        &mut self,
+        table: impl Into<String>,
+        name: impl Into<String>,
+        expression: impl Into<String>,
+    ) where
+        M: AddRequiredColumn<T::Nullness, D>,
+    {
+        push(
+            &mut self.ops,
+            Operation::AddColumn {
+                table: table.into(),
+                column: ColumnDef::new::<T>(name).generated(expression),
+            },
+        );
+    }
+
     /// Adds a column with a default; existing rows get the default.
     ///
     /// ```

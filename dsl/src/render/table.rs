@@ -97,11 +97,12 @@ pub(super) fn rename_table(from: &str, to: &str, backend: Backend) -> Result<Vec
 pub(super) fn add_column(table: &str, column: &ColumnDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
     check_names(backend, [table, column.name.as_str()])?;
     if backend == Backend::Sqlite {
-        // SQLite's ADD COLUMN refuses expression defaults, and NOT NULL without a default.
-        let refused = match &column.default {
-            Some(default) => !sqlite_constant_default(default),
-            None => !column.nullable,
-        };
+        // SQLite's ADD COLUMN refuses expression defaults, NOT NULL without a default, and STORED columns.
+        let refused = column.generated.is_some()
+            || match &column.default {
+                Some(default) => !sqlite_constant_default(default),
+                None => !column.nullable,
+            };
         if refused {
             column_type_sql(&column.ty, backend, &column.name)?;
             return Ok(rebuild(table, RebuildChange::AddColumn(column.clone())));

@@ -224,9 +224,11 @@ pub fn column_sql(column: &ColumnDef, backend: Backend) -> Result<String, Render
     let mut sql = format!(
         "{} {}",
         quote_ident(backend, &column.name),
-        column_type_sql(&column.ty, backend, &column.name)?
+        typed_and_generated(column, backend)?
     );
-    sql.push_str(if column.nullable { " NULL" } else { " NOT NULL" });
+    if !mariadb_generated(column, backend) {
+        sql.push_str(if column.nullable { " NULL" } else { " NOT NULL" });
+    }
     if let Some(default) = &column.default {
         sql.push_str(" DEFAULT ");
         sql.push_str(&default_sql(default, &column.ty, backend)?);
@@ -234,11 +236,42 @@ pub fn column_sql(column: &ColumnDef, backend: Backend) -> Result<String, Render
     Ok(sql)
 }
 
+/// A generated column on MySQL: MariaDB takes neither `NULL` nor `NOT NULL` after one (a generated column is
+/// nullable there), so none is written, and a NOT NULL one is refused in `typed_and_generated`.
+fn mariadb_generated(column: &ColumnDef, backend: Backend) -> bool {
+    backend == Backend::MySql && column.generated.is_some()
+}
+
+/// The column's type, followed by its `GENERATED ALWAYS AS (...) STORED` where it has one: every backend takes
+/// the clause there, before `NULL` or `NOT NULL` (MySQL takes it nowhere else).
+fn typed_and_generated(column: &ColumnDef, backend: Backend) -> Result<String, RenderError> {
+    let ty = column_type_sql(&column.ty, backend, &column.name)?;
+    let Some(expression) = &column.generated else {
+        return Ok(ty);
+    };
+    if column.default.is_some() {
+        return Err(RenderError::Invalid {
+            operation: format!("column `{}`", column.name),
+            reason: "a generated column takes no default; remove one of the two".to_owned(),
+        });
+    }
+    if mariadb_generated(column, backend) && !column.nullable {
+        return Err(RenderError::Unsupported {
+            operation: format!("generated column `{}` NOT NULL", column.name),
+            backend,
+            hint: "MariaDB takes no NOT NULL on a generated column; declare it `Option<T>`",
+        });
+    }
+    Ok(format!("{ty} GENERATED ALWAYS AS ({expression}) STORED"))
+}
+
 /// The column as a sea-query column definition.
 pub(super) fn sea_column(column: &ColumnDef, backend: Backend) -> Result<SeaColumn, RenderError> {
-    let ty = column_type_sql(&column.ty, backend, &column.name)?;
+    let ty = typed_and_generated(column, backend)?;
     let mut def = SeaColumn::new_with_type(Alias::new(column.name.as_str()), sea_query::ColumnType::custom(raw(ty)));
-    if column.nullable {
+    if mariadb_generated(column, backend) {
+        // Nothing: see `mariadb_generated`.
+    } else if column.nullable {
         def.null();
     } else {
         def.not_null();

@@ -1,4 +1,4 @@
-//! A column definition: name, type, nullability and default.
+//! A column definition: name, type, nullability, and a default or a generating expression.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,10 @@ pub struct ColumnDef {
     pub nullable: bool,
     /// The default, if any.
     pub default: Option<DefaultValue>,
+    /// `GENERATED ALWAYS AS (expression) STORED`: the column's value, computed from the row's other columns on
+    /// every write. Such a column takes no default and is never written by statements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<String>,
 }
 
 impl ColumnDef {
@@ -39,6 +43,7 @@ impl ColumnDef {
             ty: T::column_type(),
             nullable: T::NULLABLE,
             default: None,
+            generated: None,
         }
     }
 
@@ -56,6 +61,7 @@ impl ColumnDef {
             ty,
             nullable,
             default: None,
+            generated: None,
         }
     }
 
@@ -68,6 +74,19 @@ impl ColumnDef {
     #[must_use]
     pub fn default(mut self, value: impl Into<DefaultValue>) -> Self {
         self.default = Some(value.into());
+        self
+    }
+
+    /// The same column, generated from `expression` (`GENERATED ALWAYS AS (...) STORED`).
+    ///
+    /// ```
+    /// use lockgate_dsl::schema::ColumnDef;
+    /// let total = ColumnDef::new::<Option<i64>>("total_cents").generated("net_cents + tax_cents");
+    /// assert_eq!(total.generated.as_deref(), Some("net_cents + tax_cents"));
+    /// ```
+    #[must_use]
+    pub fn generated(mut self, expression: impl Into<String>) -> Self {
+        self.generated = Some(expression.into());
         self
     }
 }

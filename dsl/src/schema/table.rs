@@ -270,6 +270,22 @@ impl ColumnBuilder<'_> {
         self
     }
 
+    /// Generates the column's value from `expression` on every write (`GENERATED ALWAYS AS (...) STORED`).
+    ///
+    /// ```
+    /// use lockgate_dsl::schema::TableDef;
+    /// let t = TableDef::build("lines", |t| {
+    ///     t.column::<i64>("net_cents");
+    ///     t.column::<i64>("tax_cents");
+    ///     t.column::<Option<i64>>("total_cents").generated("net_cents + tax_cents");
+    /// });
+    /// assert!(t.columns[2].generated.is_some());
+    /// ```
+    pub fn generated(self, expression: impl Into<String>) -> Self {
+        self.table.columns[self.index].generated = Some(expression.into());
+        self
+    }
+
     /// Defaults to the current timestamp.
     ///
     /// ```

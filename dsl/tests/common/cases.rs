@@ -735,6 +735,26 @@ pub(crate) fn all() -> Vec<Case> {
         )
         .unsupported_on(&[MySql, Sqlite]),
         Case::new(
+            "create_table_generated",
+            Vec::new(),
+            Operation::CreateTable(TableDef::build("lines", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<i64>("net_cents");
+                t.column::<i64>("tax_cents");
+                t.column::<Option<i64>>("total_cents")
+                    .generated("net_cents + tax_cents");
+            })),
+        ),
+        Case::new(
+            "add_generated_column",
+            base(),
+            Operation::AddColumn {
+                table: "contracts".into(),
+                column: column::<Option<i32>>("title_length").generated("length(title)"),
+            },
+        )
+        .seed(ROWS),
+        Case::new(
             "create_materialized_view",
             base(),
             Operation::CreateMaterializedView(tenant_totals()),

@@ -66,9 +66,14 @@ pub fn emit_sql(expected: &Schema, found: &Schema, backend: Backend, destructive
 pub(super) fn column_sql(column: &Column, backend: Backend) -> String {
     let mut sql = format!("{} {}", quote_ident(backend, &column.name), column.data_type);
     if let Some(generated) = &column.generated {
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({generated})"));
+        // PostgreSQL (before 18) has stored generated columns only, and needs the word.
+        let stored = if backend == Backend::Postgres { " STORED" } else { "" };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({generated}){stored}"));
     }
-    sql.push_str(if column.nullable { " NULL" } else { " NOT NULL" });
+    // MariaDB takes no NULL or NOT NULL after a generated column.
+    if !(backend == Backend::MySql && column.generated.is_some()) {
+        sql.push_str(if column.nullable { " NULL" } else { " NOT NULL" });
+    }
     if let Some(default) = &column.default {
         sql.push_str(&format!(" DEFAULT {default}"));
     }

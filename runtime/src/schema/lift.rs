@@ -27,7 +27,7 @@ use super::{Column, Schema, Table};
 pub struct Lifted {
     /// Everything the DSL can spell.
     pub schema: SchemaDef,
-    /// Columns whose type (or generation) the DSL cannot spell, left out of `schema`.
+    /// Columns whose type the DSL cannot spell, left out of `schema`.
     pub unmapped: Vec<Unmapped>,
 }
 
@@ -151,7 +151,7 @@ fn lift_table(name: &str, table: &Table, backend: Backend, live: &Schema, unmapp
             Some(ColumnType::Text) if backend == Backend::MySql && json_check(&column.name) => Some(ColumnType::Json),
             ty => ty,
         };
-        match ty.filter(|_| column.generated.is_none()) {
+        match ty {
             Some(ty) => {
                 let default = column.default.as_deref().map(|d| default_value(backend, &ty, d));
                 def.columns.push(ColumnDef {
@@ -159,6 +159,7 @@ fn lift_table(name: &str, table: &Table, backend: Backend, live: &Schema, unmapp
                     ty,
                     nullable: column.nullable,
                     default,
+                    generated: column.generated.clone(),
                 });
             }
             None => unmapped.push(Unmapped {
@@ -513,6 +514,10 @@ pub fn comparable(def: &SchemaDef, backend: Backend) -> SchemaDef {
                 column.default = Some(default_value(backend, &ty, &spelled));
             }
             column.ty = ty;
+            // Each backend respells the expression its own way; SQLite keeps it as written.
+            if let Some(expression) = &mut column.generated {
+                *expression = if texts_kept { loose(expression) } else { String::new() };
+            }
         }
         for index in &mut table.indexes {
             index.concurrently = false;

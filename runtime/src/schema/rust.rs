@@ -98,6 +98,14 @@ fn operation(op: &Operation, backend: Backend) -> String {
         Operation::DropTable(table) => table_call("drop_table", table),
         Operation::AddColumn { table, column } if !matches!(column.ty, ColumnType::Enum(_)) => {
             let ty = rust_type(&column.ty, column.nullable);
+            if let Some(expression) = &column.generated {
+                return format!(
+                    "m.add_generated_column::<{ty}>({}, {}, {});",
+                    lit(table),
+                    lit(&column.name),
+                    lit(expression)
+                );
+            }
             match &column.default {
                 Some(default) => format!(
                     "m.add_column_with_default::<{ty}>({}, {}, {});",
@@ -249,6 +257,9 @@ fn column_def(column: &ColumnDef) -> String {
     };
     if let Some(default) = &column.default {
         out.push_str(&format!(".default({})", default_value(default)));
+    }
+    if let Some(expression) = &column.generated {
+        out.push_str(&format!(".generated({})", lit(expression)));
     }
     out
 }

@@ -203,6 +203,10 @@ rules! {
         "`drop_trigger` on a table this migration did not create",
         why: "what the trigger did on every write (a timestamp, an audit row, a sync) stops, while running code still relies on it",
         fix: "move what the trigger does into the code that writes, deploy, then allow incompatible";
+    ADD_GENERATED_COLUMN_REWRITES = "add-generated-column-rewrites": Blocking, allowable, NAMED, down: false,
+        "`add_generated_column` on a table this migration did not create",
+        why: "PostgreSQL computes the stored value of every row while it holds ACCESS EXCLUSIVE, and MySQL copies the table for a STORED column: reads and writes wait",
+        fix: "add a plain nullable column, fill it with `backfill` in batches and keep it in step from the code or a trigger; or allow blocking for a small table";
     REFRESH_BLOCKS_READS = "refresh-blocks-reads": Blocking, allowable, PG, down: false,
         "`refresh_materialized_view` without `concurrently` of a materialized view this migration did not create",
         why: "PostgreSQL holds ACCESS EXCLUSIVE on the view while its query runs again: every read of the view waits",

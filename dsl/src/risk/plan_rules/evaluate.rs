@@ -288,6 +288,11 @@ fn operation_rules(
                 rules.push(&PG_VALIDATE_SAME_MIGRATION);
             }
         }
+        Operation::AddColumn { table, column } if column.generated.is_some() => {
+            if existing(table) {
+                rules.push(&ADD_GENERATED_COLUMN_REWRITES);
+            }
+        }
         Operation::AddColumn { table, column } => {
             if existing(table) {
                 match &column.default {

@@ -885,3 +885,21 @@ fn refreshing_a_materialized_view() {
     assert_eq!(rules(&existing, Backend::Postgres, &plain()), ["refresh-blocks-reads"]);
     assert!(rules(&existing, Backend::Postgres, &allowing(RiskCategory::Blocking)).is_empty());
 }
+
+#[test]
+fn a_generated_column_on_an_existing_table_rewrites_it() {
+    let existing = plan(|m| m.add_generated_column::<Option<i64>>("contracts", "double_tenant", "tenant * 2"));
+    assert_eq!(
+        per_backend(&existing, &plain()),
+        [
+            vec!["add-generated-column-rewrites"],
+            vec!["add-generated-column-rewrites"],
+            vec!["sqlite-table-rebuild"],
+        ]
+    );
+    let fresh = plan(|m| {
+        create_contracts(m);
+        m.add_generated_column::<Option<i64>>("contracts", "double_tenant", "tenant * 2");
+    });
+    assert_eq!(per_backend(&fresh, &plain()), NONE);
+}

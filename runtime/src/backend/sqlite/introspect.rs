@@ -120,7 +120,7 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
             items(&creates[&table_name])
                 .into_iter()
                 .find(|item| unquote(item.split_whitespace().next().unwrap_or_default()) == name)
-                .map(|item| squash(&item))
+                .map(|item| squash(&generation(&item)))
                 .unwrap_or_default()
         });
         table.columns.push(Column {
@@ -232,4 +232,45 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
         );
     }
     Ok(schema)
+}
+
+/// The expression of a generated column's definition: what `AS (...)` holds, its own parentheses kept
+/// whole; the definition itself where there is none.
+fn generation(item: &str) -> String {
+    let upper = item.to_ascii_uppercase();
+    let Some(start) = upper
+        .find(" AS")
+        .and_then(|at| item[at + 3..].find('(').map(|open| at + 3 + open))
+    else {
+        return item.to_owned();
+    };
+    let mut depth = 0usize;
+    for (offset, c) in item[start..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return item[start + 1..start + offset].to_owned();
+                }
+            }
+            _ => {}
+        }
+    }
+    item.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::generation;
+
+    #[test]
+    fn a_generated_column_s_expression_is_what_as_holds() {
+        assert_eq!(
+            generation("\"total\" bigint GENERATED ALWAYS AS (net + (tax * 2)) STORED NULL"),
+            "net + (tax * 2)"
+        );
+        assert_eq!(generation("t integer AS (length(title)) VIRTUAL"), "length(title)");
+        assert_eq!(generation("plain integer"), "plain integer");
+    }
 }
