@@ -84,8 +84,8 @@ pub(super) fn refresh_materialized_view(
     ))])
 }
 
-const OBJECT_HINT: &str = "schemas, sequences and comments are rendered for PostgreSQL only; mark the \
-                           migration `#[migration(backends = \"postgres\")]`";
+const OBJECT_HINT: &str = "schemas, sequences and column comments are rendered for PostgreSQL only (table comments for \
+                           MySQL too); mark the migration `#[migration(backends = \"postgres\")]`";
 
 fn postgres_only(op: &Operation, backend: Backend) -> Result<(), RenderError> {
     if backend == Backend::Postgres {
@@ -127,12 +127,22 @@ pub(super) fn drop_sequence(op: &Operation, s: &SequenceDef, backend: Backend) -
     ))])
 }
 
+/// MySQL keeps a table's comment in its definition (`ALTER TABLE .. COMMENT`, empty for none); a column's
+/// comment it keeps only in a full restatement of the column, so that one is refused there.
 pub(super) fn set_comment(
     op: &Operation,
     on: &CommentOn,
     to: Option<&str>,
     backend: Backend,
 ) -> Result<Vec<Step>, RenderError> {
+    if let (Backend::MySql, CommentOn::Table(table)) = (backend, on) {
+        check_name(backend, table)?;
+        return Ok(vec![Step::sql(format!(
+            "ALTER TABLE {} COMMENT = {}",
+            quote_ident(backend, table),
+            quote_literal(backend, to.unwrap_or_default())
+        ))]);
+    }
     postgres_only(op, backend)?;
     let target = match on {
         CommentOn::Table(table) => format!("TABLE {}", quote_ident(backend, table)),

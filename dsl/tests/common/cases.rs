@@ -910,7 +910,7 @@ pub(crate) fn all() -> Vec<Case> {
                 to: None,
             },
         )
-        .unsupported_on(&[MySql, Sqlite]),
+        .unsupported_on(&[Sqlite]),
         Case::new(
             "grant",
             base(),

@@ -4,7 +4,8 @@ use crate::backend::catalog::{rows, text};
 use crate::conn::SqlConn;
 use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table, View, squash};
 
-const TABLES: &str = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
+/// With each table's comment (empty for none).
+const TABLES: &str = "SELECT CAST(table_name AS CHAR), CAST(table_comment AS CHAR) FROM information_schema.tables \
      WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1";
 
 const COLUMNS: &str = "SELECT CAST(table_name AS CHAR), CAST(column_name AS CHAR), CAST(column_type AS CHAR), \
@@ -47,6 +48,12 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
     for row in rows(conn, TABLES).await? {
         let name = text(&row, 0);
         if keep(&name) {
+            let comment = text(&row, 1);
+            if !comment.is_empty() {
+                schema
+                    .comments
+                    .insert(lockgate_dsl::schema::CommentOn::table(name.clone()), comment);
+            }
             schema.tables.insert(name, Table::default());
         }
     }
