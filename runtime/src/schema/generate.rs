@@ -66,6 +66,7 @@ pub fn generate(expected: &Schema, found: &Schema, backend: Backend, destructive
             Some(_) => {}
         }
     }
+    super::generate_objects::before_tables(&a.schema, &b.schema, destructive, &mut changes);
     let new_tables = dependency_order(&a.schema, &b.schema);
     let mut cyclic = Vec::new();
     for (at, name) in new_tables.iter().enumerate() {
@@ -106,6 +107,7 @@ pub fn generate(expected: &Schema, found: &Schema, backend: Backend, destructive
             Some(_) => {}
         }
     }
+    super::generate_objects::after_tables(&a.schema, &b.schema, destructive, &mut changes);
     if destructive {
         for (name, view) in &b.schema.views {
             if !a.schema.views.contains_key(name) {

@@ -9,6 +9,7 @@ mod compare;
 mod effect;
 mod emit;
 mod generate;
+mod generate_objects;
 mod lift;
 mod rust;
 

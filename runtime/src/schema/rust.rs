@@ -5,7 +5,10 @@ use std::fmt::Write as _;
 
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::render::{Step, render};
-use lockgate_dsl::schema::{CheckDef, ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, TableDef, UniqueDef};
+use lockgate_dsl::schema::{
+    CheckDef, ColumnDef, CommentOn, ForeignKeyDef, FunctionDef, GrantDef, GrantObject, IndexDef, PolicyCommand,
+    PolicyDef, ReferentialAction, RowSecurity, SequenceDef, TableDef, TriggerDef, TriggerTiming, UniqueDef,
+};
 use lockgate_dsl::types::ColumnType;
 use lockgate_dsl::{Backend, DefaultValue, SqlExpr};
 
@@ -153,6 +156,42 @@ fn operation(op: &Operation, backend: Backend) -> String {
         }
         Operation::DropView(view) => format!("m.drop_view({}, {});", lit(&view.name), lit(&view.sql)),
         Operation::RawSql { up, down } => format!("m.sql({}, {});", lit(up), lit(down.as_deref().unwrap_or_default())),
+        Operation::CreateSchema { name } => format!("m.create_schema({});", lit(name)),
+        Operation::DropSchema { name } => format!("m.drop_schema({});", lit(name)),
+        Operation::CreateSequence(s) => format!("m.create_sequence({});", sequence_def(s)),
+        Operation::DropSequence(s) => format!("m.drop_sequence({});", sequence_def(s)),
+        Operation::CreateFunction(f) => format!("m.create_function({});", function_def(f)),
+        Operation::DropFunction(f) => format!("m.drop_function({});", function_def(f)),
+        Operation::ReplaceFunction { from, to } => {
+            format!("m.replace_function({}, {});", function_def(from), function_def(to))
+        }
+        Operation::CreateTrigger(t) => format!("m.create_trigger({});", trigger_def(t)),
+        Operation::DropTrigger(t) => format!("m.drop_trigger({});", trigger_def(t)),
+        Operation::CreateMaterializedView(v) => {
+            format!("m.create_materialized_view({}, {});", lit(&v.name), lit(&v.sql))
+        }
+        Operation::DropMaterializedView(v) => {
+            format!("m.drop_materialized_view({}, {});", lit(&v.name), lit(&v.sql))
+        }
+        Operation::AlterRowSecurity { table, from, to } => format!(
+            "m.alter_row_security({}, {}, {});",
+            lit(table),
+            row_security(*from),
+            row_security(*to)
+        ),
+        Operation::CreatePolicy(p) => format!("m.create_policy({});", policy_def(p)),
+        Operation::DropPolicy(p) => format!("m.drop_policy({});", policy_def(p)),
+        Operation::AlterPolicy { from, to } => {
+            format!("m.alter_policy({}, {});", policy_def(from), policy_def(to))
+        }
+        Operation::Grant(g) => format!("m.grant({});", grant_def(g)),
+        Operation::Revoke(g) => format!("m.revoke({});", grant_def(g)),
+        Operation::SetComment { on, from, to } => format!(
+            "m.set_comment({}, {}, {});",
+            comment_on(on),
+            option(from.as_deref()),
+            option(to.as_deref())
+        ),
         // What the DSL has no typed call for here: its SQL on this backend, with the SQL of its inverse.
         other => raw(other, backend),
     }
@@ -262,6 +301,102 @@ fn column_def(column: &ColumnDef) -> String {
         out.push_str(&format!(".generated({})", lit(expression)));
     }
     out
+}
+
+fn option(text: Option<&str>) -> String {
+    text.map_or_else(|| "None".to_owned(), |t| format!("Some({})", lit(t)))
+}
+
+fn sequence_def(s: &SequenceDef) -> String {
+    format!(
+        "SequenceDef::new({}).start({}).increment({})",
+        lit(&s.name),
+        s.start,
+        s.increment
+    )
+}
+
+fn function_def(f: &FunctionDef) -> String {
+    format!(
+        "FunctionDef::new({}).arguments({}).returns({}).language({}).body({})",
+        lit(&f.name),
+        lit(&f.arguments),
+        lit(&f.returns),
+        lit(&f.language),
+        lit(&f.body)
+    )
+}
+
+fn trigger_def(t: &TriggerDef) -> String {
+    let events: Vec<String> = t.events.iter().map(|e| format!("TriggerEvent::{e:?}")).collect();
+    let mut out = format!(
+        "TriggerDef::new({}, {}, {}).on([{}])",
+        lit(&t.table),
+        lit(&t.name),
+        lit(&t.function),
+        events.join(", ")
+    );
+    if t.timing == TriggerTiming::After {
+        out.push_str(".after()");
+    }
+    if !t.for_each_row {
+        out.push_str(".for_each_statement()");
+    }
+    if let Some(when) = &t.when {
+        out.push_str(&format!(".when({})", lit(when)));
+    }
+    out
+}
+
+fn row_security(security: RowSecurity) -> &'static str {
+    match (security.enabled, security.forced) {
+        (false, false) => "RowSecurity::OFF",
+        (true, false) => "RowSecurity::ON",
+        (true, true) => "RowSecurity::FORCED",
+        (false, true) => "RowSecurity { enabled: false, forced: true }",
+    }
+}
+
+fn policy_def(p: &PolicyDef) -> String {
+    let mut out = format!("PolicyDef::new({}, {})", lit(&p.table), lit(&p.name));
+    if p.command != PolicyCommand::All {
+        out.push_str(&format!(".command(PolicyCommand::{:?})", p.command));
+    }
+    if p.restrictive {
+        out.push_str(".restrictive()");
+    }
+    if !p.roles.is_empty() {
+        out.push_str(&format!(".to({})", list(&p.roles)));
+    }
+    if let Some(using) = &p.using {
+        out.push_str(&format!(".using({})", lit(using)));
+    }
+    if let Some(check) = &p.with_check {
+        out.push_str(&format!(".with_check({})", lit(check)));
+    }
+    out
+}
+
+fn grant_def(g: &GrantDef) -> String {
+    let privileges: Vec<String> = g.privileges.iter().map(|p| format!("Privilege::{p:?}")).collect();
+    let (on, name) = match &g.on {
+        GrantObject::Table(name) => ("on_table", name),
+        GrantObject::Sequence(name) => ("on_sequence", name),
+        GrantObject::Schema(name) => ("on_schema", name),
+    };
+    format!(
+        "GrantDef::{on}({}, [{}]).to({})",
+        lit(name),
+        privileges.join(", "),
+        list(&g.roles)
+    )
+}
+
+fn comment_on(on: &CommentOn) -> String {
+    match on {
+        CommentOn::Table(table) => format!("CommentOn::table({})", lit(table)),
+        CommentOn::Column { table, column } => format!("CommentOn::column({}, {})", lit(table), lit(column)),
+    }
 }
 
 fn index_def(index: &IndexDef) -> String {

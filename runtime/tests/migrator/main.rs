@@ -52,6 +52,7 @@ tests! {
     security::postgres_tenant_isolation,
     routines::postgres_triggers_and_functions,
     routines::postgres_fresh_drops_every_object_kind,
+    routines::postgres_generate_carries_every_object_kind,
     security::postgres_row_security_without_policy_is_refused,
 }
 

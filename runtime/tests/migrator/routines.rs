@@ -141,3 +141,100 @@ pub(crate) async fn postgres_fresh_drops_every_object_kind() {
     );
     test.drop_db().await;
 }
+
+/// `diff` between a database with every new object kind and one without turns into a migration of typed
+/// operations (`generate`, then `emit_rust` for the file): applied to the second database, it leaves no
+/// difference.
+pub(crate) async fn postgres_generate_carries_every_object_kind() {
+    use lockgate_dsl::operation::Operation;
+    use lockgate_dsl::plan::PlannedOp;
+    use lockgate_dsl::schema::{CommentOn, GrantDef, PolicyDef, Privilege, SequenceDef};
+    use lockgate_runtime::schema::{CompareOptions, emit_rust, generate};
+
+    use crate::common::UpDownFixture;
+
+    let Some(with) = TestDb::create(Backend::Postgres, "generate_a").await else {
+        return;
+    };
+    let Some(without) = TestDb::create(Backend::Postgres, "generate_b").await else {
+        with.drop_db().await;
+        return;
+    };
+    let table = || {
+        Fixture::boxed(1, "notes", |m| {
+            m.create_table("notes", |t| {
+                t.column::<i64>("id").primary_key();
+                t.column::<i64>("tenant_id");
+                t.column::<Option<Varchar<40>>>("label");
+            });
+        })
+    };
+    let objects = Fixture::boxed(2, "every object kind", |m| {
+        m.create_schema("reporting");
+        m.create_sequence(SequenceDef::new("ticket_numbers").start(100));
+        m.create_function(stamp("v1"));
+        m.create_trigger(TriggerDef::new("notes", "notes_stamp", "stamp_label").on([TriggerEvent::Insert]));
+        m.create_materialized_view("label_counts", "SELECT label, count(*) AS n FROM notes GROUP BY label");
+        m.enable_row_security("notes");
+        m.create_policy(
+            PolicyDef::new("notes", "tenant_notes")
+                .to(["pg_monitor"])
+                .using("tenant_id = 1"),
+        );
+        m.grant(GrantDef::on_table("notes", [Privilege::Select]).to(["pg_monitor"]));
+        m.set_comment(CommentOn::table("notes"), None, Some("one row per note"));
+    });
+    let (a, b) = (with.connect().await, without.connect().await);
+    Migrator::new(vec![table(), objects])
+        .unwrap()
+        .up(&a, None)
+        .await
+        .unwrap();
+    Migrator::new(vec![table()]).unwrap().up(&b, None).await.unwrap();
+
+    let empty = Migrator::new(Vec::new()).unwrap();
+    let (live_a, live_b) = (empty.introspect(&a).await.unwrap(), empty.introspect(&b).await.unwrap());
+    let changes = generate(&live_a, &live_b, Backend::Postgres, false);
+    assert!(
+        changes.concurrent.is_empty() && changes.validate.is_empty(),
+        "{changes:?}"
+    );
+    let kinds: Vec<&str> = changes.main.iter().map(Operation::kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            "create_schema",
+            "create_sequence",
+            "create_function",
+            "create_trigger",
+            "create_materialized_view",
+            "alter_row_security",
+            "create_policy",
+            "grant",
+            "set_comment"
+        ],
+        "{changes:?}"
+    );
+    let rust = emit_rust(&changes, Backend::Postgres, 20990101000000, "bring_up_to_date");
+    for call in [
+        "m.create_policy(PolicyDef::new(\"notes\", \"tenant_notes\").to([\"pg_monitor\"])",
+        "m.grant(GrantDef::on_table(\"notes\", [Privilege::Select]).to([\"pg_monitor\"]));",
+        "m.alter_row_security(\"notes\", RowSecurity::OFF, RowSecurity::ON);",
+        "m.create_trigger(TriggerDef::new(\"notes\", \"notes_stamp\", \"stamp_label\").on([TriggerEvent::Insert]));",
+    ] {
+        assert!(rust.contains(call), "{call} not in:\n{rust}");
+    }
+
+    let ops = changes.main.clone();
+    let planned = move || ops.iter().cloned().map(PlannedOp::here).collect::<Vec<_>>();
+    let generated = UpDownFixture::boxed(3, "generated", planned, Vec::new);
+    Migrator::new(vec![table(), generated])
+        .unwrap()
+        .up(&b, None)
+        .await
+        .unwrap();
+    let left = lockgate_runtime::diff(&a, &b, CompareOptions::default()).await.unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    with.drop_db().await;
+    without.drop_db().await;
+}
