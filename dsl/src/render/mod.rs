@@ -303,6 +303,23 @@ fn parity_query(side: &crate::schema::Parity, backend: Backend) -> Result<String
     ))
 }
 
+/// `Ok` on PostgreSQL; elsewhere the operation is unsupported, with `hint`.
+fn postgres_only(op: &Operation, backend: Backend, hint: &'static str) -> Result<(), RenderError> {
+    if backend == Backend::Postgres {
+        Ok(())
+    } else {
+        Err(unsupported(op, backend, hint))
+    }
+}
+
+/// An operation PostgreSQL would refuse, or one that does nothing, with what is wrong and the fix.
+fn invalid(op: &Operation, reason: impl Into<String>) -> RenderError {
+    RenderError::Invalid {
+        operation: op.describe(),
+        reason: reason.into(),
+    }
+}
+
 fn unsupported(op: &Operation, backend: Backend, hint: &'static str) -> RenderError {
     RenderError::Unsupported {
         operation: op.describe(),

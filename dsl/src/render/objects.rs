@@ -2,7 +2,7 @@
 //! sea-query has no builder for.
 
 use super::quote::{check_name, quote_ident, quote_literal};
-use super::{RenderError, Step, unsupported};
+use super::{RenderError, Step, postgres_only};
 use crate::backend::Backend;
 use crate::operation::Operation;
 use crate::schema::{CommentOn, EnumDef, SequenceDef, ViewDef};
@@ -40,9 +40,7 @@ pub(super) fn create_materialized_view(
     view: &ViewDef,
     backend: Backend,
 ) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, MATERIALIZED_HINT));
-    }
+    postgres_only(op, backend, MATERIALIZED_HINT)?;
     check_name(backend, &view.name)?;
     Ok(vec![Step::sql(format!(
         "CREATE MATERIALIZED VIEW {} AS {}",
@@ -56,9 +54,7 @@ pub(super) fn drop_materialized_view(
     view: &ViewDef,
     backend: Backend,
 ) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, MATERIALIZED_HINT));
-    }
+    postgres_only(op, backend, MATERIALIZED_HINT)?;
     check_name(backend, &view.name)?;
     Ok(vec![Step::sql(format!(
         "DROP MATERIALIZED VIEW {}",
@@ -73,9 +69,7 @@ pub(super) fn refresh_materialized_view(
     concurrently: bool,
     backend: Backend,
 ) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, MATERIALIZED_HINT));
-    }
+    postgres_only(op, backend, MATERIALIZED_HINT)?;
     check_name(backend, name)?;
     Ok(vec![Step::sql(format!(
         "REFRESH MATERIALIZED VIEW {}{}",
@@ -87,28 +81,20 @@ pub(super) fn refresh_materialized_view(
 const OBJECT_HINT: &str = "schemas, sequences and column comments are rendered for PostgreSQL only (table comments for \
                            MySQL too); mark the migration `#[migration(backends = \"postgres\")]`";
 
-fn postgres_only(op: &Operation, backend: Backend) -> Result<(), RenderError> {
-    if backend == Backend::Postgres {
-        Ok(())
-    } else {
-        Err(unsupported(op, backend, OBJECT_HINT))
-    }
-}
-
 pub(super) fn create_schema(op: &Operation, name: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, OBJECT_HINT)?;
     check_name(backend, name)?;
     Ok(vec![Step::sql(format!("CREATE SCHEMA {}", quote_ident(backend, name)))])
 }
 
 pub(super) fn drop_schema(op: &Operation, name: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, OBJECT_HINT)?;
     check_name(backend, name)?;
     Ok(vec![Step::sql(format!("DROP SCHEMA {}", quote_ident(backend, name)))])
 }
 
 pub(super) fn create_sequence(op: &Operation, s: &SequenceDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, OBJECT_HINT)?;
     check_name(backend, &s.name)?;
     Ok(vec![Step::sql(format!(
         "CREATE SEQUENCE {} INCREMENT BY {} START WITH {}",
@@ -119,7 +105,7 @@ pub(super) fn create_sequence(op: &Operation, s: &SequenceDef, backend: Backend)
 }
 
 pub(super) fn drop_sequence(op: &Operation, s: &SequenceDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, OBJECT_HINT)?;
     check_name(backend, &s.name)?;
     Ok(vec![Step::sql(format!(
         "DROP SEQUENCE {}",
@@ -143,7 +129,7 @@ pub(super) fn set_comment(
             quote_literal(backend, to.unwrap_or_default())
         ))]);
     }
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, OBJECT_HINT)?;
     let target = match on {
         CommentOn::Table(table) => format!("TABLE {}", quote_ident(backend, table)),
         CommentOn::Column { table, column } => {
@@ -162,9 +148,7 @@ const ENUM_HINT: &str = "only PostgreSQL has named enum types; mark a PostgreSQL
                          `#[migration(backends = \"postgres\")]`, or use a varchar column with a check constraint";
 
 pub(super) fn create_enum(op: &Operation, e: &EnumDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, ENUM_HINT));
-    }
+    postgres_only(op, backend, ENUM_HINT)?;
     check_name(backend, &e.name)?;
     let values: Vec<String> = e.values.iter().map(|v| quote_literal(backend, v)).collect();
     Ok(vec![Step::sql(format!(
@@ -183,9 +167,7 @@ pub(super) fn add_enum_value(
     before: Option<&str>,
     backend: Backend,
 ) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, ENUM_HINT));
-    }
+    postgres_only(op, backend, ENUM_HINT)?;
     check_name(backend, name)?;
     let mut sql = format!(
         "ALTER TYPE {} ADD VALUE {}",
@@ -200,9 +182,7 @@ pub(super) fn add_enum_value(
 }
 
 pub(super) fn drop_enum(op: &Operation, e: &EnumDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, ENUM_HINT));
-    }
+    postgres_only(op, backend, ENUM_HINT)?;
     check_name(backend, &e.name)?;
     Ok(vec![Step::sql(format!("DROP TYPE {}", quote_ident(backend, &e.name)))])
 }
@@ -211,9 +191,7 @@ const EXTENSION_HINT: &str =
     "extensions exist only on PostgreSQL; mark the migration `#[migration(backends = \"postgres\")]`";
 
 pub(super) fn create_extension(op: &Operation, name: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, EXTENSION_HINT));
-    }
+    postgres_only(op, backend, EXTENSION_HINT)?;
     check_name(backend, name)?;
     Ok(vec![Step::sql(format!(
         "CREATE EXTENSION IF NOT EXISTS {}",
@@ -222,9 +200,7 @@ pub(super) fn create_extension(op: &Operation, name: &str, backend: Backend) -> 
 }
 
 pub(super) fn drop_extension(op: &Operation, name: &str, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, EXTENSION_HINT));
-    }
+    postgres_only(op, backend, EXTENSION_HINT)?;
     check_name(backend, name)?;
     Ok(vec![Step::sql(format!(
         "DROP EXTENSION IF EXISTS {}",

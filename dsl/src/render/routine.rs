@@ -4,7 +4,7 @@
 //! PostgreSQL trigger has no faithful translation there; both are refused with a hint.
 
 use super::quote::{check_name, quote_ident};
-use super::{RenderError, Step, unsupported};
+use super::{RenderError, Step, invalid, postgres_only};
 use crate::backend::Backend;
 use crate::operation::Operation;
 use crate::schema::{FunctionDef, TriggerDef, TriggerEvent};
@@ -14,21 +14,6 @@ const HINT: &str = "functions and triggers are rendered for PostgreSQL only; mar
 
 /// The dollar quote around every body; a body that holds it could end early.
 const QUOTE: &str = "$lockgate$";
-
-fn invalid(op: &Operation, reason: impl Into<String>) -> RenderError {
-    RenderError::Invalid {
-        operation: op.describe(),
-        reason: reason.into(),
-    }
-}
-
-fn postgres_only(op: &Operation, backend: Backend) -> Result<(), RenderError> {
-    if backend == Backend::Postgres {
-        Ok(())
-    } else {
-        Err(unsupported(op, backend, HINT))
-    }
-}
 
 fn signature(f: &FunctionDef, backend: Backend) -> String {
     format!("{}({})", quote_ident(backend, &f.name), f.arguments)
@@ -40,7 +25,7 @@ pub(super) fn create_function(
     or_replace: bool,
     backend: Backend,
 ) -> Result<Vec<Step>, RenderError> {
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, HINT)?;
     check_name(backend, &f.name)?;
     if f.body.contains(QUOTE) {
         return Err(invalid(
@@ -65,7 +50,7 @@ pub(super) fn create_function(
 }
 
 pub(super) fn drop_function(op: &Operation, f: &FunctionDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, HINT)?;
     check_name(backend, &f.name)?;
     Ok(vec![Step::sql(format!("DROP FUNCTION {}", signature(f, backend)))])
 }
@@ -78,7 +63,7 @@ pub(super) fn replace_function(
     to: &FunctionDef,
     backend: Backend,
 ) -> Result<Vec<Step>, RenderError> {
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, HINT)?;
     if from.name == to.name && from.arguments == to.arguments && from.returns == to.returns {
         return create_function(op, to, true, backend);
     }
@@ -88,7 +73,7 @@ pub(super) fn replace_function(
 }
 
 pub(super) fn create_trigger(op: &Operation, t: &TriggerDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, HINT)?;
     check_name(backend, &t.name)?;
     check_name(backend, &t.table)?;
     check_name(backend, &t.function)?;
@@ -125,7 +110,7 @@ pub(super) fn create_trigger(op: &Operation, t: &TriggerDef, backend: Backend) -
 }
 
 pub(super) fn drop_trigger(op: &Operation, t: &TriggerDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    postgres_only(op, backend)?;
+    postgres_only(op, backend, HINT)?;
     check_name(backend, &t.name)?;
     Ok(vec![Step::sql(format!(
         "DROP TRIGGER {} ON {}",

@@ -5,7 +5,7 @@
 //! there with a hint rather than half-translated.
 
 use super::quote::{check_name, quote_ident};
-use super::{RenderError, Step, unsupported};
+use super::{RenderError, Step, invalid, postgres_only, unsupported};
 use crate::backend::Backend;
 use crate::operation::Operation;
 use crate::schema::{GrantDef, GrantObject, PolicyCommand, PolicyDef, RowSecurity};
@@ -19,13 +19,6 @@ const GRANT_HINT_MYSQL: &str = "lockgate grants privileges to PostgreSQL roles o
 const GRANT_HINT_SQLITE: &str = "SQLite has no roles or privileges; mark the migration \
                                  `#[migration(backends = \"postgres\")]`";
 
-fn invalid(op: &Operation, reason: impl Into<String>) -> RenderError {
-    RenderError::Invalid {
-        operation: op.describe(),
-        reason: reason.into(),
-    }
-}
-
 /// One statement per flag that changes: `ENABLE`/`DISABLE`, then `FORCE`/`NO FORCE`.
 pub(super) fn alter_row_security(
     op: &Operation,
@@ -34,9 +27,7 @@ pub(super) fn alter_row_security(
     to: RowSecurity,
     backend: Backend,
 ) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, RLS_HINT));
-    }
+    postgres_only(op, backend, RLS_HINT)?;
     check_name(backend, table)?;
     if from == to {
         return Err(invalid(op, "it changes nothing; remove it"));
@@ -95,9 +86,7 @@ fn check_policy(op: &Operation, policy: &PolicyDef) -> Result<(), RenderError> {
 }
 
 pub(super) fn create_policy(op: &Operation, policy: &PolicyDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, RLS_HINT));
-    }
+    postgres_only(op, backend, RLS_HINT)?;
     check_name(backend, &policy.name)?;
     check_name(backend, &policy.table)?;
     check_policy(op, policy)?;
@@ -116,9 +105,7 @@ pub(super) fn create_policy(op: &Operation, policy: &PolicyDef, backend: Backend
 }
 
 pub(super) fn drop_policy(op: &Operation, policy: &PolicyDef, backend: Backend) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, RLS_HINT));
-    }
+    postgres_only(op, backend, RLS_HINT)?;
     check_name(backend, &policy.name)?;
     Ok(vec![Step::sql(format!(
         "DROP POLICY {} ON {}",
@@ -136,9 +123,7 @@ pub(super) fn alter_policy(
     to: &PolicyDef,
     backend: Backend,
 ) -> Result<Vec<Step>, RenderError> {
-    if backend != Backend::Postgres {
-        return Err(unsupported(op, backend, RLS_HINT));
-    }
+    postgres_only(op, backend, RLS_HINT)?;
     check_name(backend, &to.name)?;
     check_policy(op, to)?;
     if from.table != to.table || from.command != to.command || from.restrictive != to.restrictive {
