@@ -369,7 +369,10 @@ impl SchemaDef {
                     .or_default()
                     .insert(policy.name.clone(), policy.clone());
             }
-            Operation::DropPolicy(policy) => self.drop_policy(policy)?,
+            Operation::DropPolicy(policy) => {
+                remove_per_table(&mut self.policies, &policy.table, &policy.name)
+                    .ok_or_else(|| missing("policy", &policy.name))?;
+            }
             Operation::CreateFunction(function) => {
                 self.functions.insert(function.name.clone(), (**function).clone());
             }
@@ -392,16 +395,8 @@ impl SchemaDef {
                     .insert(trigger.name.clone(), (**trigger).clone());
             }
             Operation::DropTrigger(trigger) => {
-                let on_table = self
-                    .triggers
-                    .get_mut(&trigger.table)
+                remove_per_table(&mut self.triggers, &trigger.table, &trigger.name)
                     .ok_or_else(|| missing("trigger", &trigger.name))?;
-                on_table
-                    .remove(&trigger.name)
-                    .ok_or_else(|| missing("trigger", &trigger.name))?;
-                if on_table.is_empty() {
-                    self.triggers.remove(&trigger.table);
-                }
             }
             Operation::CreateSchema { name } => {
                 self.schemas.insert(name.clone());
@@ -462,7 +457,8 @@ impl SchemaDef {
                 }
             }
             Operation::AlterPolicy { from, to } => {
-                self.drop_policy(from)?;
+                remove_per_table(&mut self.policies, &from.table, &from.name)
+                    .ok_or_else(|| missing("policy", &from.name))?;
                 self.apply(&Operation::CreatePolicy((**to).clone()))?;
             }
             Operation::Grant(grant) => {
@@ -502,23 +498,20 @@ impl SchemaDef {
         Ok(())
     }
 
-    fn drop_policy(&mut self, policy: &PolicyDef) -> Result<(), Unpredictable> {
-        let on_table = self
-            .policies
-            .get_mut(&policy.table)
-            .ok_or_else(|| missing("policy", &policy.name))?;
-        on_table
-            .remove(&policy.name)
-            .ok_or_else(|| missing("policy", &policy.name))?;
-        if on_table.is_empty() {
-            self.policies.remove(&policy.table);
-        }
-        Ok(())
-    }
-
     fn table(&mut self, name: &str) -> Result<&mut TableDef, Unpredictable> {
         self.tables.get_mut(name).ok_or_else(|| missing("table", name))
     }
+}
+
+/// Removes `name` from the objects of `table` (policies, triggers), and the table's entry with its last one;
+/// `None` when there is no such object.
+fn remove_per_table<T>(per_table: &mut BTreeMap<String, BTreeMap<String, T>>, table: &str, name: &str) -> Option<T> {
+    let objects = per_table.get_mut(table)?;
+    let removed = objects.remove(name)?;
+    if objects.is_empty() {
+        per_table.remove(table);
+    }
+    Some(removed)
 }
 
 /// Removes the item named `name`; `None` when there is none.
