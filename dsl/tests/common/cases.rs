@@ -126,6 +126,19 @@ fn with_fill_note() -> Vec<Operation> {
     ops
 }
 
+const TABLE_COMMENT: &str = "one row per signed contract";
+
+/// The base schema with a comment on `contracts`.
+fn with_table_comment() -> Vec<Operation> {
+    let mut ops = base();
+    ops.push(Operation::SetComment {
+        on: CommentOn::table("contracts"),
+        from: None,
+        to: Some(TABLE_COMMENT.into()),
+    });
+    ops
+}
+
 /// Contracts per tenant, kept as rows.
 fn tenant_totals() -> ViewDef {
     ViewDef::new(
@@ -877,15 +890,7 @@ pub(crate) fn all() -> Vec<Case> {
         .unsupported_on(&[MySql, Sqlite]),
         Case::new(
             "set_comment",
-            {
-                let mut ops = base();
-                ops.push(Operation::SetComment {
-                    on: CommentOn::table("contracts"),
-                    from: None,
-                    to: Some("one row per signed contract".into()),
-                });
-                ops
-            },
+            with_table_comment(),
             Operation::SetComment {
                 on: CommentOn::column("contracts", "amount"),
                 from: None,
@@ -895,18 +900,10 @@ pub(crate) fn all() -> Vec<Case> {
         .unsupported_on(&[MySql, Sqlite]),
         Case::new(
             "set_comment_removed",
-            {
-                let mut ops = base();
-                ops.push(Operation::SetComment {
-                    on: CommentOn::table("contracts"),
-                    from: None,
-                    to: Some("one row per signed contract".into()),
-                });
-                ops
-            },
+            with_table_comment(),
             Operation::SetComment {
                 on: CommentOn::table("contracts"),
-                from: Some("one row per signed contract".into()),
+                from: Some(TABLE_COMMENT.into()),
                 to: None,
             },
         )

@@ -146,21 +146,19 @@ pub fn compare(expected: &Schema, found: &Schema, options: CompareOptions) -> Ve
             compare_named(name, "index", &a.indexes, &b.indexes, options, index_line, out);
         },
     );
-    let ext =
+    let names =
         |set: &std::collections::BTreeSet<String>| set.iter().map(|e| (e.clone(), ())).collect::<BTreeMap<_, _>>();
     each(
-        &ext(&expected.extensions),
-        &ext(&found.extensions),
+        &names(&expected.extensions),
+        &names(&found.extensions),
         &mut out,
         |name| format!("extension `{name}`"),
         |()| "installed".to_owned(),
         |_, (), (), _| {},
     );
-    let schemas =
-        |set: &std::collections::BTreeSet<String>| set.iter().map(|s| (s.clone(), ())).collect::<BTreeMap<_, _>>();
     each(
-        &schemas(&expected.schemas),
-        &schemas(&found.schemas),
+        &names(&expected.schemas),
+        &names(&found.schemas),
         &mut out,
         |name| format!("schema `{name}`"),
         |()| "created".to_owned(),
