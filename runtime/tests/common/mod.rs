@@ -265,6 +265,12 @@ pub async fn scalar(db: &Database, sql: &str) -> i64 {
     .expect("scalar query")
 }
 
+/// What `drift` finds, one line per difference.
+pub async fn drift_lines(migrator: &lockgate_runtime::Migrator, db: &Database, scratch_url: &str) -> Vec<String> {
+    let drift = migrator.drift(db, scratch_url).await.expect("drift runs");
+    drift.iter().map(ToString::to_string).collect()
+}
+
 /// Reads rows of text.
 pub async fn texts(db: &Database, sql: &str) -> Vec<String> {
     let sql = AssertSqlSafe(sql.to_owned());

@@ -8,7 +8,7 @@ use lockgate_runtime::schema::{Change, CompareOptions, emit_sql};
 use lockgate_runtime::verify::{RoundTrip, Stage};
 use lockgate_runtime::{Migrator, diff};
 
-use crate::common::{OneWayFixture, TestDb, UpDownFixture, exec};
+use crate::common::{OneWayFixture, TestDb, UpDownFixture, drift_lines, exec};
 use crate::fixtures::{all, create_accounts};
 
 /// A test migration type that may do anything, for hand-written downs.
@@ -139,8 +139,7 @@ pub(crate) async fn drift_and_diff(backend: Backend) {
     assert!(drift.is_empty(), "{drift:?}");
 
     exec(&db, "ALTER TABLE accounts ADD COLUMN added_by_hand integer").await;
-    let drift = migrator.drift(&db, &live.url).await.unwrap();
-    let lines: Vec<String> = drift.iter().map(ToString::to_string).collect();
+    let lines = drift_lines(&migrator, &db, &live.url).await;
     assert_eq!(lines.len(), 1, "{lines:?}");
     // `integer`, or MariaDB's `int(11)`.
     assert!(

@@ -7,7 +7,7 @@ use lockgate_dsl::schema::{FunctionDef, TriggerDef, TriggerEvent};
 use lockgate_dsl::types::Varchar;
 use lockgate_runtime::{DownTarget, Migrator};
 
-use crate::common::{Fixture, TestDb, exec, texts};
+use crate::common::{Fixture, TestDb, drift_lines, exec, texts};
 
 fn stamp(label: &str) -> FunctionDef {
     FunctionDef::new("stamp_label").returns("trigger").body(format!(
@@ -65,13 +65,7 @@ pub(crate) async fn postgres_triggers_and_functions() {
          LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$",
     )
     .await;
-    let drift: Vec<String> = migrator
-        .drift(&db, &test.url)
-        .await
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let drift = drift_lines(&migrator, &db, &test.url).await;
     assert_eq!(drift.len(), 2, "{drift:?}");
     assert!(
         drift

@@ -10,7 +10,7 @@ use lockgate_dsl::types::Varchar;
 use lockgate_runtime::{DownTarget, Error, Migrator, State};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, Row};
 
-use crate::common::{Fixture, TestDb, exec};
+use crate::common::{Fixture, TestDb, drift_lines, exec};
 use crate::fixtures::states;
 
 /// A role of the server's own, named after the test database so runs never share one.
@@ -166,13 +166,7 @@ pub(crate) async fn postgres_tenant_isolation() {
         &format!("ALTER POLICY tenant_isolation ON documents USING (true); REVOKE DELETE ON documents FROM \"{role}\""),
     )
     .await;
-    let drift: Vec<String> = migrator
-        .drift(&db, &test.url)
-        .await
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let drift = drift_lines(&migrator, &db, &test.url).await;
     assert_eq!(drift.len(), 2, "{drift:?}");
     assert!(
         drift
