@@ -306,8 +306,8 @@ pub mod prelude {
     pub use lockgate_dsl::plan::{Backward, OneWay, Plan};
     pub use lockgate_dsl::schema::{
         Backfill, CheckDef, ColumnDef, CommentOn, Expansion, ForeignKeyDef, FunctionDef, GrantDef, IndexDef, Parity,
-        PolicyCommand, PolicyDef, Privilege, ReferentialAction, RowSecurity, SequenceDef, TriggerDef, TriggerEvent,
-        Undo, UniqueDef,
+        PartitionBound, PartitionDef, PartitionStrategy, PartitionValue, PolicyCommand, PolicyDef, Privilege,
+        ReferentialAction, RowSecurity, SequenceDef, TriggerDef, TriggerEvent, Undo, UniqueDef,
     };
     pub use lockgate_dsl::types::{
         Array, Blob, Char, Citext, Date, Decimal, Inet, Interval, Json, JsonText, Time, Timestamp, Timestamptz, Uuid,

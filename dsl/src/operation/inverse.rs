@@ -148,6 +148,14 @@ impl Operation {
             O::DropTrigger(t) => O::CreateTrigger(t.clone()),
             O::Grant(g) => O::Revoke(g.clone()),
             O::Revoke(g) => O::Grant(g.clone()),
+            O::CreatePartition(p) => O::DropPartition(p.clone()),
+            O::DropPartition(p) => O::CreatePartition(p.clone()),
+            // `down` runs in the migration's transaction, where `CONCURRENTLY` may not.
+            O::AttachPartition(p) => O::DetachPartition {
+                partition: p.clone(),
+                concurrently: false,
+            },
+            O::DetachPartition { partition, .. } => O::AttachPartition(partition.clone()),
             O::CreateExtension { name } => O::DropExtension { name: name.clone() },
             O::DropExtension { name } => O::CreateExtension { name: name.clone() },
             O::RawSql { up, down } => match down {

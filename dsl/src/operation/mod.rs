@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
 use crate::schema::{
-    CheckDef, ColumnDef, CommentOn, EnumDef, ForeignKeyDef, FunctionDef, GrantDef, IndexDef, PolicyDef, RowSecurity,
-    SequenceDef, TableDef, TriggerDef, UniqueDef, ViewDef,
+    CheckDef, ColumnDef, CommentOn, EnumDef, ForeignKeyDef, FunctionDef, GrantDef, IndexDef, PartitionDef, PolicyDef,
+    RowSecurity, SequenceDef, TableDef, TriggerDef, UniqueDef, ViewDef,
 };
 
 /// One schema change. Every variant that removes something carries its full definition, so its
@@ -288,6 +288,19 @@ pub enum Operation {
     Grant(GrantDef),
     /// `REVOKE` them.
     Revoke(GrantDef),
+    /// `CREATE TABLE .. PARTITION OF` (PostgreSQL): a new partition of a partitioned table.
+    CreatePartition(PartitionDef),
+    /// `DROP TABLE` of a partition; carries its bound to create it again (empty).
+    DropPartition(PartitionDef),
+    /// `ALTER TABLE .. ATTACH PARTITION` (PostgreSQL): a table of its own becomes a partition.
+    AttachPartition(PartitionDef),
+    /// `ALTER TABLE .. DETACH PARTITION`, optionally `CONCURRENTLY`: a partition becomes a table of its own.
+    DetachPartition {
+        /// The partition and its bound, to attach it again.
+        partition: PartitionDef,
+        /// `CONCURRENTLY` (PostgreSQL 14 and later): queries on the parent go on; outside a transaction.
+        concurrently: bool,
+    },
 }
 
 impl Operation {
@@ -351,6 +364,10 @@ impl Operation {
             Operation::DropTrigger(_) => "drop_trigger",
             Operation::Grant(_) => "grant",
             Operation::Revoke(_) => "revoke",
+            Operation::CreatePartition(_) => "create_partition",
+            Operation::DropPartition(_) => "drop_partition",
+            Operation::AttachPartition(_) => "attach_partition",
+            Operation::DetachPartition { .. } => "detach_partition",
         }
     }
 
@@ -404,6 +421,11 @@ impl Operation {
             Operation::CreateTrigger(t) | Operation::DropTrigger(t) => Some(&t.table),
             Operation::CreatePolicy(p) | Operation::DropPolicy(p) => Some(&p.table),
             Operation::AlterPolicy { from, .. } => Some(&from.table),
+            // The partitioned table: the partition's rows appear in it or leave it.
+            Operation::CreatePartition(p)
+            | Operation::DropPartition(p)
+            | Operation::AttachPartition(p)
+            | Operation::DetachPartition { partition: p, .. } => Some(&p.parent),
             Operation::Grant(g) | Operation::Revoke(g) => match &g.on {
                 crate::schema::GrantObject::Table(table) => Some(table),
                 crate::schema::GrantObject::Sequence(_) | crate::schema::GrantObject::Schema(_) => None,
@@ -424,6 +446,7 @@ impl Operation {
     pub fn outside_transaction(&self, backend: Backend) -> bool {
         match self {
             Operation::CreateIndex(i) | Operation::DropIndex(i) => backend == Backend::Postgres && i.concurrently,
+            Operation::DetachPartition { concurrently, .. } => backend == Backend::Postgres && *concurrently,
             // Each batch commits on its own; SQLite, with no lock outside a transaction, runs them in the
             // migration's.
             Operation::Backfill { .. }
@@ -475,7 +498,10 @@ impl Operation {
             | Operation::CreateTrigger(_)
             | Operation::DropTrigger(_)
             | Operation::Grant(_)
-            | Operation::Revoke(_) => false,
+            | Operation::Revoke(_)
+            | Operation::CreatePartition(_)
+            | Operation::DropPartition(_)
+            | Operation::AttachPartition(_) => false,
         }
     }
 
@@ -640,6 +666,18 @@ impl Operation {
                 privilege_list(&g.privileges),
                 g.on,
                 g.roles.join(", ")
+            ),
+            Operation::CreatePartition(p) | Operation::DropPartition(p) | Operation::AttachPartition(p) => {
+                format!("{} `{}` of `{}`", self.kind(), p.name, p.parent)
+            }
+            Operation::DetachPartition {
+                partition,
+                concurrently,
+            } => format!(
+                "detach_partition `{}` from `{}`{}",
+                partition.name,
+                partition.parent,
+                if *concurrently { " concurrently" } else { "" }
             ),
             Operation::AssertParity { left, right } => {
                 format!(

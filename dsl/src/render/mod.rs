@@ -41,6 +41,7 @@ mod constraint;
 mod expansion;
 mod index;
 mod objects;
+mod partition;
 mod quote;
 mod rebuild;
 mod routine;
@@ -197,6 +198,13 @@ pub fn render(op: &Operation, backend: Backend) -> Result<Vec<Step>, RenderError
         O::DropTrigger(t) => routine::drop_trigger(op, t, backend),
         O::Grant(g) => security::grant(op, g, backend),
         O::Revoke(g) => security::revoke(op, g, backend),
+        O::CreatePartition(p) => partition::create_partition(op, p, backend),
+        O::DropPartition(p) => partition::drop_partition(op, p, backend),
+        O::AttachPartition(p) => partition::attach_partition(op, p, backend),
+        O::DetachPartition {
+            partition,
+            concurrently,
+        } => partition::detach_partition(op, partition, *concurrently, backend),
         O::RawSql { up, .. } => raw_sql(up, backend),
         O::Assert { query, message } => {
             if is_blank_sql(query) {

@@ -60,6 +60,9 @@ pub(super) fn create_table(t: &TableDef, backend: Backend) -> Result<Vec<Step>, 
         }
     }
     let mut sql = build(&stmt, backend);
+    if let Some(key) = &t.partition_by {
+        sql.push_str(&super::partition::partition_by(t, key, backend)?);
+    }
     if backend == Backend::Sqlite && !t.foreign_keys.is_empty() {
         let body_end = sql.rfind(" )").unwrap_or(sql.len());
         let clauses: String = t

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CheckDef, ColumnDef, ForeignKeyDef, IndexDef, ReferentialAction, UniqueDef};
+use super::{
+    CheckDef, ColumnDef, ForeignKeyDef, IndexDef, PartitionKey, PartitionStrategy, ReferentialAction, UniqueDef,
+};
 use crate::types::SqlType;
 use crate::value::{DefaultValue, SqlExpr};
 
@@ -32,6 +34,9 @@ pub struct TableDef {
     pub foreign_keys: Vec<ForeignKeyDef>,
     /// Indexes created with the table (safe without `CONCURRENTLY`: the table is new).
     pub indexes: Vec<IndexDef>,
+    /// PostgreSQL: the key that splits its rows among partitions (`PARTITION BY`); `None` for a plain table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<PartitionKey>,
 }
 
 impl TableDef {
@@ -50,6 +55,7 @@ impl TableDef {
             checks: Vec::new(),
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
+            partition_by: None,
         }
     }
 
@@ -149,6 +155,29 @@ impl TableBuilder {
         S: Into<String>,
     {
         self.def.primary_key = super::names(columns);
+    }
+
+    /// Makes it a PostgreSQL partitioned table: its rows live in partitions split by `strategy` over `columns`
+    /// (see [`Plan::create_partition`](crate::Plan::create_partition)). PostgreSQL wants the key's columns in
+    /// the primary key and every unique constraint.
+    ///
+    /// ```
+    /// use lockgate_dsl::schema::{PartitionStrategy, TableDef};
+    /// use lockgate_dsl::types::Date;
+    /// let t = TableDef::build("events", |t| {
+    ///     t.column::<i64>("id");
+    ///     t.column::<Date>("created_on");
+    ///     t.primary_key(["id", "created_on"]);
+    ///     t.partition_by(PartitionStrategy::Range, ["created_on"]);
+    /// });
+    /// assert_eq!(t.partition_by.unwrap().to_string(), "RANGE (created_on)");
+    /// ```
+    pub fn partition_by<I, S>(&mut self, strategy: PartitionStrategy, columns: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.def.partition_by = Some(PartitionKey::new(strategy, columns));
     }
 
     /// Adds an index; chain `.unique()`, `.named(..)` or `.predicate(..)` on the result.

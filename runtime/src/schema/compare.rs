@@ -544,6 +544,19 @@ fn compare_tables(name: &str, a: &Table, b: &Table, options: CompareOptions, out
         |cols: &Vec<String>| format!("UNIQUE ({})", cols.join(", ")),
         out,
     );
+    if a.partition_by != b.partition_by {
+        let key = |t: &Table| t.partition_by.clone().unwrap_or_else(|| "not partitioned".to_owned());
+        out.push(changed(format!("partition key of `{name}`"), key(a), key(b)));
+    }
+    if a.partition_of != b.partition_of {
+        let of = |t: &Table| {
+            t.partition_of.as_ref().map_or_else(
+                || "not a partition".to_owned(),
+                |of| format!("partition of `{}` {}", of.parent, of.bound),
+            )
+        };
+        out.push(changed(format!("partitioning of `{name}`"), of(a), of(b)));
+    }
     if a.row_security != b.row_security {
         out.push(changed(
             format!("row-level security of `{name}`"),

@@ -32,6 +32,11 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
                 .get(on)
                 .is_some_and(|v| v.indexes.contains_key(name))
     };
+    let partition_of = |name: &str, parent: &str| {
+        table(name)
+            .and_then(|t| t.partition_of.as_ref())
+            .is_some_and(|of| of.parent == parent)
+    };
     match op {
         Operation::CreateTable(t) => known(table(&t.name).is_some()),
         Operation::DropTable(t) => known(table(&t.name).is_none()),
@@ -101,6 +106,11 @@ pub(crate) fn effect(op: &Operation, schema: &Schema) -> Effect {
             g.pairs()
                 .all(|(role, privilege)| !schema.grants.contains(&(g.on.clone(), role.to_owned(), privilege))),
         ),
+        Operation::CreatePartition(p) => known(table(&p.name).is_some()),
+        Operation::DropPartition(p) => known(table(&p.name).is_none()),
+        // A detach `CONCURRENTLY` that died half-way leaves the partition still attached, pending: not detached.
+        Operation::AttachPartition(p) => known(partition_of(&p.name, &p.parent)),
+        Operation::DetachPartition { partition: p, .. } => known(!partition_of(&p.name, &p.parent)),
         // A change of a definition, of data or of anything the model does not hold.
         Operation::AlterColumn { .. }
         | Operation::ValidateConstraint { .. }

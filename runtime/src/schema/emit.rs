@@ -39,7 +39,10 @@ pub fn emit_sql(expected: &Schema, found: &Schema, backend: Backend, destructive
             Some(_) => {}
         }
     }
-    for (name, table) in &expected.tables {
+    // Partitions after every parent.
+    let mut tables: Vec<(&String, &Table)> = expected.tables.iter().collect();
+    tables.sort_by_key(|(_, table)| table.partition_of.is_some());
+    for (name, table) in tables {
         match found.tables.get(name) {
             None => create_table(name, table, backend, &mut out),
             Some(other) => alter_table(name, table, other, backend, destructive, &mut out),
@@ -56,8 +59,15 @@ pub fn emit_sql(expected: &Schema, found: &Schema, backend: Backend, destructive
         for name in found.views.keys().filter(|n| !expected.views.contains_key(*n)) {
             out.push(format!("DROP VIEW {}", q(name)));
         }
-        for name in found.tables.keys().filter(|n| !expected.tables.contains_key(*n)) {
-            out.push(format!("DROP TABLE {}", q(name)));
+        for (name, table) in found.tables.iter().filter(|(n, _)| !expected.tables.contains_key(*n)) {
+            // A partition goes with its parent.
+            let parent_dropped = table
+                .partition_of
+                .as_ref()
+                .is_some_and(|of| !expected.tables.contains_key(&of.parent));
+            if !parent_dropped {
+                out.push(format!("DROP TABLE {}", q(name)));
+            }
         }
     }
     out
@@ -118,6 +128,26 @@ fn check_clause(name: &str, check: &Check, backend: Backend) -> String {
 
 pub(super) fn create_table(name: &str, table: &Table, backend: Backend, out: &mut Vec<String>) {
     let q = |n: &str| quote_ident(backend, n);
+    if let Some(of) = &table.partition_of {
+        // The parent gives it its columns, keys and indexes; the catalog lists only its own.
+        out.push(format!(
+            "CREATE TABLE {} PARTITION OF {} {}",
+            q(name),
+            q(&of.parent),
+            of.bound
+        ));
+        for (check, def) in &table.checks {
+            out.push(format!(
+                "ALTER TABLE {} ADD {}",
+                q(name),
+                check_clause(check, def, backend)
+            ));
+        }
+        for (index, def) in &table.indexes {
+            out.push(index_sql(name, index, def, backend));
+        }
+        return;
+    }
     let mut items: Vec<String> = table.columns.iter().map(|c| column_sql(c, backend)).collect();
     if !table.primary_key.is_empty() {
         let key: Vec<String> = table.primary_key.iter().map(|c| q(c)).collect();
@@ -133,7 +163,12 @@ pub(super) fn create_table(name: &str, table: &Table, backend: Backend, out: &mu
     for (fk, def) in &table.foreign_keys {
         items.push(fk_clause(fk, def, backend));
     }
-    out.push(format!("CREATE TABLE {} ({})", q(name), items.join(", ")));
+    let partitioned = table
+        .partition_by
+        .as_ref()
+        .map(|key| format!(" PARTITION BY {key}"))
+        .unwrap_or_default();
+    out.push(format!("CREATE TABLE {} ({}){partitioned}", q(name), items.join(", ")));
     for (index, def) in &table.indexes {
         out.push(index_sql(name, index, def, backend));
     }

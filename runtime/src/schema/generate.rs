@@ -82,6 +82,12 @@ pub fn generate(expected: &Schema, found: &Schema, backend: Backend, destructive
     changes.main.extend(cyclic.into_iter().map(Operation::AddForeignKey));
     for (name, table) in &a.schema.tables {
         if let Some(old) = b.schema.tables.get(name) {
+            let of = |schema: &SchemaDef| schema.partitions.get(name).map(|p| p.def.clone());
+            if table.partition_by != old.partition_by || of(&a.schema) != of(&b.schema) {
+                changes.notes.push(format!(
+                    "table `{name}` is partitioned differently in A and B; change its partitioning by hand"
+                ));
+            }
             alter_table(name, table, old, &a, &b, destructive, backend, &mut changes);
         }
     }
@@ -117,6 +123,18 @@ pub fn generate(expected: &Schema, found: &Schema, backend: Backend, destructive
             }
         }
         for (name, table) in &b.schema.tables {
+            // A partition goes with its parent.
+            let parent = b.schema.partitions.get(name).map(|p| &p.def.parent);
+            if parent.is_some_and(|parent| !a.schema.tables.contains_key(parent)) {
+                continue;
+            }
+            if !a.schema.tables.contains_key(name)
+                && let Some(partition) = b.schema.partitions.get(name)
+            {
+                changes.main.push(Operation::DropPartition(partition.def.clone()));
+                changes.allow[0].insert("destructive");
+                continue;
+            }
             if !a.schema.tables.contains_key(name) {
                 if b.unmapped.iter().any(|u| &u.table == name) {
                     changes.notes.push(format!(
@@ -138,11 +156,13 @@ fn dependency_order(a: &SchemaDef, b: &SchemaDef) -> Vec<String> {
     let mut ordered: Vec<String> = Vec::new();
     while !pending.is_empty() {
         let ready = |t: &&TableDef| {
-            t.foreign_keys.iter().all(|fk| {
-                fk.ref_table == t.name
-                    || ordered.contains(&fk.ref_table)
-                    || !pending.iter().any(|p| p.name == fk.ref_table)
-            })
+            let parent = a.partitions.get(&t.name).map(|p| &p.def.parent);
+            parent.is_none_or(|parent| !pending.iter().any(|p| &p.name == parent))
+                && t.foreign_keys.iter().all(|fk| {
+                    fk.ref_table == t.name
+                        || ordered.contains(&fk.ref_table)
+                        || !pending.iter().any(|p| p.name == fk.ref_table)
+                })
         };
         // A cycle of references: take the first; its keys to tables not yet created are added after them.
         let at = pending.iter().position(ready).unwrap_or(0);
@@ -171,7 +191,19 @@ fn create_table(
         changes.backend_specific = true;
         return Vec::new();
     }
+    if let Some(partition) = a.schema.partitions.get(name) {
+        // The parent gives it its columns, keys and indexes; only its own objects follow.
+        changes.main.push(Operation::CreatePartition(partition.def.clone()));
+        let own = &a.schema.tables[name];
+        changes
+            .main
+            .extend(own.indexes.iter().cloned().map(Operation::CreateIndex));
+        changes.main.extend(own.checks.iter().cloned().map(Operation::AddCheck));
+        changes.backend_specific = true;
+        return own.foreign_keys.clone();
+    }
     let mut table = a.schema.tables[name].clone();
+    changes.backend_specific |= table.partition_by.is_some();
     // Keys to new tables created later (a cycle) are added once those exist.
     let (later, now): (Vec<_>, Vec<_>) = table
         .foreign_keys

@@ -3,8 +3,8 @@
 
 use lockgate_dsl::render::{column_type_sql, default_sql};
 use lockgate_dsl::schema::{
-    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, MaterializedView, PolicyCommand, PolicyDef,
-    ReferentialAction, RowSecurity, SchemaDef, TableDef, UniqueDef, ViewDef,
+    CheckDef, ColumnDef, EnumDef, ForeignKeyDef, IndexDef, MaterializedView, Partition, PartitionBound, PartitionDef,
+    PartitionValue, PolicyCommand, PolicyDef, ReferentialAction, RowSecurity, SchemaDef, TableDef, UniqueDef, ViewDef,
 };
 use lockgate_dsl::types::ColumnType;
 use lockgate_dsl::{Backend, DefaultValue, SqlExpr};
@@ -64,6 +64,20 @@ pub fn lift(live: &Schema, backend: Backend) -> Lifted {
     for (name, table) in &live.tables {
         let def = lift_table(name, table, backend, live, &mut lifted.unmapped);
         lifted.schema.tables.insert(name.clone(), def);
+        if let Some(of) = &table.partition_of
+            && let Some(bound) = super::partition_bound(&of.bound)
+        {
+            let def = PartitionDef {
+                name: name.clone(),
+                parent: of.parent.clone(),
+                bound,
+            };
+            let partition = Partition {
+                def,
+                adopted: Default::default(),
+            };
+            lifted.schema.partitions.insert(name.clone(), partition);
+        }
         if table.row_security != RowSecurity::OFF {
             lifted.schema.row_security.insert(name.clone(), table.row_security);
         }
@@ -200,6 +214,7 @@ fn lift_table(name: &str, table: &Table, backend: Backend, live: &Schema, unmapp
         def_unique.name.clone_from(unique);
         def.uniques.push(def_unique);
     }
+    def.partition_by = table.partition_by.as_deref().and_then(super::partition_key);
     def
 }
 
@@ -590,6 +605,27 @@ pub fn comparable(def: &SchemaDef, backend: Backend) -> SchemaDef {
         trigger.events.sort();
         if let Some(when) = &mut trigger.when {
             *when = if texts_kept { loose(when) } else { String::new() };
+        }
+    }
+    // PostgreSQL respells a bound's values in the key's type (a timestamp with its time zone, a bigint quoted):
+    // which are values and which are MINVALUE or MAXVALUE is what compares. Which partition adopted which index
+    // is history the catalog does not keep.
+    for partition in out.partitions.values_mut() {
+        partition.adopted.clear();
+        let blank = |values: &mut Vec<PartitionValue>| {
+            for value in values {
+                if matches!(value, PartitionValue::Text(_) | PartitionValue::Int(_)) {
+                    *value = PartitionValue::Text(String::new());
+                }
+            }
+        };
+        match &mut partition.def.bound {
+            PartitionBound::Range { from, to } => {
+                blank(from);
+                blank(to);
+            }
+            PartitionBound::List(values) => blank(values),
+            PartitionBound::Hash { .. } | PartitionBound::Default => {}
         }
     }
     // PostgreSQL deparses a policy's conditions in its own spelling: whether each is there is what compares.

@@ -11,6 +11,7 @@ mod emit;
 mod generate;
 mod generate_objects;
 mod lift;
+mod partition;
 mod rust;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +24,7 @@ pub(crate) use effect::{Effect, effect};
 pub use emit::emit_sql;
 pub use generate::{Changes, generate};
 pub use lift::{Lifted, Unmapped, column_type, comparable, default_value, lift};
+pub use partition::{partition_bound, partition_key};
 pub use rust::emit_rust;
 
 /// A database's schema.
@@ -89,6 +91,28 @@ pub struct Table {
     /// PostgreSQL row-level security policies, by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub policies: BTreeMap<String, Policy>,
+    /// PostgreSQL: the key of a partitioned table, as `pg_get_partkeydef` spells it (`RANGE (created_on)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+    /// PostgreSQL: the partitioned table this one is a partition of, and its bound. A partition's keys, indexes
+    /// and constraints are only its own: those it takes from the parent are the parent's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<PartitionOf>,
+}
+
+/// Where a partition belongs.
+///
+/// ```
+/// use lockgate_runtime::schema::PartitionOf;
+/// let of = PartitionOf { parent: "events".into(), bound: "FOR VALUES IN (1)".into() };
+/// assert_eq!(of.parent, "events");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartitionOf {
+    /// The partitioned table.
+    pub parent: String,
+    /// Its bound, as `pg_get_expr` spells it (`FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')`).
+    pub bound: String,
 }
 
 fn is_off(security: &RowSecurity) -> bool {

@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use lockgate_dsl::operation::Operation;
 use lockgate_dsl::render::{Step, render};
 use lockgate_dsl::schema::{
-    CheckDef, ColumnDef, CommentOn, ForeignKeyDef, FunctionDef, GrantDef, GrantObject, IndexDef, PolicyCommand,
-    PolicyDef, ReferentialAction, RowSecurity, SequenceDef, TableDef, TriggerDef, TriggerTiming, UniqueDef,
+    CheckDef, ColumnDef, CommentOn, ForeignKeyDef, FunctionDef, GrantDef, GrantObject, IndexDef, PartitionBound,
+    PartitionDef, PartitionValue, PolicyCommand, PolicyDef, ReferentialAction, RowSecurity, SequenceDef, TableDef,
+    TriggerDef, TriggerTiming, UniqueDef,
 };
 use lockgate_dsl::types::ColumnType;
 use lockgate_dsl::{Backend, DefaultValue, SqlExpr};
@@ -185,6 +186,15 @@ fn operation(op: &Operation, backend: Backend) -> String {
             format!("m.alter_policy({}, {});", policy_def(from), policy_def(to))
         }
         Operation::Grant(g) => format!("m.grant({});", grant_def(g)),
+        Operation::CreatePartition(p) => format!("m.create_partition({});", partition_def(p)),
+        Operation::DropPartition(p) => format!("m.drop_partition({});", partition_def(p)),
+        Operation::AttachPartition(p) => format!("m.attach_partition({});", partition_def(p)),
+        Operation::DetachPartition {
+            partition,
+            concurrently,
+        } => {
+            format!("m.detach_partition({}, {concurrently});", partition_def(partition))
+        }
         Operation::Revoke(g) => format!("m.revoke({});", grant_def(g)),
         Operation::SetComment { on, from, to } => format!(
             "m.set_comment({}, {}, {});",
@@ -260,6 +270,14 @@ fn table_call(method: &str, table: &TableDef) -> String {
             actions(fk)
         );
     }
+    if let Some(key) = &table.partition_by {
+        let _ = writeln!(
+            out,
+            "    t.partition_by(PartitionStrategy::{:?}, {});",
+            key.strategy,
+            list(&key.columns)
+        );
+    }
     out.push_str("});");
     // The builder names a unique constraint after its columns; another name needs its own call.
     if method == "create_table" {
@@ -301,6 +319,36 @@ fn column_def(column: &ColumnDef) -> String {
         out.push_str(&format!(".generated({})", lit(expression)));
     }
     out
+}
+
+fn partition_def(p: &PartitionDef) -> String {
+    let values = |values: &[PartitionValue]| {
+        let each: Vec<String> = values
+            .iter()
+            .map(|value| match value {
+                PartitionValue::Int(n) => format!("PartitionValue::Int({n})"),
+                PartitionValue::Text(text) => format!("PartitionValue::Text({}.into())", lit(text)),
+                PartitionValue::MinValue => "PartitionValue::MinValue".to_owned(),
+                PartitionValue::MaxValue => "PartitionValue::MaxValue".to_owned(),
+            })
+            .collect();
+        format!("[{}]", each.join(", "))
+    };
+    let (name, parent) = (lit(&p.name), lit(&p.parent));
+    match &p.bound {
+        PartitionBound::Range { from, to } => {
+            format!(
+                "PartitionDef::range({name}, {parent}, {}, {})",
+                values(from),
+                values(to)
+            )
+        }
+        PartitionBound::List(list) => format!("PartitionDef::list({name}, {parent}, {})", values(list)),
+        PartitionBound::Hash { modulus, remainder } => {
+            format!("PartitionDef::hash({name}, {parent}, {modulus}, {remainder})")
+        }
+        PartitionBound::Default => format!("PartitionDef::default_of({name}, {parent})"),
+    }
 }
 
 fn option(text: Option<&str>) -> String {

@@ -96,13 +96,13 @@ rules! {
         why: "one transaction holds the add's strong lock through the validating scan, so NOT VALID buys nothing",
         fix: "move `validate_constraint` to a later migration";
     PG_CONCURRENTLY_IN_TRANSACTION = "pg-concurrently-in-transaction": Blocking, always, PG, down: true,
-        "a `CONCURRENTLY` index operation in a migration that runs in a transaction",
-        why: "PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY inside a transaction block",
-        fix: "put the index operation in its own migration with `#[migration(transaction = false)]`";
+        "a `CONCURRENTLY` index operation or partition detach in a migration that runs in a transaction",
+        why: "PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY and DETACH PARTITION CONCURRENTLY inside a transaction block",
+        fix: "put the operation in its own migration with `#[migration(transaction = false)]`";
     PG_CONCURRENTLY_MIXED = "pg-concurrently-mixed": Blocking, always, PG, down: true,
-        "another operation in a `transaction = false` migration that builds or drops an index `CONCURRENTLY`",
+        "another operation in a `transaction = false` migration that builds or drops an index, or detaches a partition, `CONCURRENTLY`",
         why: "without a transaction, a failure part-way leaves the earlier statements applied and the later ones not",
-        fix: "keep a `transaction = false` migration to its `CONCURRENTLY` index operations (and `assert`s); move the rest to a migration of their own";
+        fix: "keep a `transaction = false` migration to its `CONCURRENTLY` operations (and `assert`s); move the rest to a migration of their own";
     BACKFILL_IN_TRANSACTION = "backfill-in-transaction": Blocking, always, PG, down: true,
         "a `backfill`, or an expand/contract step that backfills, in a migration that runs in a transaction",
         why: "the batches would commit together at the end, holding every row lock they took until then: the one long `UPDATE` a backfill exists to avoid",
@@ -215,6 +215,26 @@ rules! {
         "`revoke` of a privilege on an object this migration did not create",
         why: "statements of running code that still use the privilege fail with `permission denied` from the moment the migration commits",
         fix: "stop using the privilege in the roles' code and deploy first, then allow incompatible";
+    CREATE_PARTITION_LOCKS_PARENT = "create-partition-locks-parent": Blocking, allowable, PG, down: false,
+        "`create_partition` of a partitioned table this migration did not create",
+        why: "`CREATE TABLE .. PARTITION OF` takes ACCESS EXCLUSIVE on the parent: every read and write of the partitioned table waits, and behind any long query the lock itself waits",
+        fix: "create the table alone with the parent's columns, give it `PartitionDef::bound_check` validated, then `attach_partition`, which lets reads and writes go on; or allow blocking while the parent is quiet";
+    ATTACH_PARTITION_SCANS = "attach-partition-scans": Blocking, allowable, PG, down: false,
+        "`attach_partition` of a table this migration did not create, without a validated CHECK that proves its bound",
+        why: "PostgreSQL reads the whole table to prove every row fits the bound, holding ACCESS EXCLUSIVE on it meanwhile (the parent stays usable)",
+        fix: "add `PartitionDef::bound_check` with `.not_valid()`, `validate_constraint` it, then attach: PostgreSQL trusts the CHECK and skips the scan";
+    DETACH_PARTITION_LOCKS = "detach-partition-locks": Blocking, allowable, PG, down: false,
+        "`detach_partition` without `concurrently` from a partitioned table this migration did not create",
+        why: "PostgreSQL takes ACCESS EXCLUSIVE on the parent: every read and write of the partitioned table waits",
+        fix: "detach it `concurrently` (PostgreSQL 14 and later) in a `#[migration(transaction = false)]` migration of its own";
+    DETACH_PARTITION_HIDES_ROWS = "detach-partition-hides-rows": Incompatible, allowable, PG, down: false,
+        "`detach_partition` of a partition this migration did not create",
+        why: "its rows leave every query on the parent from the moment the migration commits, while running code may still look for them there",
+        fix: "make sure no running code reads those rows through the parent (retention past their age, an archive table read directly), then allow incompatible";
+    DROP_PARTITION = "drop-partition": Destructive, allowable, PG, down: false,
+        "`drop_partition` of a partition this migration did not create",
+        why: "its rows are gone (`down` creates it again, empty), and PostgreSQL takes ACCESS EXCLUSIVE on the parent to drop it",
+        fix: "`detach_partition(.., true)` first, archive the table if its rows matter, then drop it in a later migration and allow destructive";
     PG_DROP_EXTENSION = "pg-drop-extension": Incompatible, allowable, PG, down: false,
         "`drop_extension`",
         why: "the extension's functions, types and operators go with it, and running code or columns that use them break",

@@ -30,6 +30,7 @@ pub(super) fn broken_rules<'a>(
     let has_concurrent = ops.iter().any(|p| concurrent_index(&p.op));
     let locked_out = locked_out_tables(ops, earlier);
     let refresh_refused = refreshes_without_unique_index(ops, earlier);
+    let scanning_attaches = attaches_that_scan(ops, earlier);
     // Read before the walk: `seen` keeps names borrowed from what the parser read.
     let reads: Vec<Option<ReadSql>> = ops
         .iter()
@@ -46,6 +47,13 @@ pub(super) fn broken_rules<'a>(
         if refresh_refused.contains(&at) {
             broken.push(Broken {
                 rule: &REFRESH_CONCURRENTLY_NEEDS_UNIQUE_INDEX,
+                planned,
+                statement: None,
+            });
+        }
+        if scanning_attaches.contains(&at) {
+            broken.push(Broken {
+                rule: &ATTACH_PARTITION_SCANS,
                 planned,
                 statement: None,
             });
@@ -158,6 +166,63 @@ fn refreshes_without_unique_index(ops: &[PlannedOp], earlier: &Earlier) -> std::
         }
     }
     refused
+}
+
+/// The positions of the `attach_partition` operations whose table holds rows PostgreSQL must scan: a table the
+/// plan did not create, without a validated CHECK that proves the bound at that point of the plan. Where the
+/// earlier schema is unknown, no CHECK is known either, so the attach is judged to scan.
+fn attaches_that_scan(ops: &[PlannedOp], earlier: &Earlier) -> std::collections::BTreeSet<usize> {
+    if !ops.iter().any(|p| matches!(p.op, Operation::AttachPartition(_))) {
+        return Default::default();
+    }
+    let mut schema = earlier.schema().cloned();
+    let mut created = std::collections::BTreeSet::new();
+    let mut scanning = std::collections::BTreeSet::new();
+    for (at, planned) in ops.iter().enumerate() {
+        match &planned.op {
+            Operation::CreateTable(table) => {
+                created.insert(table.name.as_str());
+            }
+            Operation::AttachPartition(partition) if !created.contains(partition.name.as_str()) => {
+                let proven = schema.as_ref().is_some_and(|schema| proves_bound(schema, partition));
+                if !proven {
+                    scanning.insert(at);
+                }
+            }
+            _ => {}
+        }
+        if let Some(known) = &mut schema
+            && known.apply(&planned.op).is_err()
+        {
+            schema = None;
+        }
+    }
+    scanning
+}
+
+/// Whether the table of `partition` has a validated CHECK that is, word for word, the one its bound implies on
+/// the parent's key.
+fn proves_bound(schema: &crate::schema::SchemaDef, partition: &crate::schema::PartitionDef) -> bool {
+    let Some(key) = schema
+        .tables
+        .get(&partition.parent)
+        .and_then(|t| t.partition_by.as_ref())
+    else {
+        return false;
+    };
+    let [column] = key.columns.as_slice() else {
+        return false;
+    };
+    let Some(implied) = partition.bound.implied_check(column) else {
+        return false;
+    };
+    let words = |text: &str| text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    schema.tables.get(&partition.name).is_some_and(|table| {
+        table
+            .checks
+            .iter()
+            .any(|check| !check.not_valid && words(&check.expr) == words(&implied))
+    })
 }
 
 /// Whether `op` is what leaves its table locked out: turning row-level security on or forcing it, or taking a
@@ -437,6 +502,29 @@ fn operation_rules(
                 rules.push(&REVOKE_BREAKS_CODE);
             }
         }
+        Operation::CreatePartition(partition) => {
+            if existing(&partition.parent) {
+                rules.push(&CREATE_PARTITION_LOCKS_PARENT);
+            }
+        }
+        Operation::DropPartition(partition) => {
+            if existing(&partition.name) {
+                rules.push(&DROP_PARTITION);
+            }
+        }
+        Operation::DetachPartition {
+            partition,
+            concurrently,
+        } => {
+            if existing(&partition.parent) && !concurrently {
+                rules.push(&DETACH_PARTITION_LOCKS);
+            }
+            if existing(&partition.name) {
+                rules.push(&DETACH_PARTITION_HIDES_ROWS);
+            }
+        }
+        // `attach-partition-scans` follows the plan's model: see `attaches_that_scan`.
+        Operation::AttachPartition(_) => {}
         // `row-security-locks-out` judges the whole plan: see `locked_out_tables`.
         Operation::AlterRowSecurity { .. }
         | Operation::CreatePolicy(_)
@@ -471,6 +559,12 @@ fn tables_used(op: &Operation) -> Vec<&str> {
         Operation::DropMaterializedView(v) => vec![v.name.as_str()],
         Operation::RefreshMaterializedView { name, .. } => vec![name.as_str()],
         Operation::AddForeignKey(fk) => vec![fk.table.as_str(), fk.ref_table.as_str()],
+        Operation::CreatePartition(p) => vec![p.parent.as_str()],
+        Operation::DropPartition(p)
+        | Operation::AttachPartition(p)
+        | Operation::DetachPartition { partition: p, .. } => {
+            vec![p.parent.as_str(), p.name.as_str()]
+        }
         Operation::DropTable(_)
         | Operation::RenameTable { .. }
         | Operation::AddColumn { .. }
@@ -536,6 +630,7 @@ fn new_names(op: &Operation) -> Vec<&str> {
         Operation::CreateFunction(f) => vec![f.name.as_str()],
         Operation::ReplaceFunction { to, .. } => vec![to.name.as_str()],
         Operation::CreateTrigger(t) => vec![t.name.as_str()],
+        Operation::CreatePartition(p) => vec![p.name.as_str()],
         Operation::AlterPolicy { to, .. } => vec![to.name.as_str()],
         Operation::ReplaceView { to, .. } => vec![to.name.as_str()],
         Operation::AlterColumn { to, .. } => vec![to.name.as_str()],
@@ -581,13 +676,18 @@ fn new_names(op: &Operation) -> Vec<&str> {
         | Operation::DropFunction(_)
         | Operation::DropTrigger(_)
         | Operation::Grant(_)
-        | Operation::Revoke(_) => Vec::new(),
+        | Operation::Revoke(_)
+        | Operation::DropPartition(_)
+        | Operation::AttachPartition(_)
+        | Operation::DetachPartition { .. } => Vec::new(),
     }
 }
 
-/// A `CONCURRENTLY` index build or drop, which PostgreSQL runs only outside a transaction block.
+/// A `CONCURRENTLY` index build or drop, or partition detach, which PostgreSQL runs only outside a transaction
+/// block.
 fn concurrent_index(op: &Operation) -> bool {
     matches!(op, Operation::CreateIndex(i) | Operation::DropIndex(i) if i.concurrently)
+        || matches!(op, Operation::DetachPartition { concurrently: true, .. })
 }
 
 /// Whether SQLite makes `op` by rebuilding its table (its rendering says so).

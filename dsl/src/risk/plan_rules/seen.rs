@@ -52,6 +52,14 @@ impl<'a> Seen<'a> {
                 self.created.insert(&t.name);
                 self.dropped.remove(t.name.as_str());
             }
+            Operation::CreatePartition(partition) => {
+                self.created.insert(&partition.name);
+                self.dropped.remove(partition.name.as_str());
+            }
+            Operation::DropPartition(partition) => {
+                self.created.remove(partition.name.as_str());
+                self.dropped.insert(&partition.name);
+            }
             Operation::CreateFunction(function) => {
                 self.created.insert(&function.name);
             }
@@ -107,6 +115,8 @@ impl<'a> Seen<'a> {
             | Operation::DropColumn { .. }
             | Operation::RenameColumn { .. }
             | Operation::AlterColumn { .. }
+            | Operation::AttachPartition(_)
+            | Operation::DetachPartition { .. }
             | Operation::CreateIndex(_)
             | Operation::DropIndex(_)
             | Operation::ValidateConstraint { .. }

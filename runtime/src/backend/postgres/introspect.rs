@@ -7,7 +7,9 @@ use lockgate_dsl::schema::{
     CommentOn, FunctionDef, GrantObject, Privilege, RowSecurity, SequenceDef, TriggerDef, TriggerEvent, TriggerTiming,
 };
 
-use crate::schema::{Check, Column, ForeignKey, Index, MaterializedView, Policy, Schema, Table, View, squash};
+use crate::schema::{
+    Check, Column, ForeignKey, Index, MaterializedView, PartitionOf, Policy, Schema, Table, View, squash,
+};
 
 fn list(text: &str) -> Vec<String> {
     if text.is_empty() {
@@ -17,7 +19,12 @@ fn list(text: &str) -> Vec<String> {
     }
 }
 
-const TABLES: &str = "SELECT c.relname::text, c.relrowsecurity::text, c.relforcerowsecurity::text \
+/// With a partitioned table's key, and a partition's parent and bound.
+const TABLES: &str = "SELECT c.relname::text, c.relrowsecurity::text, c.relforcerowsecurity::text, \
+     CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END::text, \
+     (SELECT p.relname FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhparent \
+        WHERE h.inhrelid = c.oid AND c.relispartition)::text, \
+     CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END::text \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1";
 
@@ -47,7 +54,8 @@ const COLUMNS: &str = "SELECT c.relname::text, a.attname::text, format_type(a.at
      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
      ORDER BY c.relname, a.attnum";
 
-/// Constraints with their columns in key order (joined by U+001F, which no identifier holds).
+/// Constraints with their columns in key order (joined by U+001F, which no identifier holds); not those a
+/// partition takes from its parent.
 const CONSTRAINTS: &str = "SELECT c.relname::text, con.conname::text, con.contype::text, \
      (SELECT string_agg(a.attname, E'\\x1f' ORDER BY k.i) FROM unnest(con.conkey) WITH ORDINALITY k(n, i) \
         JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n)::text, \
@@ -58,9 +66,11 @@ const CONSTRAINTS: &str = "SELECT c.relname::text, con.conname::text, con.contyp
      CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END::text \
      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
      LEFT JOIN pg_class fc ON fc.oid = con.confrelid \
-     WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'f', 'c') ORDER BY 1, 2";
+     WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'f', 'c') \
+     AND NOT (c.relispartition AND NOT con.conislocal) ORDER BY 1, 2";
 
-/// Indexes that back no constraint (primary keys and unique constraints are read as constraints).
+/// Indexes that back no constraint (primary keys and unique constraints are read as constraints), and that are not
+/// a partition's share of its parent's index.
 const INDEXES: &str = "SELECT t.relname::text, i.relname::text, ix.indisunique::text, ix.indisvalid::text, \
      pg_get_expr(ix.indpred, ix.indrelid)::text, am.amname::text, \
      (SELECT string_agg(pg_get_indexdef(ix.indexrelid, k, true), E'\\x1f' ORDER BY k) \
@@ -69,6 +79,7 @@ const INDEXES: &str = "SELECT t.relname::text, i.relname::text, ix.indisunique::
      JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam \
      WHERE n.nspname = current_schema() \
      AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype IN ('p', 'u')) \
+     AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = ix.indexrelid) \
      ORDER BY 1, 2";
 
 const VIEWS: &str =
@@ -101,13 +112,14 @@ const FUNCTIONS: &str = "SELECT p.proname::text, pg_get_function_identity_argume
      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid \
         AND d.deptype = 'e') ORDER BY 1, 2";
 
-/// Triggers users made: not the internal ones behind foreign keys, not lockgate's own.
+/// Triggers users made: not the internal ones behind foreign keys, not lockgate's own, not a partition's copy of
+/// its parent's.
 const TRIGGERS: &str = "SELECT c.relname::text, t.tgname::text, t.tgtype::int4::text, p.proname::text, \
      pg_get_triggerdef(t.oid)::text \
      FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
      JOIN pg_proc p ON p.oid = t.tgfoid \
      WHERE n.nspname = current_schema() AND NOT t.tgisinternal AND t.tgname NOT LIKE 'lockgate\\_%' \
-     ORDER BY 1, 2";
+     AND t.tgparentid = 0 ORDER BY 1, 2";
 
 /// A trigger from `pg_trigger.tgtype`'s bits (row 1, before 2, insert 4, delete 8, update 16, truncate 32) and
 /// the `WHEN` of its definition.
@@ -163,10 +175,16 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
                 enabled: text(&row, 1) == "true",
                 forced: text(&row, 2) == "true",
             };
+            let partition_of = row.get(4).cloned().flatten().map(|parent| PartitionOf {
+                parent,
+                bound: text(&row, 5),
+            });
             schema.tables.insert(
                 name,
                 Table {
                     row_security,
+                    partition_by: row.get(3).cloned().flatten(),
+                    partition_of,
                     ..Table::default()
                 },
             );
