@@ -23,7 +23,11 @@ use squawk_linter::{Linter, Rule};
 /// accounts for its warning.
 const ACCOUNTS: &[(&str, &[&str])] = &[
     // An archive drops too (its data kept aside): the incompatible gate accounts for what running code sees.
-    ("ban-drop-table", &["DropTable", "ArchiveTable", "sql-drop-table"]),
+    (
+        "ban-drop-table",
+        &["DropTable", "ArchiveTable", "drop-partition", "sql-drop-table"],
+    ),
+    ("require-concurrent-partition-detach", &["detach-partition-locks"]),
     ("ban-drop-column", &["DropColumn", "ArchiveColumn", "sql-drop-column"]),
     ("ban-drop-database", &["sql-drop-schema"]),
     ("ban-drop-schema", &["sql-drop-schema"]),

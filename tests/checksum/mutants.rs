@@ -88,6 +88,15 @@ pub(crate) fn mutants() -> Vec<(&'static str, Operation)> {
             t.columns[1].default = Some("active".into())
         }),
         with_table("create_table.primary_key", |t| t.primary_key = vec!["state".into()]),
+        with_table("create_table.partition_by", |t| {
+            t.partition_by = Some(PartitionKey::new(PartitionStrategy::Range, ["state"]));
+        }),
+        with_table("create_table.partition_by.strategy", |t| {
+            t.partition_by = Some(PartitionKey::new(PartitionStrategy::List, ["state"]));
+        }),
+        with_table("create_table.partition_by.columns", |t| {
+            t.partition_by = Some(PartitionKey::new(PartitionStrategy::Range, ["id"]));
+        }),
         with_table("create_table.uniques", |t| t.uniques.clear()),
         with_table("create_table.checks", |t| t.checks[0].expr = "state <> 'x'".into()),
         with_table("create_table.foreign_keys", |t| {
@@ -852,7 +861,72 @@ pub(crate) fn mutants() -> Vec<(&'static str, Operation)> {
         ),
         ("grant.roles", O::Grant(grant().to(["writer"]))),
         ("revoke", O::Revoke(grant())),
+        ("create_partition", O::CreatePartition(partition())),
+        (
+            "create_partition.name",
+            O::CreatePartition(PartitionDef {
+                name: "p2".into(),
+                ..partition()
+            }),
+        ),
+        (
+            "create_partition.parent",
+            O::CreatePartition(PartitionDef {
+                parent: "u".into(),
+                ..partition()
+            }),
+        ),
+        (
+            "create_partition.bound.from",
+            O::CreatePartition(PartitionDef::range("p", "t", [PartitionValue::MinValue], [10])),
+        ),
+        (
+            "create_partition.bound.to",
+            O::CreatePartition(PartitionDef::range("p", "t", [0], [PartitionValue::MaxValue])),
+        ),
+        (
+            "create_partition.bound.value_type",
+            O::CreatePartition(PartitionDef::range("p", "t", ["0"], [10])),
+        ),
+        (
+            "create_partition.bound.list",
+            O::CreatePartition(PartitionDef::list("p", "t", [0, 10])),
+        ),
+        (
+            "create_partition.bound.hash",
+            O::CreatePartition(PartitionDef::hash("p", "t", 2, 0)),
+        ),
+        (
+            "create_partition.bound.hash.remainder",
+            O::CreatePartition(PartitionDef::hash("p", "t", 2, 1)),
+        ),
+        (
+            "create_partition.bound.default",
+            O::CreatePartition(PartitionDef::default_of("p", "t")),
+        ),
+        ("drop_partition", O::DropPartition(partition())),
+        ("attach_partition", O::AttachPartition(partition())),
+        (
+            "detach_partition",
+            O::DetachPartition {
+                partition: partition(),
+                concurrently: false,
+            },
+        ),
+        (
+            "detach_partition.concurrently",
+            O::DetachPartition {
+                partition: partition(),
+                concurrently: true,
+            },
+        ),
     ]
+}
+
+use lockgate::dsl::schema::{PartitionDef, PartitionKey, PartitionStrategy, PartitionValue};
+
+fn partition() -> PartitionDef {
+    PartitionDef::range("p", "t", [0], [10])
 }
 
 use lockgate::dsl::schema::Backfill;

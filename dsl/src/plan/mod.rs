@@ -8,6 +8,7 @@ mod expansion;
 mod materialized;
 mod methods;
 mod objects;
+mod partition;
 mod routine;
 mod security;
 

@@ -120,6 +120,17 @@ async fn stepwise_body(
                     );
                 }
             }
+        } else if work.retrying && i == start && probe == StepProbe::Done {
+            // The step that failed last time is complete now: its cleanup finished it (a `DETACH PARTITION
+            // CONCURRENTLY` cancelled while it waited, finalized).
+            tracing::info!(
+                step = i + 1,
+                "the catalog shows the failed step is complete; skipping it"
+            );
+            if work.direction == Direction::Up {
+                session.set_progress(work.version, i + 1).await?;
+            }
+            continue;
         }
         // A step and its progress commit together where the step can run in a transaction, so a crash
         // between them cannot make the next run repeat it (data changes above all). After the last step the

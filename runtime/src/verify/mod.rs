@@ -301,9 +301,12 @@ pub async fn diff(a: &Database, b: &Database, options: CompareOptions) -> Result
     Ok(compare(&expected, &found, options))
 }
 
-/// Whether `difference`, found after `up` and `down` of `ops`, is one that round trip leaves by design: the CHECK
-/// PostgreSQL adds to a partition it detaches `CONCURRENTLY`, which the attach back keeps (and uses to skip its
-/// scan).
+/// Whether `difference`, found after `up` and `down` of `ops`, is one that round trip leaves by design, because
+/// PostgreSQL adds to a table what a detach then leaves on it:
+/// - attaching a table builds the parent's key, indexes and foreign keys on it where it lacked them, and the
+///   detach back keeps them;
+/// - detaching `CONCURRENTLY` adds a CHECK of the partition's bound, which the attach back keeps (and uses to
+///   skip its scan).
 ///
 /// ```
 /// use lockgate_dsl::operation::Operation;
@@ -321,18 +324,26 @@ pub async fn diff(a: &Database, b: &Database, options: CompareOptions) -> Result
 /// assert!(left_by_design(&[detach], &check));
 /// ```
 pub fn left_by_design(ops: &[lockgate_dsl::operation::Operation], difference: &Difference) -> bool {
+    use crate::schema::Change;
     use lockgate_dsl::operation::Operation;
-    matches!(difference.change, crate::schema::Change::Extra { .. })
-        && ops.iter().any(|op| match op {
-            Operation::DetachPartition {
-                partition,
-                concurrently: true,
-            } => {
-                difference.object.starts_with(&format!("check `{}_", partition.name))
-                    && difference.object.ends_with(&format!("` on `{}`", partition.name))
-            }
-            _ => false,
-        })
+    let object = difference.object.as_str();
+    let extra_on = |kinds: &[&str], table: &str| {
+        matches!(difference.change, Change::Extra { .. })
+            && object.ends_with(&format!("` on `{table}`"))
+            && kinds.iter().any(|kind| object.starts_with(&format!("{kind} `")))
+    };
+    ops.iter().any(|op| match op {
+        Operation::AttachPartition(partition) => {
+            extra_on(&["index", "unique constraint", "foreign key"], &partition.name)
+                || (object == format!("primary key of `{}`", partition.name)
+                    && matches!(&difference.change, Change::Changed { expected, .. } if expected == "()"))
+        }
+        Operation::DetachPartition {
+            partition,
+            concurrently: true,
+        } => extra_on(&["check"], &partition.name) && object.starts_with(&format!("check `{}_", partition.name)),
+        _ => false,
+    })
 }
 
 /// What a round trip cannot give back: the tables `up` drops and the columns it drops or changes.

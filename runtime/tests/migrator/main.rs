@@ -17,6 +17,7 @@ mod lifecycle;
 mod live;
 mod locking;
 mod parity;
+mod partitions;
 mod policy;
 mod recovery;
 mod routines;
@@ -54,6 +55,19 @@ tests! {
     routines::postgres_fresh_drops_every_object_kind,
     routines::postgres_generate_carries_every_object_kind,
     security::postgres_row_security_without_policy_is_refused,
+    partitions::postgres_partitions,
+    partitions::postgres_partition_rules_refuse_before_anything_runs,
+    partitions::postgres_cancelled_detach_is_finished_by_the_retry,
+}
+
+#[tokio::test]
+async fn mysql_partitions_are_refused() {
+    partitions::partitions_are_refused_elsewhere(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn sqlite_partitions_are_refused() {
+    partitions::partitions_are_refused_elsewhere(Backend::Sqlite).await;
 }
 
 #[tokio::test]

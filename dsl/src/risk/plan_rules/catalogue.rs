@@ -223,6 +223,10 @@ rules! {
         "`attach_partition` of a table this migration did not create, without a validated CHECK that proves its bound",
         why: "PostgreSQL reads the whole table to prove every row fits the bound, holding ACCESS EXCLUSIVE on it meanwhile (the parent stays usable)",
         fix: "add `PartitionDef::bound_check` with `.not_valid()`, `validate_constraint` it, then attach: PostgreSQL trusts the CHECK and skips the scan";
+    ATTACH_PARTITION_MISMATCH = "attach-partition-mismatch": Incompatible, always, PG, down: true,
+        "`attach_partition` of a table whose columns or CHECK constraints are not the parent's",
+        why: "PostgreSQL refuses to attach a table without exactly the parent's columns, of the same types, NOT NULL where the parent's are, and each of the parent's CHECK constraints",
+        fix: "give the table the parent's columns and checks (its `create_table` with the same definition, without `partition_by`), then attach it";
     DETACH_PARTITION_LOCKS = "detach-partition-locks": Blocking, allowable, PG, down: false,
         "`detach_partition` without `concurrently` from a partitioned table this migration did not create",
         why: "PostgreSQL takes ACCESS EXCLUSIVE on the parent: every read and write of the partitioned table waits",

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::backend::Backend;
 use crate::migration::Migration;
 use crate::operation::Operation;
-use crate::schema::SchemaDef;
+use crate::schema::{PartitionDef, SchemaDef, TableDef};
 
 /// The schema the earlier migrations of a list predict, for the plan-time rules.
 ///
@@ -76,8 +76,11 @@ impl Earlier {
             return;
         }
         for planned in migration.up_operations() {
-            if runs_now && let Operation::CreateTable(table) = &planned.op {
-                self.fresh.insert(table.name.clone());
+            if runs_now
+                && let Operation::CreateTable(TableDef { name, .. })
+                | Operation::CreatePartition(PartitionDef { name, .. }) = &planned.op
+            {
+                self.fresh.insert(name.clone());
             }
             if let Operation::DropTable(table) = &planned.op {
                 self.fresh.remove(&table.name);

@@ -30,7 +30,7 @@ pub(super) fn broken_rules<'a>(
     let has_concurrent = ops.iter().any(|p| concurrent_index(&p.op));
     let locked_out = locked_out_tables(ops, earlier);
     let refresh_refused = refreshes_without_unique_index(ops, earlier);
-    let scanning_attaches = attaches_that_scan(ops, earlier);
+    let (scanning_attaches, mismatched_attaches) = attaches_that_scan(ops, earlier);
     // Read before the walk: `seen` keeps names borrowed from what the parser read.
     let reads: Vec<Option<ReadSql>> = ops
         .iter()
@@ -47,6 +47,13 @@ pub(super) fn broken_rules<'a>(
         if refresh_refused.contains(&at) {
             broken.push(Broken {
                 rule: &REFRESH_CONCURRENTLY_NEEDS_UNIQUE_INDEX,
+                planned,
+                statement: None,
+            });
+        }
+        if mismatched_attaches.contains(&at) {
+            broken.push(Broken {
+                rule: &ATTACH_PARTITION_MISMATCH,
                 planned,
                 statement: None,
             });
@@ -168,25 +175,33 @@ fn refreshes_without_unique_index(ops: &[PlannedOp], earlier: &Earlier) -> std::
     refused
 }
 
-/// The positions of the `attach_partition` operations whose table holds rows PostgreSQL must scan: a table the
-/// plan did not create, without a validated CHECK that proves the bound at that point of the plan. Where the
-/// earlier schema is unknown, no CHECK is known either, so the attach is judged to scan.
-fn attaches_that_scan(ops: &[PlannedOp], earlier: &Earlier) -> std::collections::BTreeSet<usize> {
+/// The positions of the `attach_partition` operations, first those whose table holds rows PostgreSQL must scan:
+/// a table the plan did not create, without a validated CHECK that proves the bound at that point of the plan
+/// (where the earlier schema is unknown, no CHECK is known either, so the attach is judged to scan); then those
+/// PostgreSQL would refuse, the table's columns or checks not being the parent's.
+fn attaches_that_scan(
+    ops: &[PlannedOp],
+    earlier: &Earlier,
+) -> (std::collections::BTreeSet<usize>, std::collections::BTreeSet<usize>) {
     if !ops.iter().any(|p| matches!(p.op, Operation::AttachPartition(_))) {
         return Default::default();
     }
     let mut schema = earlier.schema().cloned();
     let mut created = std::collections::BTreeSet::new();
-    let mut scanning = std::collections::BTreeSet::new();
+    let (mut scanning, mut mismatched) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
     for (at, planned) in ops.iter().enumerate() {
         match &planned.op {
             Operation::CreateTable(table) => {
                 created.insert(table.name.as_str());
             }
-            Operation::AttachPartition(partition) if !created.contains(partition.name.as_str()) => {
+            Operation::AttachPartition(partition) => {
+                let fresh = created.contains(partition.name.as_str()) || earlier.is_fresh(&partition.name);
                 let proven = schema.as_ref().is_some_and(|schema| proves_bound(schema, partition));
-                if !proven {
+                if !fresh && !proven {
                     scanning.insert(at);
+                }
+                if schema.as_ref().is_some_and(|schema| !fits_parent(schema, partition)) {
+                    mismatched.insert(at);
                 }
             }
             _ => {}
@@ -197,7 +212,26 @@ fn attaches_that_scan(ops: &[PlannedOp], earlier: &Earlier) -> std::collections:
             schema = None;
         }
     }
-    scanning
+    (scanning, mismatched)
+}
+
+/// Whether the table of `partition` has what PostgreSQL asks of a table it attaches: the parent's columns, of the
+/// same types, NOT NULL where the parent's are, and the parent's CHECK constraints.
+fn fits_parent(schema: &crate::schema::SchemaDef, partition: &crate::schema::PartitionDef) -> bool {
+    let (Some(parent), Some(table)) = (schema.tables.get(&partition.parent), schema.tables.get(&partition.name)) else {
+        return false;
+    };
+    let columns_fit = parent.columns.len() == table.columns.len()
+        && parent.columns.iter().all(|column| {
+            table
+                .column(&column.name)
+                .is_some_and(|own| own.ty == column.ty && (column.nullable || !own.nullable))
+        });
+    columns_fit
+        && parent
+            .checks
+            .iter()
+            .all(|check| table.checks.iter().any(|own| own.name == check.name))
 }
 
 /// Whether the table of `partition` has a validated CHECK that is, word for word, the one its bound implies on

@@ -8,6 +8,8 @@
 mod catalogue;
 mod earlier;
 mod evaluate;
+#[cfg(test)]
+mod partition_tests;
 mod raw;
 #[cfg(test)]
 mod raw_tests;

@@ -9,7 +9,7 @@ use crate::schema::{CheckDef, IndexDef, UniqueDef};
 use crate::value::SqlExpr;
 
 /// Builds plans with every gate open: these tests are about plan-time rules only.
-struct Open;
+pub(super) struct Open;
 crate::allow_category!(Open, destructive);
 crate::allow_category!(Open, blocking);
 crate::allow_category!(Open, incompatible);
@@ -17,7 +17,7 @@ crate::allow_category!(Open, data_dependent);
 
 const REASON: Option<&str> = Some("reviewed");
 
-fn meta(allow: Allowances, transaction: TransactionMode) -> MigrationMeta {
+pub(super) fn meta(allow: Allowances, transaction: TransactionMode) -> MigrationMeta {
     MigrationMeta {
         version: 1,
         name: "test",
@@ -29,11 +29,11 @@ fn meta(allow: Allowances, transaction: TransactionMode) -> MigrationMeta {
     }
 }
 
-fn plain() -> MigrationMeta {
+pub(super) fn plain() -> MigrationMeta {
     meta(Allowances::NONE, TransactionMode::PerMigration)
 }
 
-fn allowing(category: RiskCategory) -> MigrationMeta {
+pub(super) fn allowing(category: RiskCategory) -> MigrationMeta {
     let mut allow = Allowances::NONE;
     match category {
         RiskCategory::Destructive => allow.destructive = REASON,
@@ -44,7 +44,7 @@ fn allowing(category: RiskCategory) -> MigrationMeta {
     meta(allow, TransactionMode::PerMigration)
 }
 
-fn everything_allowed(transaction: TransactionMode) -> MigrationMeta {
+pub(super) fn everything_allowed(transaction: TransactionMode) -> MigrationMeta {
     let allow = Allowances {
         destructive: REASON,
         blocking: REASON,
@@ -54,13 +54,13 @@ fn everything_allowed(transaction: TransactionMode) -> MigrationMeta {
     meta(allow, transaction)
 }
 
-fn plan(build: impl FnOnce(&mut Plan<Open>)) -> Vec<PlannedOp> {
+pub(super) fn plan(build: impl FnOnce(&mut Plan<Open>)) -> Vec<PlannedOp> {
     let mut plan = Plan::<Open>::new();
     build(&mut plan);
     plan.into_operations()
 }
 
-fn rules(ops: &[PlannedOp], backend: Backend, meta: &MigrationMeta) -> Vec<&'static str> {
+pub(super) fn rules(ops: &[PlannedOp], backend: Backend, meta: &MigrationMeta) -> Vec<&'static str> {
     check(ops, backend, meta).into_iter().map(|v| v.rule).collect()
 }
 
@@ -668,7 +668,7 @@ impl crate::migration::Migration for Earlier {
     }
 }
 
-fn after(migrations: Vec<Vec<PlannedOp>>, runs_now: bool, backend: Backend) -> super::Earlier {
+pub(super) fn after(migrations: Vec<Vec<PlannedOp>>, runs_now: bool, backend: Backend) -> super::Earlier {
     let mut earlier = super::Earlier::start();
     for ops in migrations {
         earlier.advance(&Earlier(ops), backend, runs_now);
@@ -676,7 +676,7 @@ fn after(migrations: Vec<Vec<PlannedOp>>, runs_now: bool, backend: Backend) -> s
     earlier
 }
 
-fn rules_after(ops: &[PlannedOp], backend: Backend, earlier: &super::Earlier) -> Vec<&'static str> {
+pub(super) fn rules_after(ops: &[PlannedOp], backend: Backend, earlier: &super::Earlier) -> Vec<&'static str> {
     super::check_after(ops, backend, &plain(), Direction::Up, earlier)
         .into_iter()
         .map(|v| v.rule)

@@ -1,5 +1,5 @@
-//! PostgreSQL: a session advisory lock, `lock_timeout`, transactional DDL, and the catalog probe that recovers an
-//! index a crashed `CREATE INDEX CONCURRENTLY` left INVALID.
+//! PostgreSQL: a session advisory lock, `lock_timeout`, transactional DDL, and the catalog probes that recover an
+//! index a crashed `CREATE INDEX CONCURRENTLY` left INVALID and a detach `DETACH PARTITION CONCURRENTLY` left pending.
 
 mod introspect;
 
@@ -168,6 +168,57 @@ impl PostgresDriver {
             None => Ok(StepProbe::NotDone),
         }
     }
+
+    /// Checks a partition a `DETACH PARTITION CONCURRENTLY` left pending: finishes the detach (`FINALIZE`).
+    async fn recover_detach(&mut self, partition: &lockgate_dsl::schema::PartitionDef) -> Result<StepProbe, Error> {
+        let query = bound(
+            "SELECT h.inhdetachpending::int FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid \
+             JOIN pg_class p ON p.oid = h.inhparent \
+             WHERE c.relname = $1 AND p.relname = $2 AND pg_table_is_visible(c.oid)",
+            vec![
+                Value::from(partition.name.as_str()),
+                Value::from(partition.parent.as_str()),
+            ],
+        );
+        match self.conn.fetch_i64(query).await? {
+            Some(1) => {
+                tracing::warn!(
+                    partition = partition.name,
+                    "finishing the detach an interrupted DETACH PARTITION CONCURRENTLY left pending"
+                );
+                let sql = format!(
+                    "ALTER TABLE {} DETACH PARTITION {} FINALIZE",
+                    quote_ident(Backend::Postgres, &partition.parent),
+                    quote_ident(Backend::Postgres, &partition.name)
+                );
+                self.conn.execute(&sql).await?;
+                Ok(StepProbe::Done)
+            }
+            Some(_) => Ok(StepProbe::NotDone),
+            // Not a partition of the parent (any more): the detach is done, or the table is gone, which the
+            // catalog check of the step's effect tells apart.
+            None => Ok(StepProbe::Unknown),
+        }
+    }
+}
+
+/// The partition a step detaches concurrently, with its parent, when it does: a crash or a cancel while it waits
+/// for older transactions leaves the detach pending.
+fn concurrent_detach<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'a lockgate_dsl::schema::PartitionDef> {
+    let Step::Sql {
+        outside_transaction: true,
+        ..
+    } = step.step
+    else {
+        return None;
+    };
+    match &ops.get(step.op?)?.op {
+        Operation::DetachPartition {
+            partition,
+            concurrently: true,
+        } => Some(partition),
+        _ => None,
+    }
 }
 
 /// The name of the index a step builds concurrently, when it does: a crash can leave it INVALID.
@@ -302,6 +353,9 @@ impl Driver for PostgresDriver {
         ops: &'a [PlannedOp],
     ) -> BoxFuture<'a, Result<StepProbe, Error>> {
         Box::pin(async move {
+            if let Some(partition) = concurrent_detach(step, ops) {
+                return self.recover_detach(partition).await;
+            }
             match concurrent_index(step, ops) {
                 Some(index) => self.recover_index(index).await,
                 None => Ok(StepProbe::Unknown),
