@@ -58,6 +58,7 @@ tests! {
     partitions::postgres_partitions,
     partitions::postgres_partition_rules_refuse_before_anything_runs,
     partitions::postgres_cancelled_detach_is_finished_by_the_retry,
+    partitions::postgres_generate_carries_partitions,
 }
 
 #[tokio::test]

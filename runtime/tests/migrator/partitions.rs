@@ -244,3 +244,69 @@ pub(crate) async fn partitions_are_refused_elsewhere(backend: Backend) {
     assert_eq!(migrator.status(&db).await.unwrap()[0].state, State::Pending);
     test.drop_db().await;
 }
+
+/// `diff` between a database with a partitioned table and an empty one turns into typed operations (`generate`,
+/// then `emit_rust`): the parent with its key first, then its partitions; applied, they leave no difference.
+pub(crate) async fn postgres_generate_carries_partitions() {
+    use lockgate_dsl::operation::Operation;
+    use lockgate_dsl::plan::PlannedOp;
+    use lockgate_runtime::schema::{CompareOptions, emit_rust, generate};
+
+    use crate::common::UpDownFixture;
+
+    let Some(with) = TestDb::create(Backend::Postgres, "generate_parts_a").await else {
+        return;
+    };
+    let Some(without) = TestDb::create(Backend::Postgres, "generate_parts_b").await else {
+        with.drop_db().await;
+        return;
+    };
+    let (a, b) = (with.connect().await, without.connect().await);
+    let mut first = migrations();
+    first.truncate(1);
+    first.push(Fixture::boxed(2, "the rest", |m| {
+        m.create_partition(PartitionDef::default_of("events_rest", "events"));
+        m.create_table("regions", |t| {
+            t.column::<i64>("id");
+            t.column::<String>("code");
+            t.partition_by(PartitionStrategy::List, ["code"]);
+        });
+        m.create_partition(PartitionDef::list("regions_eu", "regions", ["de", "fr"]));
+    }));
+    Migrator::new(first).unwrap().up(&a, None).await.unwrap();
+
+    let empty = Migrator::new(Vec::new()).unwrap();
+    let (live_a, live_b) = (empty.introspect(&a).await.unwrap(), empty.introspect(&b).await.unwrap());
+    let changes = generate(&live_a, &live_b, Backend::Postgres, false);
+    let kinds: Vec<String> = changes.main.iter().map(Operation::describe).collect();
+    assert_eq!(
+        kinds,
+        [
+            "create_table `events`",
+            "create_partition `events_2024` of `events`",
+            "create_partition `events_2025` of `events`",
+            "create_partition `events_rest` of `events`",
+            "create_table `regions`",
+            "create_partition `regions_eu` of `regions`",
+        ],
+        "{changes:?}"
+    );
+    let rust = emit_rust(&changes, Backend::Postgres, 20990101000000, "bring_up_to_date");
+    for call in [
+        "t.partition_by(PartitionStrategy::Range, [\"created_on\"]);",
+        "m.create_partition(PartitionDef::range(\"events_2024\", \"events\", [PartitionValue::Text(\"2024-01-01\".into())], [PartitionValue::Text(\"2025-01-01\".into())]));",
+        "m.create_partition(PartitionDef::default_of(\"events_rest\", \"events\"));",
+        "m.create_partition(PartitionDef::list(\"regions_eu\", \"regions\", [PartitionValue::Text(\"de\".into()), PartitionValue::Text(\"fr\".into())]));",
+    ] {
+        assert!(rust.contains(call), "{call} not in:\n{rust}");
+    }
+
+    let ops = changes.main.clone();
+    let planned = move || ops.iter().cloned().map(PlannedOp::here).collect::<Vec<_>>();
+    let generated = UpDownFixture::boxed(1, "generated", planned, Vec::new);
+    Migrator::new(vec![generated]).unwrap().up(&b, None).await.unwrap();
+    let left = lockgate_runtime::diff(&a, &b, CompareOptions::default()).await.unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    with.drop_db().await;
+    without.drop_db().await;
+}
