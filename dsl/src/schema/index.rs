@@ -28,6 +28,19 @@ pub struct IndexDef {
 }
 
 impl IndexDef {
+    /// Whether `other` indexes the same way (columns, uniqueness, predicate), whatever its name and table: the
+    /// index PostgreSQL adopts on a partition for its parent's.
+    ///
+    /// ```
+    /// use lockgate_dsl::schema::IndexDef;
+    /// let parent = IndexDef::new("events", ["tenant_id"]);
+    /// assert!(parent.same_as(&IndexDef::new("events_2025", ["tenant_id"]).named("by_tenant")));
+    /// assert!(!parent.same_as(&IndexDef::new("events_2025", ["tenant_id"]).unique()));
+    /// ```
+    pub fn same_as(&self, other: &IndexDef) -> bool {
+        self.columns == other.columns && self.unique == other.unique && self.predicate == other.predicate
+    }
+
     /// An index on `columns`, named `<table>_<columns>_idx` (`_key` once unique).
     ///
     /// ```

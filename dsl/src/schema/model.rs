@@ -323,7 +323,18 @@ impl SchemaDef {
             }
             Operation::CreateIndex(index) => match self.materialized_views.get_mut(&index.table) {
                 Some(view) => view.indexes.push(index.clone()),
-                None => self.table(&index.table)?.indexes.push(index.clone()),
+                None => {
+                    self.table(&index.table)?.indexes.push(index.clone());
+                    // On a partitioned table, PostgreSQL makes a partition's index like it the new one's.
+                    for partition in self.partitions_of(&index.table) {
+                        let table = self.table(&partition)?;
+                        if let Some(own) = remove_where(&mut table.indexes, |own| index.same_as(own))
+                            && let Some(entry) = self.partitions.get_mut(&partition)
+                        {
+                            entry.adopted.insert(index.name.clone(), own.name);
+                        }
+                    }
+                }
             },
             Operation::DropIndex(index) => {
                 let indexes = match self.materialized_views.get_mut(&index.table) {
@@ -331,6 +342,10 @@ impl SchemaDef {
                     None => &mut self.table(&index.table)?.indexes,
                 };
                 remove_named(indexes, &index.name, |i| &i.name).ok_or_else(|| missing("index", &index.name))?;
+                // The partitions' share of it goes with it, the ones they had before too.
+                for partition in self.partitions.values_mut().filter(|p| p.def.parent == index.table) {
+                    partition.adopted.remove(&index.name);
+                }
             }
             Operation::AddForeignKey(fk) => self.table(&fk.table)?.foreign_keys.push(fk.clone()),
             Operation::DropForeignKey(fk) => {
@@ -686,10 +701,7 @@ fn adopt(table: &mut TableDef, parent: &TableDef) -> BTreeMap<String, String> {
         table.primary_key.clear();
     }
     for index in &parent.indexes {
-        let same = |own: &IndexDef| {
-            own.columns == index.columns && own.unique == index.unique && own.predicate == index.predicate
-        };
-        if let Some(own) = remove_where(&mut table.indexes, same) {
+        if let Some(own) = remove_where(&mut table.indexes, |own| index.same_as(own)) {
             adopted.insert(index.name.clone(), own.name);
         }
     }

@@ -117,6 +117,9 @@ pub(crate) enum StepProbe {
     NotDone,
     /// The catalog cannot tell for this kind of step.
     Unknown,
+    /// What the step would remove is not there (a `DROP INDEX CONCURRENTLY` of an index a partitioned index took
+    /// with it): skip it, on any attempt.
+    NothingToDo,
 }
 
 /// Why a live step (a SQLite table rebuild) could not be resolved against the live schema.

@@ -63,6 +63,16 @@ async fn stepwise_body(
         // Runs for every step, not only an interrupted one: it also cleans up what a failed attempt left (an
         // INVALID index).
         let probe = session.driver.probe_step(step, &work.ops).await?;
+        if probe == StepProbe::NothingToDo {
+            tracing::info!(
+                step = i + 1,
+                "the catalog shows nothing for the step to remove; skipping it"
+            );
+            if work.direction == Direction::Up {
+                session.set_progress(work.version, i + 1).await?;
+            }
+            continue;
+        }
         // The step an interrupted attempt was running may have taken effect before it died: ask the catalog.
         // A backfill needs no asking: it carries on after its last committed batch.
         if work.resuming && i == start && !step.resumes_itself() {
@@ -71,7 +81,7 @@ async fn stepwise_body(
                 known => known,
             };
             match fate {
-                StepProbe::Done => {
+                StepProbe::Done | StepProbe::NothingToDo => {
                     tracing::info!(
                         step = i + 1,
                         "the catalog shows the interrupted step took effect; skipping it"

@@ -151,7 +151,15 @@ impl Migrator {
             let after_down = self.introspect(db).await?;
             let mut differences = compare(&before, &after_down, ROUND_TRIP);
             let ops: Vec<_> = m.up_operations().into_iter().map(|p| p.op).collect();
-            differences.retain(|d| !left_by_design(&ops, d));
+            let partitions_of = |parent: &str| {
+                before
+                    .tables
+                    .iter()
+                    .filter(|(_, t)| t.partition_of.as_ref().is_some_and(|of| of.parent == parent))
+                    .map(|(name, _)| name.clone())
+                    .collect()
+            };
+            differences.retain(|d| !left_by_design(&ops, d, partitions_of));
             let touched: BTreeSet<String> = m
                 .up_operations()
                 .iter()
@@ -306,7 +314,9 @@ pub async fn diff(a: &Database, b: &Database, options: CompareOptions) -> Result
 /// - attaching a table builds the parent's key, indexes and foreign keys on it where it lacked them, and the
 ///   detach back keeps them;
 /// - detaching `CONCURRENTLY` adds a CHECK of the partition's bound, which the attach back keeps (and uses to
-///   skip its scan).
+///   skip its scan);
+/// - an index created on a partitioned table adopts the partitions' indexes like it, and dropping it drops
+///   them too: PostgreSQL drops a partitioned index whole.
 ///
 /// ```
 /// use lockgate_dsl::operation::Operation;
@@ -321,9 +331,13 @@ pub async fn diff(a: &Database, b: &Database, options: CompareOptions) -> Result
 ///     object: "check `accounts_eu_region_check` on `accounts_eu`".into(),
 ///     change: Change::Extra { found: "CHECK (...)".into() },
 /// };
-/// assert!(left_by_design(&[detach], &check));
+/// assert!(left_by_design(&[detach], &check, |_| Vec::new()));
 /// ```
-pub fn left_by_design(ops: &[lockgate_dsl::operation::Operation], difference: &Difference) -> bool {
+pub fn left_by_design(
+    ops: &[lockgate_dsl::operation::Operation],
+    difference: &Difference,
+    partitions_of: impl Fn(&str) -> Vec<String>,
+) -> bool {
     use crate::schema::Change;
     use lockgate_dsl::operation::Operation;
     let object = difference.object.as_str();
@@ -342,6 +356,13 @@ pub fn left_by_design(ops: &[lockgate_dsl::operation::Operation], difference: &D
             partition,
             concurrently: true,
         } => extra_on(&["check"], &partition.name) && object.starts_with(&format!("check `{}_", partition.name)),
+        Operation::CreateIndex(index) => {
+            matches!(difference.change, Change::Missing { .. })
+                && object.starts_with("index `")
+                && partitions_of(&index.table)
+                    .iter()
+                    .any(|p| object.ends_with(&format!("` on `{p}`")))
+        }
         _ => false,
     })
 }

@@ -3,7 +3,7 @@
 //! their own, a detach cancelled half-way is finished by the retry, drift sees a partition detached by hand, and
 //! `down` takes everything back.
 
-use lockgate_dsl::schema::{PartitionDef, PartitionStrategy};
+use lockgate_dsl::schema::{IndexDef, PartitionDef, PartitionStrategy};
 use lockgate_dsl::types::Date;
 use lockgate_dsl::{Backend, Migration, TransactionMode};
 use lockgate_runtime::{DownTarget, Error, Migrator, State};
@@ -58,6 +58,19 @@ fn detach_2024() -> Box<dyn Migration> {
     })
 }
 
+/// An index on the parent without building it under a lock: on each partition concurrently, then on the parent,
+/// which adopts them.
+fn index_by_day() -> Vec<Box<dyn Migration>> {
+    let by_day = |table: &str| IndexDef::new(table, ["created_on", "id"]);
+    vec![
+        Fixture::with_mode(6, "by day on each partition", TransactionMode::None, move |m| {
+            m.create_index(by_day("events_2025").named("events_2025_by_day").concurrently());
+            m.create_index(by_day("events_2026").concurrently());
+        }),
+        Fixture::strict(7, "by day on the parent", move |m| m.create_index(by_day("events"))),
+    ]
+}
+
 /// `(table holding the row, id)` for every row read through the parent.
 async fn placed(db: &lockgate_runtime::Database) -> Vec<String> {
     texts(
@@ -74,6 +87,7 @@ pub(crate) async fn postgres_partitions() {
     let db = test.connect().await;
     let mut all = migrations();
     all.push(detach_2024());
+    all.extend(index_by_day());
     let migrator = Migrator::new(all).unwrap();
     migrator.up(&db, Some(3)).await.unwrap();
     exec(
@@ -95,7 +109,7 @@ pub(crate) async fn postgres_partitions() {
     assert_eq!(scalar(&db, "SELECT count(*) FROM events_2026").await, 2);
     assert!(migrator.drift(&db, &test.url).await.unwrap().is_empty());
 
-    migrator.up(&db, None).await.unwrap();
+    migrator.up(&db, Some(5)).await.unwrap();
     assert_eq!(placed(&db).await, ["events_2025:2", "events_2026:3", "events_2026:4"]);
     assert_eq!(
         texts(&db, "SELECT id::text FROM events_2024").await,
@@ -106,6 +120,17 @@ pub(crate) async fn postgres_partitions() {
         migrator.drift(&db, &test.url).await.unwrap().is_empty(),
         "the model knows what a detach leaves: the parent's index and key, PostgreSQL's CHECK"
     );
+
+    // Strict again: the parent adopts the partitions' indexes, so no rule asks for an allowance.
+    migrator.up(&db, None).await.unwrap();
+    let adopted = "SELECT count(*) FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid \
+                   WHERE c.relname IN ('events_2025_by_day', 'events_2026_created_on_id_idx')";
+    assert_eq!(
+        scalar(&db, adopted).await,
+        2,
+        "the partitions' indexes are the parent's"
+    );
+    assert!(migrator.drift(&db, &test.url).await.unwrap().is_empty());
 
     // By hand: 2025 detached. Drift says so; attached again, nothing is left to say.
     exec(&db, "ALTER TABLE events DETACH PARTITION events_2025").await;

@@ -54,7 +54,7 @@ rules! {
     PG_DROP_INDEX_NOT_CONCURRENT = "pg-drop-index-not-concurrently": Blocking, allowable, PG, down: false,
         "`drop_index` without `.concurrently()` on a table this migration did not create",
         why: "PostgreSQL takes ACCESS EXCLUSIVE on the table: reads and writes wait",
-        fix: "drop it with `IndexDef::concurrently()` in a `#[migration(transaction = false)]` migration of its own";
+        fix: "drop it with `IndexDef::concurrently()` in a `#[migration(transaction = false)]` migration of its own (on a partitioned table, where PostgreSQL cannot, allow blocking: the drop itself is quick)";
     DROP_UNIQUE_INDEX = "drop-unique-index": Incompatible, allowable, ALL, down: false,
         "`drop_index` of a unique index on a table this migration did not create",
         why: "the database stops enforcing uniqueness, so running code that relies on it (upserts, lookups by the key) can write duplicates, as with `drop_unique`",
@@ -227,6 +227,14 @@ rules! {
         "`attach_partition` of a table whose columns or CHECK constraints are not the parent's",
         why: "PostgreSQL refuses to attach a table without exactly the parent's columns, of the same types, NOT NULL where the parent's are, and each of the parent's CHECK constraints",
         fix: "give the table the parent's columns and checks (its `create_table` with the same definition, without `partition_by`), then attach it";
+    PARTITIONED_INDEX_CONCURRENTLY = "partitioned-index-concurrently": Blocking, always, PG, down: true,
+        "`create_index` or `drop_index` with `.concurrently()` on a partitioned table",
+        why: "PostgreSQL cannot build or drop an index CONCURRENTLY on a partitioned table, and refuses",
+        fix: "build the index `.concurrently()` on each partition (a `transaction = false` migration), then `create_index` on the parent without it: PostgreSQL adopts the partitions' indexes and builds nothing";
+    PARTITIONED_INDEX_BUILDS = "partitioned-index-builds": Blocking, allowable, PG, down: false,
+        "`create_index` on a partitioned table this migration did not create, whose partitions do not all have it yet",
+        why: "PostgreSQL builds the index on every partition that lacks it, under a SHARE lock: writes to the partitioned table wait for every build",
+        fix: "build the index `.concurrently()` on each partition first (a `transaction = false` migration), then create it on the parent, which then only adopts them (its `down` drops them with it: PostgreSQL drops a partitioned index whole); or allow blocking for small partitions";
     DETACH_PARTITION_LOCKS = "detach-partition-locks": Blocking, allowable, PG, down: false,
         "`detach_partition` without `concurrently` from a partitioned table this migration did not create",
         why: "PostgreSQL takes ACCESS EXCLUSIVE on the parent: every read and write of the partitioned table waits",

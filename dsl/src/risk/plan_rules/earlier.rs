@@ -96,6 +96,42 @@ impl Earlier {
         }
     }
 
+    /// Whether the earlier migrations made `table` a partitioned table (false where that is not known).
+    ///
+    /// ```
+    /// use lockgate_dsl::risk::plan_rules::Earlier;
+    /// assert!(!Earlier::start().is_partitioned("events"));
+    /// ```
+    pub fn is_partitioned(&self, table: &str) -> bool {
+        self.schema()
+            .and_then(|schema| schema.tables.get(table))
+            .is_some_and(|t| t.partition_by.is_some())
+    }
+
+    /// Whether every partition of `index`'s table already has an index like it, which PostgreSQL adopts rather
+    /// than build (false where that is not known).
+    ///
+    /// ```
+    /// use lockgate_dsl::risk::plan_rules::Earlier;
+    /// use lockgate_dsl::schema::IndexDef;
+    /// assert!(!Earlier::nothing().partitions_have(&IndexDef::new("events", ["tenant_id"])));
+    /// ```
+    pub fn partitions_have(&self, index: &crate::schema::IndexDef) -> bool {
+        let Some(schema) = self.schema() else {
+            return false;
+        };
+        schema
+            .partitions
+            .values()
+            .filter(|p| p.def.parent == index.table)
+            .all(|p| {
+                schema
+                    .tables
+                    .get(&p.def.name)
+                    .is_some_and(|table| table.indexes.iter().any(|own| index.same_as(own)))
+            })
+    }
+
     /// The predicted schema, while it is trusted.
     ///
     /// ```

@@ -336,6 +336,19 @@ fn operation_rules(
                 }
             }
         }
+        Operation::CreateIndex(index) if earlier.is_partitioned(&index.table) => {
+            if index.concurrently {
+                rules.push(&PARTITIONED_INDEX_CONCURRENTLY);
+            } else if existing(&index.table) && !earlier.partitions_have(index) {
+                rules.push(&PARTITIONED_INDEX_BUILDS);
+            }
+            if existing(&index.table) && index.unique {
+                rules.push(&UNIQUE_ON_EXISTING_DATA);
+            }
+        }
+        Operation::DropIndex(index) if index.concurrently && earlier.is_partitioned(&index.table) => {
+            rules.push(&PARTITIONED_INDEX_CONCURRENTLY);
+        }
         Operation::CreateIndex(index) => {
             if existing(&index.table) {
                 if !index.concurrently {

@@ -183,3 +183,40 @@ fn an_attach_postgres_would_refuse_is_refused_first() {
     });
     assert!(fits.is_empty(), "{fits:?}");
 }
+
+#[test]
+fn an_index_on_a_partitioned_table_is_built_on_the_partitions_first() {
+    use crate::schema::IndexDef;
+    let parent = plan(|m| {
+        create_events(m);
+        m.create_partition(year(2025));
+        m.create_partition(year(2026));
+    });
+    let by_tenant = |table: &str| IndexDef::new(table, ["created_on", "id"]);
+    let built = after(vec![parent.clone()], false, Backend::Postgres);
+    // PostgreSQL refuses CONCURRENTLY on the parent, whatever is allowed.
+    let concurrent = plan(|m| m.create_index(by_tenant("events").concurrently()));
+    let outside = everything_allowed(TransactionMode::None);
+    assert_eq!(
+        super::check_after(&concurrent, Backend::Postgres, &outside, super::Direction::Up, &built)
+            .into_iter()
+            .map(|v| v.rule)
+            .collect::<Vec<_>>(),
+        ["partitioned-index-concurrently"]
+    );
+    let on_parent = plan(|m| m.create_index(by_tenant("events")));
+    assert_eq!(
+        rules_after(&on_parent, Backend::Postgres, &built),
+        ["partitioned-index-builds"]
+    );
+    // Once every partition has it, the parent only adopts them.
+    let half = plan(|m| m.create_index(by_tenant("events_2025").concurrently()));
+    let other_half = plan(|m| m.create_index(by_tenant("events_2026").concurrently()));
+    let one = after(vec![parent.clone(), half.clone()], false, Backend::Postgres);
+    assert_eq!(
+        rules_after(&on_parent, Backend::Postgres, &one),
+        ["partitioned-index-builds"]
+    );
+    let both = after(vec![parent, half, other_half], false, Backend::Postgres);
+    assert!(rules_after(&on_parent, Backend::Postgres, &both).is_empty());
+}

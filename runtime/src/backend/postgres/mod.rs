@@ -169,6 +169,19 @@ impl PostgresDriver {
         }
     }
 
+    /// Whether the index a `DROP INDEX CONCURRENTLY` drops is there: dropping a partitioned index drops its
+    /// partitions' indexes with it, which a later `down` may still name.
+    async fn index_to_drop(&mut self, index: &str) -> Result<StepProbe, Error> {
+        let query = bound(
+            "SELECT 1 FROM pg_class c WHERE c.relname = $1 AND c.relkind IN ('i', 'I') AND pg_table_is_visible(c.oid)",
+            vec![Value::from(index)],
+        );
+        Ok(match self.conn.fetch_i64(query).await? {
+            Some(_) => StepProbe::NotDone,
+            None => StepProbe::NothingToDo,
+        })
+    }
+
     /// Checks a partition a `DETACH PARTITION CONCURRENTLY` left pending: finishes the detach (`FINALIZE`).
     async fn recover_detach(&mut self, partition: &lockgate_dsl::schema::PartitionDef) -> Result<StepProbe, Error> {
         let query = bound(
@@ -199,6 +212,21 @@ impl PostgresDriver {
             // catalog check of the step's effect tells apart.
             None => Ok(StepProbe::Unknown),
         }
+    }
+}
+
+/// The name of the index a step drops concurrently, when it does.
+fn concurrent_index_drop<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'a str> {
+    let Step::Sql {
+        outside_transaction: true,
+        ..
+    } = step.step
+    else {
+        return None;
+    };
+    match &ops.get(step.op?)?.op {
+        Operation::DropIndex(index) if index.concurrently => Some(&index.name),
+        _ => None,
     }
 }
 
@@ -355,6 +383,9 @@ impl Driver for PostgresDriver {
         Box::pin(async move {
             if let Some(partition) = concurrent_detach(step, ops) {
                 return self.recover_detach(partition).await;
+            }
+            if let Some(index) = concurrent_index_drop(step, ops) {
+                return self.index_to_drop(index).await;
             }
             match concurrent_index(step, ops) {
                 Some(index) => self.recover_index(index).await,
