@@ -6,9 +6,11 @@ use serde::Serialize;
 
 use super::{
     CommentOn, EnumDef, FunctionDef, GrantObject, IndexDef, PartitionDef, PolicyDef, Privilege, RowSecurity,
-    SequenceDef, TableDef, TriggerDef, UniqueDef, ViewDef,
+    SequenceDef, TableDef, TriggerDef, ViewDef,
 };
 use crate::operation::Operation;
+
+mod partition;
 
 /// Every object a plan defines, by name: what the DSL predicts the database holds after the plan ran.
 ///
@@ -183,7 +185,7 @@ impl SchemaDef {
     pub fn apply(&mut self, op: &Operation) -> Result<(), Unpredictable> {
         self.apply_one(op)?;
         // PostgreSQL changes a partitioned table's columns in every partition too.
-        if let Some(parent) = column_change(op) {
+        if let Some(parent) = partition::column_change(op) {
             for partition in self.partitions_of(parent) {
                 let mut op = op.clone();
                 if let Operation::AddColumn { table, .. }
@@ -562,7 +564,7 @@ impl SchemaDef {
             Operation::AttachPartition(partition) => {
                 let parent = self.partitioned(&partition.parent)?.clone();
                 let table = self.table(&partition.name)?;
-                let adopted = adopt(table, &parent);
+                let adopted = partition::adopt(table, &parent);
                 self.partitions.insert(
                     partition.name.clone(),
                     Partition {
@@ -579,9 +581,9 @@ impl SchemaDef {
                 let parent = self.partitioned(&partition.parent)?.clone();
                 // `CONCURRENTLY` leaves the bound on the table as a CHECK of PostgreSQL's naming, which lets an
                 // attach back skip its scan.
-                let check = concurrently.then(|| self.concurrent_detach_check(partition, &parent));
+                let check = concurrently.then(|| partition::concurrent_detach_check(&self.tables, partition, &parent));
                 let table = self.table(&partition.name)?;
-                give_back(table, &parent, &adopted);
+                partition::give_back(table, &parent, &adopted);
                 table.checks.extend(check);
                 self.partitions.remove(&partition.name);
             }
@@ -643,34 +645,6 @@ impl SchemaDef {
         self.partitions.get(name).ok_or_else(|| missing("partition", name))
     }
 
-    /// The CHECK PostgreSQL adds to a partition it detaches `CONCURRENTLY`: the partition's bound, named
-    /// `<table>_<key column>_check` (`<table>_check` for a key of several columns), numbered where the name is
-    /// taken (`ChooseConstraintName`).
-    fn concurrent_detach_check(&self, partition: &PartitionDef, parent: &TableDef) -> crate::schema::CheckDef {
-        let columns: &[String] = match parent.partition_by.as_ref().map(|key| key.columns.as_slice()) {
-            Some(one @ [_]) => one,
-            _ => &[],
-        };
-        let taken = |name: &str| {
-            self.tables.values().any(|t| {
-                t.checks.iter().any(|c| c.name == name)
-                    || t.uniques.iter().any(|u| u.name == name)
-                    || t.foreign_keys.iter().any(|f| f.name == name)
-            })
-        };
-        let mut name = postgres_child_name(&partition.name, columns, "check");
-        let mut pass = 0;
-        while taken(&name) {
-            pass += 1;
-            name = postgres_child_name(&partition.name, columns, &format!("check{pass}"));
-        }
-        let expr = columns
-            .first()
-            .and_then(|column| partition.bound.implied_check(column))
-            .unwrap_or_default();
-        crate::schema::CheckDef::new(&partition.name, name, expr)
-    }
-
     /// The partitions of `parent`, by name.
     fn partitions_of(&self, parent: &str) -> Vec<String> {
         self.partitions
@@ -679,119 +653,6 @@ impl SchemaDef {
             .map(|p| p.def.name.clone())
             .collect()
     }
-}
-
-/// The table whose columns `op` changes.
-fn column_change(op: &Operation) -> Option<&str> {
-    match op {
-        Operation::AddColumn { table, .. }
-        | Operation::DropColumn { table, .. }
-        | Operation::RenameColumn { table, .. }
-        | Operation::AlterColumn { table, .. } => Some(table),
-        _ => None,
-    }
-}
-
-/// What attaching `table` to `parent` does to the partition's own objects: PostgreSQL makes the ones that match
-/// the parent's (an index, the primary key, a unique constraint, a foreign key) and the checks of the same name
-/// the parent's, and builds what is missing. Returns the names of those it made the parent's.
-fn adopt(table: &mut TableDef, parent: &TableDef) -> BTreeMap<String, String> {
-    let mut adopted = BTreeMap::new();
-    if !parent.primary_key.is_empty() && table.primary_key == parent.primary_key {
-        table.primary_key.clear();
-    }
-    for index in &parent.indexes {
-        if let Some(own) = remove_where(&mut table.indexes, |own| index.same_as(own)) {
-            adopted.insert(index.name.clone(), own.name);
-        }
-    }
-    for unique in &parent.uniques {
-        if let Some(own) = remove_where(&mut table.uniques, |own| own.columns == unique.columns) {
-            adopted.insert(unique.name.clone(), own.name);
-        }
-    }
-    for fk in &parent.foreign_keys {
-        let same = |own: &crate::schema::ForeignKeyDef| {
-            own.columns == fk.columns && own.ref_table == fk.ref_table && own.ref_columns == fk.ref_columns
-        };
-        if let Some(own) = remove_where(&mut table.foreign_keys, same) {
-            adopted.insert(fk.name.clone(), own.name);
-        }
-    }
-    table
-        .checks
-        .retain(|own| !parent.checks.iter().any(|c| c.name == own.name));
-    adopted
-}
-
-/// What detaching `table` from `parent` leaves on it: PostgreSQL keeps a copy of each of the parent's keys,
-/// indexes and constraints as the table's own, under the name it had before an attach, or else the name
-/// PostgreSQL gave it (`<table>_<columns>_idx`, `_key`; a foreign key or check keeps the parent's name).
-fn give_back(table: &mut TableDef, parent: &TableDef, adopted: &BTreeMap<String, String>) {
-    let name = table.name.clone();
-    let named = |parent_name: &str, columns: &[String], label: &str| {
-        adopted
-            .get(parent_name)
-            .cloned()
-            .unwrap_or_else(|| postgres_child_name(&name, columns, label))
-    };
-    if table.primary_key.is_empty() {
-        table.primary_key.clone_from(&parent.primary_key);
-    }
-    for index in &parent.indexes {
-        let mut own = index.clone().named(named(&index.name, &index.columns, "idx"));
-        own.table.clone_from(&name);
-        own.concurrently = false;
-        table.indexes.push(own);
-    }
-    for unique in &parent.uniques {
-        let mut own = UniqueDef::new(&name, unique.columns.clone());
-        own.name = named(&unique.name, &unique.columns, "key");
-        table.uniques.push(own);
-    }
-    for fk in &parent.foreign_keys {
-        let mut own = fk.clone();
-        own.table.clone_from(&name);
-        own.name = adopted.get(&fk.name).cloned().unwrap_or_else(|| fk.name.clone());
-        table.foreign_keys.push(own);
-    }
-    for check in &parent.checks {
-        if !table.checks.iter().any(|own| own.name == check.name) {
-            let mut own = check.clone();
-            own.table.clone_from(&name);
-            table.checks.push(own);
-        }
-    }
-}
-
-/// The name PostgreSQL gives an index it builds on a partition for one of the parent's (`ChooseIndexName`):
-/// table, columns and label joined by `_`, the longer of table and columns shortened until it fits in 63 bytes.
-fn postgres_child_name(table: &str, columns: &[String], label: &str) -> String {
-    if columns.is_empty() {
-        let available = 63 - label.len() - 1;
-        let mut len = table.len().min(available);
-        while !table.is_char_boundary(len) {
-            len -= 1;
-        }
-        return format!("{}_{label}", &table[..len]);
-    }
-    let columns = columns.join("_");
-    let available = 63 - label.len() - 2;
-    let (mut table_len, mut columns_len) = (table.len(), columns.len());
-    while table_len + columns_len > available {
-        if table_len > columns_len {
-            table_len -= 1;
-        } else {
-            columns_len -= 1;
-        }
-    }
-    let cut = |text: &str, mut len: usize| {
-        while !text.is_char_boundary(len) {
-            len -= 1;
-        }
-        text[..len].to_owned()
-    };
-    format!("{}_{}_{label}", cut(table, table_len), cut(&columns, columns_len))
 }
 
 fn remove_where<T>(items: &mut Vec<T>, matches: impl Fn(&T) -> bool) -> Option<T> {
