@@ -224,3 +224,49 @@ fn alter_table(name: &str, a: &Table, b: &Table, backend: Backend, destructive: 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use lockgate_dsl::Backend;
+
+    use super::emit_sql;
+    use crate::schema::{Column, PartitionOf, Schema, Table};
+
+    #[test]
+    fn a_partition_follows_its_parent_and_takes_its_columns() {
+        let mut a = Schema::default();
+        let of = PartitionOf {
+            parent: "events".into(),
+            bound: "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')".into(),
+        };
+        // Named to sort before its parent.
+        a.tables.insert(
+            "a_events_2025".into(),
+            Table {
+                columns: vec![Column::new("created_on", "date")],
+                partition_of: Some(of),
+                ..Table::default()
+            },
+        );
+        a.tables.insert(
+            "events".into(),
+            Table {
+                columns: vec![Column::new("created_on", "date")],
+                partition_by: Some("RANGE (created_on)".into()),
+                ..Table::default()
+            },
+        );
+        assert_eq!(
+            emit_sql(&a, &Schema::default(), Backend::Postgres, false),
+            [
+                r#"CREATE TABLE "events" ("created_on" date NULL) PARTITION BY RANGE (created_on)"#,
+                r#"CREATE TABLE "a_events_2025" PARTITION OF "events" FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"#,
+            ]
+        );
+        assert_eq!(
+            emit_sql(&Schema::default(), &a, Backend::Postgres, true),
+            [r#"DROP TABLE "events""#],
+            "the partition goes with its parent"
+        );
+    }
+}

@@ -429,6 +429,59 @@ mod tests {
     use super::generate;
     use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table, emit_rust};
 
+    /// `events` partitioned by year, with the partitions named, each a table with the parent's column.
+    fn partitioned(years: &[i32]) -> Schema {
+        let mut schema = Schema::default();
+        let column = || vec![Column::new("created_on", "date")];
+        schema.tables.insert(
+            "events".into(),
+            Table {
+                columns: column(),
+                partition_by: Some("RANGE (created_on)".into()),
+                ..Table::default()
+            },
+        );
+        for year in years {
+            let of = crate::schema::PartitionOf {
+                parent: "events".into(),
+                bound: format!("FOR VALUES FROM ('{year}-01-01') TO ('{}-01-01')", year + 1),
+            };
+            let table = Table {
+                columns: column(),
+                partition_of: Some(of),
+                ..Table::default()
+            };
+            schema.tables.insert(format!("events_{year}"), table);
+        }
+        schema
+    }
+
+    #[test]
+    fn partitions_are_dropped_as_partitions_and_go_with_their_parent() {
+        let describe = |a: &Schema, b: &Schema| -> Vec<String> {
+            let changes = generate(a, b, Backend::Postgres, true);
+            changes.main.iter().map(|op| op.describe()).collect()
+        };
+        assert_eq!(
+            describe(&partitioned(&[2025]), &partitioned(&[2024, 2025])),
+            ["drop_partition `events_2024` of `events`"]
+        );
+        assert_eq!(
+            describe(&Schema::default(), &partitioned(&[2024, 2025])),
+            ["drop_table `events`"]
+        );
+        let mut plain = partitioned(&[]);
+        plain.tables.get_mut("events").unwrap().partition_by = None;
+        let changes = generate(&plain, &partitioned(&[]), Backend::Postgres, true);
+        assert!(
+            changes
+                .notes
+                .iter()
+                .any(|note| note.contains("`events` is partitioned differently")),
+            "{changes:?}"
+        );
+    }
+
     /// B has `accounts`; A also has an index, a foreign key and a check on it, and `tenants`.
     fn pair() -> (Schema, Schema) {
         let accounts = Table {
