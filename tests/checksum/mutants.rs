@@ -783,6 +783,13 @@ pub(crate) fn mutants() -> Vec<(&'static str, Operation)> {
                 ..trigger()
             })),
         ),
+        (
+            "create_trigger.body",
+            O::CreateTrigger(Box::new(TriggerDef {
+                body: Some("SELECT 1;".into()),
+                ..trigger()
+            })),
+        ),
         ("drop_trigger", O::DropTrigger(Box::new(trigger()))),
         (
             "add_column.column.generated",

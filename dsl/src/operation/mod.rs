@@ -280,7 +280,7 @@ pub enum Operation {
         /// And after.
         to: Box<FunctionDef>,
     },
-    /// `CREATE TRIGGER` (PostgreSQL).
+    /// `CREATE TRIGGER`: calling a function on PostgreSQL, running its own statements on MySQL and SQLite.
     CreateTrigger(Box<TriggerDef>),
     /// `DROP TRIGGER`; carries the definition to recreate it.
     DropTrigger(Box<TriggerDef>),

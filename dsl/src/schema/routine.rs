@@ -168,7 +168,8 @@ impl TriggerEvent {
     }
 }
 
-/// A trigger: which statements on `table` call `function`, when, and for each row or once per statement.
+/// A trigger: which statements on `table` call `function` (PostgreSQL) or run `body` (MySQL, SQLite), when, and
+/// for each row or once per statement.
 ///
 /// ```
 /// use lockgate_dsl::schema::{TriggerDef, TriggerEvent, TriggerTiming};
@@ -192,8 +193,11 @@ pub struct TriggerDef {
     pub for_each_row: bool,
     /// `WHEN (condition)`.
     pub when: Option<String>,
-    /// The function it calls, which takes no arguments and returns `trigger`.
+    /// The function it calls, which takes no arguments and returns `trigger` (PostgreSQL; empty with a `body`).
     pub function: String,
+    /// The statements it runs itself (MySQL, SQLite), for [`TriggerDef::with_body`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 impl TriggerDef {
@@ -212,6 +216,25 @@ impl TriggerDef {
             for_each_row: true,
             when: None,
             function: function.into(),
+            body: None,
+        }
+    }
+
+    /// A MySQL or SQLite row trigger firing before `INSERT` that runs `body` itself, these backends having no
+    /// trigger functions: one statement, or several between `BEGIN` and `END` on MySQL; statements each ending
+    /// with `;` on SQLite. Choose its one event with [`on`](Self::on).
+    ///
+    /// ```
+    /// use lockgate_dsl::schema::{TriggerDef, TriggerEvent};
+    /// let stamp = TriggerDef::with_body("notes", "notes_stamp", "SET NEW.label = COALESCE(NEW.label, 'v1')")
+    ///     .on([TriggerEvent::Insert]);
+    /// assert!(stamp.function.is_empty() && stamp.body.is_some());
+    /// ```
+    pub fn with_body(table: impl Into<String>, name: impl Into<String>, body: impl Into<String>) -> Self {
+        TriggerDef {
+            events: vec![TriggerEvent::Insert],
+            body: Some(body.into()),
+            ..TriggerDef::new(table, name, "")
         }
     }
 

@@ -132,6 +132,25 @@ fn with_fill_note() -> Vec<Operation> {
 const TABLE_COMMENT: &str = "one row per signed contract";
 
 /// The base schema with a comment on `contracts`.
+/// `contracts` and `contract_audit (contract_id)`, which a MySQL or SQLite trigger fills.
+fn with_audit_table() -> Vec<Operation> {
+    let mut ops = base();
+    ops.push(Operation::CreateTable(TableDef::build("contract_audit", |t| {
+        t.column::<i64>("contract_id");
+    })));
+    ops
+}
+
+/// A trigger with its own statement, as MySQL and SQLite have them: every new contract leaves an audit row.
+fn audit_trigger() -> TriggerDef {
+    TriggerDef::with_body(
+        "contracts",
+        "contracts_audit_insert",
+        "INSERT INTO contract_audit (contract_id) VALUES (NEW.id)",
+    )
+    .after()
+}
+
 fn with_table_comment() -> Vec<Operation> {
     let mut ops = base();
     ops.push(Operation::SetComment {
@@ -236,7 +255,7 @@ fn active_view() -> ViewDef {
 
 /// Every case, in a stable order.
 pub(crate) fn all() -> Vec<Case> {
-    use Backend::{MySql, Sqlite};
+    use Backend::{MySql, Postgres, Sqlite};
     let bad_table = r#"a"; DROP TABLE x; --"#;
     let mut cases = vec![
         Case::new(
@@ -938,6 +957,22 @@ pub(crate) fn all() -> Vec<Case> {
             Operation::Revoke(GrantDef::on_table("contracts", [Privilege::Update]).to(["pg_monitor"])),
         )
         .unsupported_on(&[MySql, Sqlite]),
+        Case::new(
+            "create_trigger_with_body",
+            with_audit_table(),
+            Operation::CreateTrigger(Box::new(audit_trigger())),
+        )
+        .unsupported_on(&[Postgres]),
+        Case::new(
+            "drop_trigger_with_body",
+            {
+                let mut ops = with_audit_table();
+                ops.push(Operation::CreateTrigger(Box::new(audit_trigger())));
+                ops
+            },
+            Operation::DropTrigger(Box::new(audit_trigger())),
+        )
+        .unsupported_on(&[Postgres]),
         Case::new(
             "hostile_names",
             Vec::new(),

@@ -603,6 +603,10 @@ pub fn comparable(def: &SchemaDef, backend: Backend) -> SchemaDef {
     }
     for trigger in out.triggers.values_mut().flat_map(|triggers| triggers.values_mut()) {
         trigger.events.sort();
+        // MySQL and SQLite keep a trigger's statements as written, SQLite's with the `;` `END` needs.
+        if let Some(body) = &mut trigger.body {
+            *body = loose(body);
+        }
         if let Some(when) = &mut trigger.when {
             *when = if texts_kept { loose(when) } else { String::new() };
         }

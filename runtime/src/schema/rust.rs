@@ -377,11 +377,15 @@ fn function_def(f: &FunctionDef) -> String {
 
 fn trigger_def(t: &TriggerDef) -> String {
     let events: Vec<String> = t.events.iter().map(|e| format!("TriggerEvent::{e:?}")).collect();
+    let (constructor, calls) = match &t.body {
+        Some(body) => ("with_body", body),
+        None => ("new", &t.function),
+    };
     let mut out = format!(
-        "TriggerDef::new({}, {}, {}).on([{}])",
+        "TriggerDef::{constructor}({}, {}, {}).on([{}])",
         lit(&t.table),
         lit(&t.name),
-        lit(&t.function),
+        lit(calls),
         events.join(", ")
     );
     if t.timing == TriggerTiming::After {

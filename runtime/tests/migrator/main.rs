@@ -62,6 +62,16 @@ tests! {
 }
 
 #[tokio::test]
+async fn mysql_triggers_with_a_body() {
+    routines::triggers_with_a_body(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn sqlite_triggers_with_a_body() {
+    routines::triggers_with_a_body(Backend::Sqlite).await;
+}
+
+#[tokio::test]
 async fn mysql_partitions_are_refused() {
     partitions::partitions_are_refused_elsewhere(Backend::MySql).await;
 }

@@ -232,3 +232,60 @@ pub(crate) async fn postgres_generate_carries_every_object_kind() {
     with.drop_db().await;
     without.drop_db().await;
 }
+
+/// MySQL and SQLite triggers run their own statements: one written with `TriggerDef::with_body` fires on writes,
+/// drift sees it dropped by hand, and `down` takes it away.
+pub(crate) async fn triggers_with_a_body(backend: Backend) {
+    use lockgate_dsl::operation::Operation;
+    use lockgate_dsl::render::{Step, render};
+
+    let Some(test) = TestDb::create(backend, "body_triggers").await else {
+        return;
+    };
+    let db = test.connect().await;
+    let audit = || {
+        TriggerDef::with_body(
+            "notes",
+            "notes_audit",
+            "INSERT INTO note_audit (note_id) VALUES (NEW.id)",
+        )
+        .after()
+    };
+    let migrator = Migrator::new(vec![Fixture::boxed(1, "notes with an audit", move |m| {
+        m.create_table("notes", |t| {
+            t.column::<i64>("id").primary_key();
+        });
+        m.create_table("note_audit", |t| {
+            t.column::<i64>("note_id");
+        });
+        m.create_trigger(audit());
+    })])
+    .unwrap();
+    migrator.up(&db, None).await.unwrap();
+    exec(&db, "INSERT INTO notes (id) VALUES (1)").await;
+    exec(&db, "INSERT INTO notes (id) VALUES (2)").await;
+    assert_eq!(
+        texts(&db, "SELECT CAST(note_id AS CHAR(10)) FROM note_audit ORDER BY note_id").await,
+        ["1", "2"],
+        "the trigger fires on every insert"
+    );
+    assert!(migrator.drift(&db, &test.url).await.unwrap().is_empty());
+
+    exec(&db, "DROP TRIGGER notes_audit").await;
+    let drift = drift_lines(&migrator, &db, &test.url).await;
+    assert!(
+        drift.len() == 1 && drift[0].starts_with("missing trigger `notes_audit` on `notes`"),
+        "{drift:?}"
+    );
+    let create = render(&Operation::CreateTrigger(Box::new(audit())), backend).unwrap();
+    let Step::Sql { sql, .. } = &create[0] else {
+        panic!("a trigger is one statement: {create:?}");
+    };
+    exec(&db, sql).await;
+    assert!(migrator.drift(&db, &test.url).await.unwrap().is_empty());
+
+    migrator.down(&db, DownTarget::To(0)).await.unwrap();
+    let live = migrator.introspect(&db).await.unwrap();
+    assert!(live.triggers.is_empty() && live.tables.is_empty(), "{live:?}");
+    test.drop_db().await;
+}

@@ -199,7 +199,7 @@ rules! {
         "`drop_function` of a function this migration did not create",
         why: "statements of running code, views, defaults and triggers that call it fail from the moment the migration commits",
         fix: "stop calling the function in code and in the schema first, then allow incompatible";
-    DROP_TRIGGER = "drop-trigger": Incompatible, allowable, PG, down: false,
+    DROP_TRIGGER = "drop-trigger": Incompatible, allowable, ALL, down: false,
         "`drop_trigger` on a table this migration did not create",
         why: "what the trigger did on every write (a timestamp, an audit row, a sync) stops, while running code still relies on it",
         fix: "move what the trigger does into the code that writes, deploy, then allow incompatible";

@@ -3,6 +3,7 @@
 use crate::backend::catalog::{rows, text};
 use crate::conn::SqlConn;
 use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table, View, squash};
+use lockgate_dsl::schema::{TriggerDef, TriggerEvent, TriggerTiming};
 
 /// With each table's comment (empty for none).
 const TABLES: &str = "SELECT CAST(table_name AS CHAR), CAST(table_comment AS CHAR) FROM information_schema.tables \
@@ -35,6 +36,12 @@ const CHECKS: &str = "SELECT CAST(tc.table_name AS CHAR), CAST(cc.constraint_nam
 
 const VIEWS: &str = "SELECT CAST(table_name AS CHAR), CAST(view_definition AS CHAR), CAST(DATABASE() AS CHAR) \
      FROM information_schema.views WHERE table_schema = DATABASE() ORDER BY 1";
+
+/// Triggers users made: not lockgate's own (expand/contract's sync triggers).
+const TRIGGERS: &str = "SELECT CAST(event_object_table AS CHAR), CAST(trigger_name AS CHAR), \
+     CAST(action_timing AS CHAR), CAST(event_manipulation AS CHAR), CAST(action_statement AS CHAR) \
+     FROM information_schema.triggers WHERE trigger_schema = DATABASE() AND trigger_name NOT LIKE 'lockgate\\_%' \
+     ORDER BY 1, 2";
 
 /// MariaDB spells "no default" on a nullable column as the text `NULL`.
 fn default(value: Option<String>) -> Option<String> {
@@ -130,6 +137,22 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
                 validated: true,
             },
         );
+    }
+    for row in rows(conn, TRIGGERS).await? {
+        let table = text(&row, 0);
+        if !schema.tables.contains_key(&table) {
+            continue;
+        }
+        let event = match text(&row, 3).as_str() {
+            "INSERT" => TriggerEvent::Insert,
+            "UPDATE" => TriggerEvent::Update,
+            _ => TriggerEvent::Delete,
+        };
+        let mut def = TriggerDef::with_body(table.clone(), text(&row, 1), text(&row, 4)).on([event]);
+        if text(&row, 2) == "AFTER" {
+            def.timing = TriggerTiming::After;
+        }
+        schema.triggers.entry(table).or_default().insert(def.name.clone(), def);
     }
     for row in rows(conn, VIEWS).await? {
         // The catalog qualifies names with the database's; two databases of one schema must compare equal.

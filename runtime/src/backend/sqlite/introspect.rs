@@ -5,6 +5,7 @@ use crate::backend::catalog::{rows, text};
 use crate::conn::SqlConn;
 use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table, View, squash};
 use lockgate_dsl::render::split_items;
+use lockgate_dsl::schema::{TriggerDef, TriggerEvent, TriggerTiming};
 
 const TABLES: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1";
 
@@ -24,6 +25,37 @@ const FOREIGN_KEYS: &str = "SELECT m.name, CAST(f.id AS TEXT), f.\"table\", f.\"
      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, f.id, f.seq";
 
 const VIEWS: &str = "SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY 1";
+
+/// Triggers users made: not lockgate's own (expand/contract's sync triggers).
+const TRIGGERS: &str = "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' \
+     AND name NOT LIKE 'lockgate\\_%' ESCAPE '\\' ORDER BY 1, 2";
+
+/// A trigger from its `CREATE TRIGGER` text: timing, event, `WHEN` and the statements between `BEGIN` and `END`;
+/// `None` for what the DSL cannot spell (`INSTEAD OF`, `UPDATE OF` columns).
+fn trigger(table: &str, name: &str, sql: &str) -> Option<TriggerDef> {
+    let upper = sql.to_ascii_uppercase();
+    let begin = upper.find(" BEGIN ").or_else(|| upper.find("\nBEGIN"))?;
+    let end = upper.rfind("END")?;
+    let header = &upper[..begin];
+    let words: Vec<&str> = header.split_whitespace().collect();
+    let timing = if words.contains(&"BEFORE") {
+        TriggerTiming::Before
+    } else if words.contains(&"AFTER") {
+        TriggerTiming::After
+    } else {
+        return None;
+    };
+    let event = match *words.iter().find(|w| matches!(**w, "INSERT" | "UPDATE" | "DELETE"))? {
+        "INSERT" => TriggerEvent::Insert,
+        "UPDATE" if words.windows(2).any(|pair| pair == ["UPDATE", "OF"]) => return None,
+        "UPDATE" => TriggerEvent::Update,
+        _ => TriggerEvent::Delete,
+    };
+    let mut def = TriggerDef::with_body(table, name, sql[begin + " BEGIN ".len()..end].trim()).on([event]);
+    def.timing = timing;
+    def.when = header.find(" WHEN ").map(|at| squash(&sql[at + " WHEN ".len()..begin]));
+    Some(def)
+}
 
 /// An identifier as written, without its quotes.
 fn unquote(word: &str) -> String {
@@ -222,6 +254,15 @@ pub(super) async fn introspect(conn: &mut dyn SqlConn, skip: &[String]) -> Resul
             }
         }
     }
+    for row in rows(conn, TRIGGERS).await? {
+        let table = text(&row, 0);
+        if !schema.tables.contains_key(&table) {
+            continue;
+        }
+        if let Some(def) = trigger(&table, &text(&row, 1), &text(&row, 2)) {
+            schema.triggers.entry(table).or_default().insert(def.name.clone(), def);
+        }
+    }
     for row in rows(conn, VIEWS).await? {
         let (name, create) = (text(&row, 0), text(&row, 1));
         schema.views.insert(
@@ -263,6 +304,27 @@ fn generation(item: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::generation;
+
+    #[test]
+    fn a_trigger_is_read_from_its_text() {
+        use lockgate_dsl::schema::{TriggerEvent, TriggerTiming};
+        let def = super::trigger(
+            "t",
+            "t_audit",
+            "CREATE TRIGGER \"t_audit\" AFTER DELETE ON \"t\" FOR EACH ROW WHEN OLD.id > 0 BEGIN INSERT INTO a VALUES (OLD.id); END",
+        )
+        .unwrap();
+        assert_eq!(
+            (def.timing, def.events.as_slice()),
+            (TriggerTiming::After, &[TriggerEvent::Delete][..])
+        );
+        assert_eq!(def.when.as_deref(), Some("OLD.id > 0"));
+        assert_eq!(def.body.as_deref(), Some("INSERT INTO a VALUES (OLD.id);"));
+        let hand = super::trigger("t", "x", "CREATE TRIGGER x BEFORE INSERT ON t BEGIN SELECT 1; END").unwrap();
+        assert_eq!((hand.timing, hand.when), (TriggerTiming::Before, None));
+        assert!(super::trigger("t", "y", "CREATE TRIGGER y AFTER UPDATE OF a ON t BEGIN SELECT 1; END").is_none());
+        assert!(super::trigger("v", "z", "CREATE TRIGGER z INSTEAD OF INSERT ON v BEGIN SELECT 1; END").is_none());
+    }
 
     #[test]
     fn a_generated_column_s_expression_is_what_as_holds() {
