@@ -27,10 +27,10 @@ pub(super) fn broken_rules<'a>(
     meta: &MigrationMeta,
     earlier: &'a Earlier,
 ) -> Vec<Broken<'a>> {
-    let has_concurrent = ops.iter().any(|p| concurrent_index(&p.op));
+    let has_concurrent = ops.iter().any(|p| concurrent_statement(&p.op));
     let locked_out = locked_out_tables(ops, earlier);
     let refresh_refused = refreshes_without_unique_index(ops, earlier);
-    let (scanning_attaches, mismatched_attaches) = attaches_that_scan(ops, earlier);
+    let (scanning_attaches, mismatched_attaches) = judge_attaches(ops, earlier);
     // Read before the walk: `seen` keeps names borrowed from what the parser read.
     let reads: Vec<Option<ReadSql>> = ops
         .iter()
@@ -179,7 +179,7 @@ fn refreshes_without_unique_index(ops: &[PlannedOp], earlier: &Earlier) -> std::
 /// a table the plan did not create, without a validated CHECK that proves the bound at that point of the plan
 /// (where the earlier schema is unknown, no CHECK is known either, so the attach is judged to scan); then those
 /// PostgreSQL would refuse, the table's columns or checks not being the parent's.
-fn attaches_that_scan(
+fn judge_attaches(
     ops: &[PlannedOp],
     earlier: &Earlier,
 ) -> (std::collections::BTreeSet<usize>, std::collections::BTreeSet<usize>) {
@@ -292,7 +292,7 @@ fn operation_rules(
         }
     }
 
-    let concurrent = concurrent_index(op);
+    let concurrent = concurrent_statement(op);
     if concurrent && meta.transaction == TransactionMode::PerMigration {
         rules.push(&PG_CONCURRENTLY_IN_TRANSACTION);
     }
@@ -570,7 +570,7 @@ fn operation_rules(
                 rules.push(&DETACH_PARTITION_HIDES_ROWS);
             }
         }
-        // `attach-partition-scans` follows the plan's model: see `attaches_that_scan`.
+        // `attach-partition-scans` follows the plan's model: see `judge_attaches`.
         Operation::AttachPartition(_) => {}
         // `row-security-locks-out` judges the whole plan: see `locked_out_tables`.
         Operation::AlterRowSecurity { .. }
@@ -732,7 +732,7 @@ fn new_names(op: &Operation) -> Vec<&str> {
 
 /// A `CONCURRENTLY` index build or drop, or partition detach, which PostgreSQL runs only outside a transaction
 /// block.
-fn concurrent_index(op: &Operation) -> bool {
+fn concurrent_statement(op: &Operation) -> bool {
     matches!(op, Operation::CreateIndex(i) | Operation::DropIndex(i) if i.concurrently)
         || matches!(op, Operation::DetachPartition { concurrently: true, .. })
 }
