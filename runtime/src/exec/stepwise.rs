@@ -68,9 +68,7 @@ async fn stepwise_body(
                 step = i + 1,
                 "the catalog shows nothing for the step to remove; skipping it"
             );
-            if work.direction == Direction::Up {
-                session.set_progress(work.version, i + 1).await?;
-            }
+            record_skipped(session, work, i).await?;
             continue;
         }
         // The step an interrupted attempt was running may have taken effect before it died: ask the catalog.
@@ -86,9 +84,7 @@ async fn stepwise_body(
                         step = i + 1,
                         "the catalog shows the interrupted step took effect; skipping it"
                     );
-                    if work.direction == Direction::Up {
-                        session.set_progress(work.version, i + 1).await?;
-                    }
+                    record_skipped(session, work, i).await?;
                     continue;
                 }
                 StepProbe::NotDone => {
@@ -101,9 +97,7 @@ async fn stepwise_body(
                     match session.settings.interrupted_step {
                         Some(crate::report::StepFate::TookEffect) => {
                             tracing::info!(step = i + 1, "the interrupted step took effect, as the operator says");
-                            if work.direction == Direction::Up {
-                                session.set_progress(work.version, i + 1).await?;
-                            }
+                            record_skipped(session, work, i).await?;
                             continue;
                         }
                         Some(crate::report::StepFate::DidNotTakeEffect) => {
@@ -137,9 +131,7 @@ async fn stepwise_body(
                 step = i + 1,
                 "the catalog shows the failed step is complete; skipping it"
             );
-            if work.direction == Direction::Up {
-                session.set_progress(work.version, i + 1).await?;
-            }
+            record_skipped(session, work, i).await?;
             continue;
         }
         // A step and its progress commit together where the step can run in a transaction, so a crash
@@ -279,4 +271,12 @@ async fn step_failed(
         return error;
     }
     compensate(session, work, first, failed, cause, statement, started).await
+}
+
+/// Records a skipped step as done: on the way up its progress moves past it (a way down keeps none).
+async fn record_skipped(session: &mut Session<'_>, work: &Work, at: usize) -> Result<(), Error> {
+    if work.direction == Direction::Up {
+        session.set_progress(work.version, at + 1).await?;
+    }
+    Ok(())
 }

@@ -558,8 +558,8 @@ impl SchemaDef {
             }
             Operation::DropPartition(partition) => {
                 self.partition(&partition.name)?;
+                // A dropped table leaves the partitions too.
                 self.apply(&Operation::DropTable(TableDef::new(&partition.name)))?;
-                self.partitions.remove(&partition.name);
             }
             Operation::AttachPartition(partition) => {
                 let parent = self.partitioned(&partition.parent)?.clone();

@@ -92,13 +92,15 @@ pub(super) fn give_back(table: &mut TableDef, parent: &TableDef, adopted: &BTree
 /// The name PostgreSQL gives an index it builds on a partition for one of the parent's (`ChooseIndexName`):
 /// table, columns and label joined by `_`, the longer of table and columns shortened until it fits in 63 bytes.
 fn postgres_child_name(table: &str, columns: &[String], label: &str) -> String {
-    if columns.is_empty() {
-        let available = 63 - label.len() - 1;
-        let mut len = table.len().min(available);
-        while !table.is_char_boundary(len) {
+    let cut = |text: &str, len: usize| {
+        let mut len = len.min(text.len());
+        while !text.is_char_boundary(len) {
             len -= 1;
         }
-        return format!("{}_{label}", &table[..len]);
+        text[..len].to_owned()
+    };
+    if columns.is_empty() {
+        return format!("{}_{label}", cut(table, 63 - label.len() - 1));
     }
     let columns = columns.join("_");
     let available = 63 - label.len() - 2;
@@ -110,12 +112,6 @@ fn postgres_child_name(table: &str, columns: &[String], label: &str) -> String {
             columns_len -= 1;
         }
     }
-    let cut = |text: &str, mut len: usize| {
-        while !text.is_char_boundary(len) {
-            len -= 1;
-        }
-        text[..len].to_owned()
-    };
     format!("{}_{}_{label}", cut(table, table_len), cut(&columns, columns_len))
 }
 

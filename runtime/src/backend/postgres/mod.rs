@@ -215,8 +215,9 @@ impl PostgresDriver {
     }
 }
 
-/// The name of the index a step drops concurrently, when it does.
-fn concurrent_index_drop<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'a str> {
+/// The operation a step outside a transaction comes from: what a crash in a `CONCURRENTLY` statement can leave
+/// half-done (an INVALID index, a detach pending) or already done (an index dropped with its partitioned index).
+fn outside_transaction_op<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'a Operation> {
     let Step::Sql {
         outside_transaction: true,
         ..
@@ -224,46 +225,7 @@ fn concurrent_index_drop<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'
     else {
         return None;
     };
-    match &ops.get(step.op?)?.op {
-        Operation::DropIndex(index) if index.concurrently => Some(&index.name),
-        _ => None,
-    }
-}
-
-/// The partition a step detaches concurrently, with its parent, when it does: a crash or a cancel while it waits
-/// for older transactions leaves the detach pending.
-fn concurrent_detach<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'a lockgate_dsl::schema::PartitionDef> {
-    let Step::Sql {
-        outside_transaction: true,
-        ..
-    } = step.step
-    else {
-        return None;
-    };
-    match &ops.get(step.op?)?.op {
-        Operation::DetachPartition {
-            partition,
-            concurrently: true,
-        } => Some(partition),
-        _ => None,
-    }
-}
-
-/// The name of the index a step builds concurrently, when it does: a crash can leave it INVALID.
-fn concurrent_index<'a>(step: &ExecStep, ops: &'a [PlannedOp]) -> Option<&'a str> {
-    let Step::Sql {
-        outside_transaction: true,
-        ..
-    } = step.step
-    else {
-        return None;
-    };
-    if let Operation::CreateIndex(index) = &ops.get(step.op?)?.op
-        && index.concurrently
-    {
-        return Some(&index.name);
-    }
-    None
+    Some(&ops.get(step.op?)?.op)
 }
 
 impl Driver for PostgresDriver {
@@ -381,15 +343,14 @@ impl Driver for PostgresDriver {
         ops: &'a [PlannedOp],
     ) -> BoxFuture<'a, Result<StepProbe, Error>> {
         Box::pin(async move {
-            if let Some(partition) = concurrent_detach(step, ops) {
-                return self.recover_detach(partition).await;
-            }
-            if let Some(index) = concurrent_index_drop(step, ops) {
-                return self.index_to_drop(index).await;
-            }
-            match concurrent_index(step, ops) {
-                Some(index) => self.recover_index(index).await,
-                None => Ok(StepProbe::Unknown),
+            match outside_transaction_op(step, ops) {
+                Some(Operation::CreateIndex(index)) if index.concurrently => self.recover_index(&index.name).await,
+                Some(Operation::DropIndex(index)) if index.concurrently => self.index_to_drop(&index.name).await,
+                Some(Operation::DetachPartition {
+                    partition,
+                    concurrently: true,
+                }) => self.recover_detach(partition).await,
+                _ => Ok(StepProbe::Unknown),
             }
         })
     }
